@@ -1,0 +1,1 @@
+"""Arabic text processing: normalisation, tokens, entities, quotes, datelines, dates."""

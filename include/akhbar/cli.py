@@ -1,0 +1,236 @@
+"""``akhbar`` command line: the same stage functions the DAG calls, for people and tests."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+EXAMPLE_QUERY = """\
+SELECT s.name AS source, count(*) AS articles,
+       count(DISTINCT q.quote_idx || q.article_id) AS quotes
+FROM fact_article a
+JOIN dim_source s USING (source_id)
+LEFT JOIN fact_quote q USING (article_id)
+GROUP BY ALL ORDER BY articles DESC;"""
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from akhbar.arabic.analyze import analyze
+    from akhbar.pages import extract_page
+
+    html = Path(args.page).read_bytes()
+    page = extract_page(html, url=args.url)
+    analysis = analyze(page.text, published=page.published_at)
+    out = {
+        "title": page.title,
+        "author": page.author,
+        "published": page.published_at.isoformat() if page.published_at else None,
+        "canonical_url": page.canonical_url,
+        "language": analysis.language,
+        "text": page.text,
+        **{k: v for k, v in analysis.to_dict().items() if k != "language"},
+    }
+    _print_json(out)
+    return 0
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from akhbar.arabic.analyze import analyze
+    from akhbar.arabic.normalize import clean_text
+
+    raw = sys.stdin.read() if args.text == "-" else Path(args.text).read_text(encoding="utf-8")
+    text = raw if args.raw else clean_text(raw)
+    published = datetime.fromisoformat(args.published) if args.published else None
+    analysis = analyze(text, published=published)
+    _print_json({"text": text, **analysis.to_dict()})
+    return 0
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    from akhbar.arabic.ner import main_tag
+
+    return main_tag(args.conll)
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from akhbar.replay import run_replay
+
+    ready = Path(args.ready_file) if args.ready_file else None
+    run_replay(Path(args.snapshot), host=args.host, port=args.port, ready_file=ready)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from akhbar.config import load_settings
+    from akhbar.stages import run_all
+
+    summary = run_all(args.date, load_settings(), run_id=f"cli__{args.date}")
+    _print_json(summary)
+    return 0
+
+
+def cmd_reprocess(args: argparse.Namespace) -> int:
+    """Re-run extraction and loading for a date from its raw archive, offline.
+
+    The archive is replayed on loopback and every request is routed to it, so
+    the exact code path of a live run executes without touching the network.
+    """
+    from akhbar.config import load_settings
+    from akhbar.replay import ReplayServer
+    from akhbar.stages import run_all
+
+    settings = load_settings()
+    archive = settings.run_archive(args.date)
+    if not archive.exists():
+        print(f"no raw archive for {args.date} under {settings.archive_dir}", file=sys.stderr)
+        return 2
+    # Serve a frozen copy: the run rewrites this date's WARC files as it goes.
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="akhbar-reprocess-") as tmp:
+        frozen = Path(tmp) / "archive"
+        shutil.copytree(archive, frozen)
+        with ReplayServer(frozen) as server:
+            hostport = f"127.0.0.1:{server.port}"
+            run_settings = replace(
+                settings,
+                replay_url=server.base_url,
+                allow_hosts=(*settings.allow_hosts, hostport),
+                min_delay_s=0.0,
+            )
+            summary = run_all(args.date, run_settings, run_id=f"reprocess__{args.date}")
+    _print_json(summary)
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from akhbar.config import load_settings
+    from akhbar.report import print_landed
+
+    return print_landed(load_settings(), args.date, example_query=EXAMPLE_QUERY)
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    from akhbar.config import load_settings
+    from akhbar.sqlshell import run_sql
+
+    settings = load_settings()
+    path = Path(args.database) if args.database else settings.analyst_copy
+    query = Path(args.file).read_text(encoding="utf-8") if args.file else args.query
+    return run_sql(path, query, fmt=args.format)
+
+
+def cmd_quarantine(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from akhbar.config import load_settings
+    from akhbar.quality import quarantine
+
+    settings = load_settings()
+    if args.requeue:
+        con = duckdb.connect(str(settings.warehouse))
+        try:
+            n = quarantine.requeue(
+                con, args.id or None, stage=args.stage, run_date=args.date,
+                inbox=settings.data_dir / "requeue",
+            )
+        finally:
+            con.close()
+        print(f"re-queued {n} row(s) into {settings.data_dir / 'requeue'}; "
+              "the next run of their stage picks them up")
+        return 0
+    path = settings.analyst_copy if settings.analyst_copy.exists() else settings.warehouse
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        frame = quarantine.list_rows(
+            con, run_date=args.date, stage=args.stage, source_id=args.source,
+            include_requeued=args.all,
+        )
+    finally:
+        con.close()
+    print(quarantine.format_table(frame))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="akhbar", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("extract", help="extract one HTML page and print JSON")
+    p.add_argument("page")
+    p.add_argument("--url")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("analyze", help="Arabic extraction on a text file ('-' for stdin)")
+    p.add_argument("--text", required=True)
+    p.add_argument("--published", help="publication time (ISO) for relative dates")
+    p.add_argument("--raw", action="store_true", help="do not clean the text first")
+    p.set_defaults(func=cmd_analyze)
+
+    p = sub.add_parser("tag", help="NER-tag a CoNLL-style file (one token per line)")
+    p.add_argument("--conll", required=True)
+    p.set_defaults(func=cmd_tag)
+
+    p = sub.add_parser("replay", help="serve a WARC snapshot/archive on 127.0.0.1")
+    p.add_argument("snapshot")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--ready-file")
+    p.set_defaults(func=cmd_replay)
+
+    p = sub.add_parser("run", help="run the whole pipeline for a date without Airflow")
+    p.add_argument("--date", required=True)
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("reprocess", help="re-run extraction and load of a date from its archive")
+    p.add_argument("--date", required=True)
+    p.set_defaults(func=cmd_reprocess)
+
+    p = sub.add_parser("summary", help="print what a run landed")
+    p.add_argument("--date")
+    p.set_defaults(func=cmd_summary)
+
+    p = sub.add_parser("sql", help="query the analyst copy read-only")
+    p.add_argument("query", nargs="?")
+    p.add_argument("--file")
+    p.add_argument("--database", help="DuckDB file (default: the analyst copy)")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(func=cmd_sql)
+
+    p = sub.add_parser("quarantine", help="list quarantined rows, or re-queue them")
+    p.add_argument("--date")
+    p.add_argument("--stage")
+    p.add_argument("--source")
+    p.add_argument("--all", action="store_true", help="include rows already re-queued")
+    p.add_argument("--requeue", action="store_true")
+    p.add_argument("--id", action="append", help="quarantine_id to re-queue (repeatable)")
+    p.set_defaults(func=cmd_quarantine)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,77 @@
+"""Settings from ``AKHBAR_*`` environment variables.
+
+Everything that differs between a laptop, CI and production is read here and
+nowhere else, so a task, the CLI and the tests see the same configuration.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _path(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).expanduser().resolve() if value else default
+
+
+def _csv(name: str) -> tuple[str, ...]:
+    raw = os.environ.get(name, "")
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved configuration. Build with :func:`load_settings`."""
+
+    data_dir: Path
+    warehouse: Path
+    sources_file: Path
+    seeds_dir: Path
+    sql_dir: Path
+    allow_hosts: tuple[str, ...] = ()
+    replay_url: str | None = None
+    user_agent: str = "AkhbarBot/0.1 (+https://github.com/akhbar/akhbar)"
+    request_timeout_s: float = 20.0
+    max_page_bytes: int = 5_000_000
+    max_feed_bytes: int = 10_000_000
+    min_delay_s: float = 1.0
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def staging_dir(self) -> Path:
+        return self.data_dir / "staging"
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.data_dir / "archive"
+
+    @property
+    def analyst_copy(self) -> Path:
+        """The read-only copy analysts open; replaced atomically after each load."""
+        return self.warehouse.with_name(self.warehouse.stem + "_analyst.duckdb")
+
+    def run_staging(self, run_date: str) -> Path:
+        return self.staging_dir / run_date
+
+    def run_archive(self, run_date: str) -> Path:
+        return self.archive_dir / run_date
+
+
+def load_settings() -> Settings:
+    data_dir = _path("AKHBAR_DATA_DIR", REPO_ROOT / "data")
+    return Settings(
+        data_dir=data_dir,
+        warehouse=_path("AKHBAR_WAREHOUSE", data_dir / "akhbar.duckdb"),
+        sources_file=_path("AKHBAR_SOURCES", REPO_ROOT / "seeds" / "sources.csv"),
+        seeds_dir=_path("AKHBAR_SEEDS_DIR", REPO_ROOT / "seeds"),
+        sql_dir=REPO_ROOT / "sql",
+        allow_hosts=_csv("AKHBAR_ALLOW_HOSTS"),
+        replay_url=os.environ.get("AKHBAR_REPLAY_URL") or None,
+        user_agent=os.environ.get("AKHBAR_USER_AGENT", Settings.user_agent),
+        request_timeout_s=float(os.environ.get("AKHBAR_TIMEOUT_S", "20")),
+        min_delay_s=float(os.environ.get("AKHBAR_MIN_DELAY_S", "1.0")),
+    )

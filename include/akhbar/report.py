@@ -1,0 +1,55 @@
+"""What a run landed, printed for people (``make run``, ``akhbar summary``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from akhbar.config import Settings
+
+LANDED_SQL = Path(__file__).resolve().parents[2] / "sql" / "reports" / "landed_per_source.sql"
+
+
+def _table(headers: list[str], rows: list[tuple]) -> str:
+    cells = [[("" if v is None else str(v)) for v in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
+    out = [line, "  ".join("-" * w for w in widths)]
+    out += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in cells]
+    return "\n".join(out)
+
+
+def print_landed(settings: Settings, run_date: str | None, *, example_query: str) -> int:
+    path = settings.analyst_copy if settings.analyst_copy.exists() else settings.warehouse
+    if not path.exists():
+        print(f"no warehouse at {settings.warehouse}: run the pipeline first")
+        return 1
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        if run_date is None:
+            row = con.execute("SELECT max(run_date) FROM fact_article").fetchone()
+            run_date = str(row[0]) if row and row[0] else None
+        rel = con.execute(LANDED_SQL.read_text(encoding="utf-8"), {"run_date": run_date})
+        headers = [d[0] for d in rel.description]
+        rows = rel.fetchall()
+        total = con.execute(
+            "SELECT count(*), count(DISTINCT source_id) FROM fact_article"
+        ).fetchone()
+        quarantined = con.execute(
+            "SELECT stage, rule, count(*) FROM quarantine WHERE run_date = ? "
+            "GROUP BY ALL ORDER BY 3 DESC", [run_date]
+        ).fetchall()
+    finally:
+        con.close()
+    print(f"\nWhat landed for run {run_date} (warehouse {settings.warehouse}):\n")
+    print(_table(headers, rows))
+    print(f"\nwarehouse total: {total[0]} articles from {total[1]} sources")
+    if quarantined:
+        print("\nquarantined rows (akhbar quarantine --date %s lists them):" % run_date)
+        print(_table(["stage", "rule", "rows"], quarantined))
+    print(f"\nAnalysts open the read-only copy: {settings.analyst_copy}")
+    print("Try it:  .venv/bin/akhbar sql \"<query>\"   or   duckdb -readonly "
+          f"{settings.analyst_copy}\n")
+    print(example_query)
+    return 0

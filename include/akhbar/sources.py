@@ -1,0 +1,78 @@
+"""The sources catalogue (``seeds/sources.csv`` or ``$AKHBAR_SOURCES``)."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+REQUIRED = ("source_id", "name", "feed_url")
+_TRUE = {"1", "true", "yes", "y", "on"}
+
+
+class CatalogueError(ValueError):
+    """The catalogue file is unusable (missing columns, duplicate ids)."""
+
+
+@dataclass(frozen=True)
+class Source:
+    source_id: str
+    name: str
+    feed_url: str
+    country: str | None = None
+    site_url: str | None = None
+    enabled: bool = True
+    min_delay_s: float | None = None
+    max_concurrency: int = 2
+    respect_robots: bool = True
+    language: str | None = "ar"
+    notes: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Source:
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})  # type: ignore[arg-type]
+
+
+def _opt(row: dict[str, str], key: str) -> str | None:
+    value = (row.get(key) or "").strip()
+    return value or None
+
+
+def read_sources(path: Path, *, only_enabled: bool = True) -> list[Source]:
+    """Parse the catalogue; rows with an empty feed_url are skipped, bad files raise."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+        if missing:
+            raise CatalogueError(f"{path}: missing column(s) {', '.join(missing)}")
+        sources: list[Source] = []
+        seen: set[str] = set()
+        for line, row in enumerate(reader, start=2):
+            source_id = (row.get("source_id") or "").strip()
+            feed_url = (row.get("feed_url") or "").strip()
+            if not source_id or not feed_url:
+                continue
+            if source_id in seen:
+                raise CatalogueError(f"{path}:{line}: duplicate source_id {source_id!r}")
+            seen.add(source_id)
+            delay = _opt(row, "min_delay_s")
+            conc = _opt(row, "max_concurrency")
+            source = Source(
+                source_id=source_id,
+                name=(row.get("name") or source_id).strip(),
+                feed_url=feed_url,
+                country=_opt(row, "country"),
+                site_url=_opt(row, "site_url"),
+                enabled=(row.get("enabled") or "true").strip().lower() in _TRUE,
+                min_delay_s=float(delay) if delay else None,
+                max_concurrency=int(conc) if conc else 2,
+                respect_robots=(row.get("respect_robots") or "true").strip().lower() in _TRUE,
+                language=_opt(row, "language") or "ar",
+                notes=_opt(row, "notes") or _opt(row, "found_in"),
+            )
+            if source.enabled or not only_enabled:
+                sources.append(source)
+    return sources

@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: migrations, the single-writer load, the analyst copy."""

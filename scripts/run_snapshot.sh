@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# make run: replay the bundled offline snapshot over loopback HTTP and run the
+# daily DAG once through Airflow (airflow dags test), then print what landed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUN_DATE="${1:-$(date -u +%F)}"
+. scripts/airflow_env.sh
+
+ready="$(mktemp)"; rm -f "$ready"
+akhbar replay snapshot/warc --port 0 --ready-file "$ready" >"${TMPDIR:-/tmp}/akhbar-replay.log" 2>&1 &
+replay_pid=$!
+trap 'kill "$replay_pid" 2>/dev/null || true; wait "$replay_pid" 2>/dev/null || true; rm -f "$ready"' EXIT
+for _ in $(seq 1 100); do [[ -s "$ready" ]] && break; sleep 0.1; done
+[[ -s "$ready" ]] || { echo "replay server did not start"; cat "${TMPDIR:-/tmp}/akhbar-replay.log"; exit 1; }
+port="$(cat "$ready")"
+echo "replaying snapshot/warc on http://127.0.0.1:$port"
+
+export AKHBAR_SOURCES="${AKHBAR_SOURCES:-$PWD/snapshot/sources.csv}"
+export AKHBAR_REPLAY_URL="http://127.0.0.1:$port"
+export AKHBAR_ALLOW_HOSTS="127.0.0.1:$port${AKHBAR_ALLOW_HOSTS:+,$AKHBAR_ALLOW_HOSTS}"
+export AKHBAR_MIN_DELAY_S="${AKHBAR_MIN_DELAY_S:-0.1}"
+
+echo "running akhbar_daily for logical date $RUN_DATE (airflow dags test) ..."
+log="$AIRFLOW_HOME/dags-test-$RUN_DATE.log"
+if ! airflow dags test akhbar_daily "$RUN_DATE" >"$log" 2>&1; then
+    tail -60 "$log"; echo "the DAG run failed; full log: $log"; exit 1
+fi
+grep -E "state=|Marking run" "$log" | tail -3 || true
+akhbar summary --date "$RUN_DATE"
