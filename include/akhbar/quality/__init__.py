@@ -1,0 +1,35 @@
+"""Data-quality gates (Great Expectations 1.x), quarantine and Data Docs.
+
+Importing this package is cheap: great_expectations is imported only when a
+gate first runs (its import takes several seconds).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from akhbar.quality.gate import BatchGateError, GateResult, validate_stage, validate_warehouse
+from akhbar.quality.quarantine import format_table, list_rows, quarantine_id, requeue
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def build_data_docs(results_dir: Path) -> Path:
+    """See :func:`akhbar.quality.docs.build_data_docs`."""
+    from akhbar.quality.docs import build_data_docs as _build
+
+    return _build(results_dir)
+
+
+__all__ = [
+    "BatchGateError",
+    "GateResult",
+    "build_data_docs",
+    "format_table",
+    "list_rows",
+    "quarantine_id",
+    "requeue",
+    "validate_stage",
+    "validate_warehouse",
+]

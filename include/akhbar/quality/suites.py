@@ -1,0 +1,324 @@
+"""Expectation definitions per stage, as data.
+
+Each :class:`Rule` names one quarantine reason code and the Great Expectations
+expectation that detects it. Rules whose check spans several columns (a span
+inside its article body, a date after ``now``) are expressed as a *derived*
+boolean column ``chk_<rule>`` (True = row is fine) that :mod:`akhbar.quality.gate`
+computes before validation; the expectation is then a plain
+``expect_column_values_to_be_in_set([True])`` so GX still counts, reports and
+indexes every failing row. Order matters: a row failing several rules is
+quarantined once, under the first rule it fails (all failures go in ``detail``).
+
+Nothing here imports great_expectations; the GX objects are built lazily.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+STAGES: tuple[str, ...] = ("entries", "pages", "articles", "mentions", "quotes", "dates")
+
+ENTITY_TYPES: tuple[str, ...] = ("PER", "LOC", "ORG", "MISC")
+QUOTE_KINDS: tuple[str, ...] = ("direct", "indirect")
+ARABIC_LANGUAGES: tuple[str, ...] = ("ar",)  # plus missing/empty language = assumed Arabic
+
+# Thresholds (one place, so the docs and the tests quote the same numbers).
+FUTURE_TOLERANCE_DAYS = 1
+MIN_PUBLISHED_YEAR = 1990
+MIN_BODY_CHARS = 200
+MIN_ARABIC_SHARE = 0.5
+MIN_PAGE_BYTES = 200
+MAX_PAGE_BYTES = 5_000_000  # same as config.Settings.max_page_bytes
+PAGE_CONTENT_TYPES = r"(?i)^\s*(?:text/html|application/xhtml\+xml)\b"
+ABSOLUTE_HTTP_URL = r"(?i)^https?://[^/\s?#]+"
+
+# Batch rules.
+MAX_FAILED_SHARE = 0.5  # more than this share of one source's rows failing fails the batch
+MIN_ROWS_FOR_SHARE = 3  # ... when the source has at least this many rows in the batch
+VOLUME_WINDOW_DAYS = 7
+VOLUME_MIN_AVG = 5.0  # trailing average below this is "trivial": no collapse rule
+VOLUME_MIN_RATIO = 0.2  # today < 20 % of the trailing average = collapse
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row-level check: reason code -> GX expectation."""
+
+    rule: str
+    expectation: str  # GX expectation class name
+    column: str
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    notes: str = ""
+
+    @property
+    def derived(self) -> bool:
+        return self.column.startswith("chk_")
+
+    def describe(self) -> str:
+        """Short human form, e.g. ``expect_column_values_to_not_be_null(title)``."""
+        return f"{snake(self.expectation)}({self.column})"
+
+
+def snake(name: str) -> str:
+    out = []
+    for i, ch in enumerate(name):
+        if ch.isupper() and i:
+            out.append("_")
+        out.append(ch.lower())
+    return "".join(out)
+
+
+def _chk(rule: str, notes: str) -> Rule:
+    return Rule(rule, "ExpectColumnValuesToBeInSet", f"chk_{rule}", {"value_set": [True]}, notes)
+
+
+SUITES: dict[str, list[Rule]] = {
+    "entries": [
+        Rule("url_missing", "ExpectColumnValuesToNotBeNull", "url", notes="entry has no link"),
+        Rule(
+            "url_not_absolute",
+            "ExpectColumnValuesToMatchRegex",
+            "url",
+            {"regex": ABSOLUTE_HTTP_URL},
+            "link must be an absolute http(s) URL",
+        ),
+        _chk("duplicate_entry_id", "entry id (url when missing) unique per source; first kept"),
+        _chk("title_missing", "title has at least one letter or digit after cleaning"),
+        _chk("published_unparseable", "raw_published given but no published_at parsed"),
+        _chk("published_in_future", f"published_at <= now + {FUTURE_TOLERANCE_DAYS} day"),
+    ],
+    "pages": [
+        Rule(
+            "http_status_not_200",
+            "ExpectColumnValuesToBeInSet",
+            "http_status",
+            {"value_set": [200]},
+            "only 200 responses are extracted",
+        ),
+        Rule(
+            "http_status_not_200",
+            "ExpectColumnValuesToNotBeNull",
+            "http_status",
+            notes="no HTTP status (fetch error)",
+        ),
+        Rule(
+            "content_type_not_html",
+            "ExpectColumnValuesToMatchRegex",
+            "content_type",
+            {"regex": PAGE_CONTENT_TYPES},
+            "text/html or application/xhtml+xml",
+        ),
+        Rule(
+            "content_type_not_html",
+            "ExpectColumnValuesToNotBeNull",
+            "content_type",
+            notes="content type missing",
+        ),
+        Rule(
+            "page_size_out_of_range",
+            "ExpectColumnValuesToBeBetween",
+            "chk_size",
+            {"min_value": MIN_PAGE_BYTES, "max_value": MAX_PAGE_BYTES},
+            f"body bytes in [{MIN_PAGE_BYTES}, {MAX_PAGE_BYTES}]",
+        ),
+    ],
+    "articles": [
+        _chk("duplicate_article_id", "article_id unique in the batch; first kept"),
+        _chk("body_too_short", f"cleaned body has >= {MIN_BODY_CHARS} characters"),
+        _chk(
+            "not_arabic",
+            f"arabic_share >= {MIN_ARABIC_SHARE} unless `language` says non-Arabic "
+            "(those are kept, flagged by language)",
+        ),
+        _chk("title_missing", "title has at least one letter or digit after cleaning"),
+        _chk("published_too_old", f"published_at (when known) not before {MIN_PUBLISHED_YEAR}"),
+        _chk("published_in_future", f"published_at <= now + {FUTURE_TOLERANCE_DAYS} day"),
+    ],
+    "mentions": [
+        _chk("article_unknown", "article_id has a body in this run"),
+        _chk("span_outside_body", "0 <= start < end <= len(body)"),
+        _chk("span_text_mismatch", "text == body[start:end]"),
+        Rule(
+            "type_not_allowed",
+            "ExpectColumnValuesToBeInSet",
+            "type",
+            {"value_set": list(ENTITY_TYPES)},
+        ),
+        Rule("type_not_allowed", "ExpectColumnValuesToNotBeNull", "type"),
+    ],
+    "quotes": [
+        _chk("article_unknown", "article_id has a body in this run"),
+        _chk("span_outside_body", "0 <= start < end <= len(body)"),
+        Rule(
+            "quote_kind_not_allowed",
+            "ExpectColumnValuesToBeInSet",
+            "kind",
+            {"value_set": list(QUOTE_KINDS)},
+        ),
+        Rule("quote_kind_not_allowed", "ExpectColumnValuesToNotBeNull", "kind"),
+        _chk("speaker_missing", "quote has a speaker"),
+        _chk("quote_text_missing", "quote text present"),
+    ],
+    "dates": [
+        _chk("article_unknown", "article_id has a body in this run"),
+        _chk("span_outside_body", "0 <= start < end <= len(body)"),
+    ],
+}
+
+# Columns that identify a record (quarantine.record_key) per stage.
+RECORD_KEY: dict[str, tuple[str, ...]] = {
+    "entries": ("source_id", "entry_id"),
+    "pages": ("article_id",),
+    "articles": ("article_id",),
+    "mentions": ("article_id", "mention_idx"),
+    "quotes": ("article_id", "quote_idx"),
+    "dates": ("article_id", "mention_idx"),
+}
+
+# Staging schema name in records.STAGE_SCHEMAS per gate stage.
+STAGE_SCHEMA: dict[str, str] = {s: s for s in STAGES}
+
+
+# --------------------------------------------------------------------------- warehouse
+# Each check reads the run's rows of one fact table (``?`` = run_date) into a
+# DataFrame with a ``record_key`` column and derived ``chk_*`` booleans, which a
+# GX suite then validates. Uniqueness is counted over the whole table (a key
+# loaded on an earlier run date is a duplicate too).
+
+
+@dataclass(frozen=True)
+class WarehouseCheck:
+    name: str
+    table: str
+    sql: str
+    rules: list[Rule]
+
+
+WAREHOUSE_CHECKS: list[WarehouseCheck] = [
+    WarehouseCheck(
+        "feed_fetch",
+        "fact_feed_fetch",
+        """
+        SELECT f.run_date::VARCHAR || '|' || f.source_id AS record_key, f.source_id,
+               d.source_id IS NOT NULL AS chk_source_unknown,
+               f.n_key = 1 AS chk_duplicate_key
+        FROM (SELECT *, count(*) OVER (PARTITION BY run_date, source_id) AS n_key
+              FROM fact_feed_fetch) f
+        LEFT JOIN dim_source d ON d.source_id = f.source_id
+        WHERE f.run_date = ?
+        """,
+        [
+            _chk("source_unknown", "source_id not in dim_source"),
+            _chk("duplicate_key", "natural key (run_date, source_id) not unique"),
+        ],
+    ),
+    WarehouseCheck(
+        "article",
+        "fact_article",
+        """
+        SELECT f.article_id AS record_key, f.source_id, f.url,
+               d.source_id IS NOT NULL AS chk_source_unknown,
+               f.n_key = 1 AS chk_duplicate_article_id
+        FROM (SELECT article_id, source_id, url, run_date,
+                     count(*) OVER (PARTITION BY article_id) AS n_key FROM fact_article) f
+        LEFT JOIN dim_source d ON d.source_id = f.source_id
+        WHERE f.run_date = ?
+        """,
+        [
+            _chk("source_unknown", "source_id not in dim_source"),
+            _chk("duplicate_article_id", "article_id not unique in fact_article"),
+        ],
+    ),
+    WarehouseCheck(
+        "entity_mention",
+        "fact_entity_mention",
+        """
+        SELECT m.article_id || '#' || m.mention_idx AS record_key, a.source_id,
+               m.article_id, m.mention_idx, m.entity_id,
+               a.article_id IS NOT NULL AS chk_orphan_article,
+               m.entity_id IS NULL OR e.entity_id IS NOT NULL AS chk_entity_unknown,
+               m.n_key = 1 AS chk_duplicate_key
+        FROM (SELECT *, count(*) OVER (PARTITION BY article_id, mention_idx) AS n_key
+              FROM fact_entity_mention) m
+        LEFT JOIN (SELECT DISTINCT article_id, source_id FROM fact_article) a
+               ON a.article_id = m.article_id
+        LEFT JOIN dim_entity e ON e.entity_id = m.entity_id
+        WHERE m.run_date = ?
+        """,
+        [
+            _chk("orphan_article", "article_id not in fact_article"),
+            _chk("entity_unknown", "entity_id not in dim_entity"),
+            _chk("duplicate_key", "natural key (article_id, mention_idx) not unique"),
+        ],
+    ),
+    WarehouseCheck(
+        "quote",
+        "fact_quote",
+        """
+        SELECT q.article_id || '#q' || q.quote_idx AS record_key, a.source_id,
+               q.article_id, q.quote_idx, q.speaker_entity_id,
+               a.article_id IS NOT NULL AS chk_orphan_article,
+               q.speaker_entity_id IS NULL OR e.entity_id IS NOT NULL AS chk_entity_unknown,
+               q.n_key = 1 AS chk_duplicate_key
+        FROM (SELECT *, count(*) OVER (PARTITION BY article_id, quote_idx) AS n_key
+              FROM fact_quote) q
+        LEFT JOIN (SELECT DISTINCT article_id, source_id FROM fact_article) a
+               ON a.article_id = q.article_id
+        LEFT JOIN dim_entity e ON e.entity_id = q.speaker_entity_id
+        WHERE q.run_date = ?
+        """,
+        [
+            _chk("orphan_article", "article_id not in fact_article"),
+            _chk("entity_unknown", "speaker_entity_id not in dim_entity"),
+            _chk("duplicate_key", "natural key (article_id, quote_idx) not unique"),
+        ],
+    ),
+    WarehouseCheck(
+        "date_mention",
+        "fact_date_mention",
+        """
+        SELECT m.article_id || '#d' || m.mention_idx AS record_key, a.source_id,
+               m.article_id, m.mention_idx,
+               a.article_id IS NOT NULL AS chk_orphan_article,
+               m.n_key = 1 AS chk_duplicate_key
+        FROM (SELECT *, count(*) OVER (PARTITION BY article_id, mention_idx) AS n_key
+              FROM fact_date_mention) m
+        LEFT JOIN (SELECT DISTINCT article_id, source_id FROM fact_article) a
+               ON a.article_id = m.article_id
+        WHERE m.run_date = ?
+        """,
+        [
+            _chk("orphan_article", "article_id not in fact_article"),
+            _chk("duplicate_key", "natural key (article_id, mention_idx) not unique"),
+        ],
+    ),
+    WarehouseCheck(
+        "story_cluster",
+        "fact_story_cluster",
+        """
+        SELECT c.cluster_id || '|' || c.article_id AS record_key, c.source_id,
+               d.source_id IS NOT NULL AS chk_source_unknown,
+               a.article_id IS NOT NULL AS chk_orphan_article,
+               c.n_key = 1 AS chk_duplicate_key
+        FROM (SELECT *, count(*) OVER (PARTITION BY cluster_id, article_id) AS n_key
+              FROM fact_story_cluster) c
+        LEFT JOIN dim_source d ON d.source_id = c.source_id
+        LEFT JOIN (SELECT DISTINCT article_id FROM fact_article) a ON a.article_id = c.article_id
+        WHERE c.run_date = ?
+        """,
+        [
+            _chk("source_unknown", "source_id not in dim_source"),
+            _chk("orphan_article", "article_id not in fact_article"),
+            _chk("duplicate_key", "natural key (cluster_id, article_id) not unique"),
+        ],
+    ),
+]
+
+WAREHOUSE_VOLUME_RULES: list[Rule] = [
+    _chk(
+        "volume_collapse",
+        f"articles per source today >= {VOLUME_MIN_RATIO:.0%} of the trailing "
+        f"{VOLUME_WINDOW_DAYS}-day average (when that average >= {VOLUME_MIN_AVG})",
+    ),
+]
