@@ -88,7 +88,7 @@ def settings_env(settings) -> dict[str, str]:
     }
 
 
-SNAPSHOT_RUN_DATE = "2026-01-20"
+SNAPSHOT_RUN_DATE = "2026-11-27"
 
 
 @pytest.fixture(scope="session")

@@ -429,19 +429,26 @@ class ArchiveIndex:
 
     def __init__(self, root: Path | str | Iterable[Path | str]) -> None:
         self._locs: dict[str, _Loc] = {}
+        self._ok_locs: dict[str, _Loc] = {}  # latest 200 response per URL
         self._urls: dict[str, str] = {}
         order = 0
         for path in warc_files(root):
-            for url, offset, fetched in self._entries(path):
+            for url, offset, fetched, status in self._entries(path):
                 key = canonical_url(url)
                 order += 1
+                loc = _Loc(path, offset, fetched, order)
                 old = self._locs.get(key)
                 if old is None or (fetched, order) >= (old.fetched_at, old.order):
-                    self._locs[key] = _Loc(path, offset, fetched, order)
+                    self._locs[key] = loc
                     self._urls[key] = url
+                old_ok = self._ok_locs.get(key)
+                if status == 200 and (
+                    old_ok is None or (fetched, order) >= (old_ok.fetched_at, old_ok.order)
+                ):
+                    self._ok_locs[key] = loc
 
     @staticmethod
-    def _entries(path: Path) -> Iterator[tuple[str, int, datetime]]:
+    def _entries(path: Path) -> Iterator[tuple[str, int, datetime, int | None]]:
         idx = path.with_name(path.name + INDEX_SUFFIX)
         if idx.is_file():
             try:
@@ -449,16 +456,19 @@ class ArchiveIndex:
                 end = max((r["offset"] + r["length"] for r in rows), default=0)
                 if not rows or end == path.stat().st_size:
                     for r in rows:
-                        yield r["url"], int(r["offset"]), _parse_warc_date(r["fetched_at"])
+                        yield (r["url"], int(r["offset"]), _parse_warc_date(r["fetched_at"]),
+                               r.get("status"))
                     return
                 log.info("warc index %s does not match its file; rescanning", idx)
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 log.warning("warc index %s unreadable (%s); rescanning", idx, exc)
         for offset, _, resp in _iter_file(path):
-            yield resp.url, offset, resp.fetched_at
+            yield resp.url, offset, resp.fetched_at, resp.status
 
-    def get(self, url: str) -> ArchivedResponse | None:
-        loc = self._locs.get(canonical_url(url))
+    def get(self, url: str, *, ok_only: bool = False) -> ArchivedResponse | None:
+        """Latest response for ``url``; with ``ok_only`` the latest 200 response."""
+        locs = self._ok_locs if ok_only else self._locs
+        loc = locs.get(canonical_url(url))
         if loc is None:
             return None
         try:

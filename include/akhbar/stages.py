@@ -214,10 +214,10 @@ def poll_feed(source: dict[str, Any], run_date: str, settings: Settings | None =
             if result.not_modified:
                 # Unchanged: reuse the body we archived when it last changed, so a
                 # re-run of the day sees the same entries without downloading them.
-                previous = ArchiveIndex(settings.archive_dir).get(src.feed_url)
-                body = previous.body if previous is not None and previous.status == 200 else b""
+                previous = ArchiveIndex(settings.archive_dir).get(src.feed_url, ok_only=True)
+                body = previous.body if previous is not None else b""
                 status = "not_modified"
-                if previous is not None and previous.status == 200:
+                if previous is not None:
                     archive.write_response(
                         src.feed_url, 200, previous.headers, previous.body,
                     )
@@ -389,7 +389,7 @@ def gate(stage: str, source_id: str, run_date: str, settings: Settings | None = 
     if failures:
         for name, _schema in groups:  # nothing of a failed batch goes on
             stage_path(settings, run_date, f"{name}_ok", source_id).unlink(missing_ok=True)
-        raise BatchGateError(f"{stage} gate failed for source {source_id}: " + "; ".join(failures))
+        raise BatchGateError(f"{stage} ({source_id})", failures)
     return {"source_id": source_id, "stage": stage, **counts}
 
 
@@ -418,20 +418,27 @@ def fetch_pages(source: dict[str, Any], run_date: str, settings: Settings | None
             nonlocal reused
             url = entry["url"]
             previous = cached.get(url) if cached is not None else None
-            if previous is not None and previous.status == 200:
+            if previous is not None and previous.status < 500:
+                # This run already has a definitive answer for the URL (a page or
+                # a 4xx): re-running the day must not fetch it again.
                 reused += 1
-                archive.write_response(url, 200, previous.headers, previous.body)
-                ctype = previous.header("content-type")
-                return _page_row(day, src.source_id, entry, url, 200, ctype, previous.body,
-                                 previous.fetched_at, 0, None)
-            result = fetcher.get(url, kind="page")
-            _archive_result(archive, result)
-            error = result.error if not result.ok else None
-            if error and entry.get("feed_text"):
+                archive.write_response(url, previous.status, previous.headers, previous.body)
+                ok = previous.status == 200
+                status, ctype = previous.status, previous.header("content-type")
+                body, fetched_at, elapsed = previous.body if ok else b"", previous.fetched_at, 0
+                error = None if ok else f"http_{previous.status}"
+                final_url = url
+            else:
+                result = fetcher.get(url, kind="page")
+                _archive_result(archive, result)
+                status, ctype, elapsed = result.status, result.content_type, result.elapsed_ms
+                body = result.body if result.ok else b""
+                error = result.error if not result.ok else None
+                fetched_at, final_url = datetime.now(UTC), result.final_url
+            if error and feed_body(entry):
                 error = f"fallback:{error}"
-            return _page_row(day, src.source_id, entry, result.final_url, result.status,
-                             result.content_type, result.body if result.ok else b"",
-                             datetime.now(UTC), result.elapsed_ms, error)
+            return _page_row(day, src.source_id, entry, final_url, status, ctype, body,
+                             fetched_at, elapsed, error)
 
         workers = max(1, min(src.max_concurrency, 8))
         with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -469,6 +476,17 @@ def _page_row(day: date, source_id: str, entry: dict[str, Any], final_url: str |
 # --------------------------------------------------------------------------- 5. extract
 
 
+def feed_body(entry: dict[str, Any]) -> str | None:
+    """The article text a feed carries: its full text, or a summary long enough
+    to be the whole (short) article."""
+    from akhbar.pages import MIN_PAGE_BODY_CHARS
+
+    if entry.get("feed_text"):
+        return entry["feed_text"]
+    summary = entry.get("summary") or ""
+    return summary if len(summary.strip()) >= MIN_PAGE_BODY_CHARS else None
+
+
 def build_article(entry: dict[str, Any], page: dict[str, Any] | None, day: date) -> tuple[
     dict[str, Any] | None, Any, str | None
 ]:
@@ -486,8 +504,8 @@ def build_article(entry: dict[str, Any], page: dict[str, Any] | None, day: date)
         content = extract_page(page["body"], url=page.get("final_url") or entry["url"])
     if content is not None and content.usable:
         body, body_source = content.text, "page"
-    elif entry.get("feed_text"):
-        body, body_source = clean_text(entry["feed_text"]), "feed"
+    elif feed_body(entry):
+        body, body_source = clean_text(feed_body(entry) or ""), "feed"
     else:
         reason = (page or {}).get("error") or ("page_text_too_short" if content else "no_page")
         return None, None, reason
