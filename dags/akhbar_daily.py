@@ -27,16 +27,22 @@ only wires it (heavy imports happen inside tasks).
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta
 
 from airflow.sdk import dag, get_current_context, task, task_group
 
+from akhbar.alerts import deadline_alert
 from akhbar.assets import WAREHOUSE
 
 TAGS = ["akhbar", "arabic-news", "etl"]
+# Cron, preset or "none" (manual/asset-triggered only). Default: daily.
+SCHEDULE = os.environ.get("AKHBAR_SCHEDULE", "@daily")
+# Alert when a run has not finished this long after it was queued.
+DEADLINE_MINUTES = float(os.environ.get("AKHBAR_DEADLINE_MINUTES", "180"))
 
 
-def _on_failure(context):  # noqa: ANN001 - Airflow context
+def _on_failure(context):
     from akhbar.alerts import on_failure_callback
 
     on_failure_callback(context)
@@ -80,13 +86,14 @@ MAPPED = {"map_index_template": "{{ source_label }}"}
 
 @dag(
     dag_id="akhbar_daily",
-    schedule="@daily",
+    schedule=None if SCHEDULE.lower() == "none" else SCHEDULE,
     start_date=datetime(2026, 1, 1),
     catchup=False,
     max_active_runs=1,
     default_args=DEFAULT_ARGS,
     tags=TAGS,
     doc_md=__doc__,
+    deadline=deadline_alert(minutes=DEADLINE_MINUTES, stage="akhbar_daily run"),
 )
 def akhbar_daily():
     @task(doc_md="Read the sources catalogue; one mapped chain per enabled source.")

@@ -12,15 +12,11 @@ import os
 import subprocess
 import sys
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-SNAPSHOT = REPO / "snapshot" / "warc"
-SNAPSHOT_SOURCES = REPO / "snapshot" / "sources.csv"
+from helpers import REPO, SNAPSHOT, make_settings
 
 _AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="akhbar-test-airflow-"))
 os.environ["AIRFLOW_HOME"] = str(_AIRFLOW_HOME)
@@ -57,35 +53,6 @@ def replay_server():
 
     with ReplayServer(SNAPSHOT) as server:
         yield server
-
-
-def make_settings(root: Path, replay_server, **overrides):
-    """Settings for a pipeline run into ``root`` against the replayed snapshot."""
-    from akhbar.config import load_settings
-
-    base = load_settings()
-    settings = replace(
-        base,
-        data_dir=root / "data",
-        warehouse=root / "data" / "akhbar.duckdb",
-        sources_file=SNAPSHOT_SOURCES,
-        replay_url=replay_server.base_url,
-        allow_hosts=(f"127.0.0.1:{replay_server.port}",),
-        min_delay_s=0.0,
-    )
-    return replace(settings, **overrides)
-
-
-def settings_env(settings) -> dict[str, str]:
-    """The AKHBAR_* environment that makes load_settings() return ``settings``."""
-    return {
-        "AKHBAR_DATA_DIR": str(settings.data_dir),
-        "AKHBAR_WAREHOUSE": str(settings.warehouse),
-        "AKHBAR_SOURCES": str(settings.sources_file),
-        "AKHBAR_REPLAY_URL": settings.replay_url or "",
-        "AKHBAR_ALLOW_HOSTS": ",".join(settings.allow_hosts),
-        "AKHBAR_MIN_DELAY_S": str(settings.min_delay_s),
-    }
 
 
 SNAPSHOT_RUN_DATE = "2026-11-27"

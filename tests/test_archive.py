@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
 from akhbar.archive import (
     ArchiveIndex,
     WarcArchive,

@@ -57,8 +57,8 @@ def test_parse_time_per_file(path):
         "import akhbar\n"
         "best = 9.0\n"
         "for _ in range(3):\n"
-        "    t = time.perf_counter(); runpy.run_path(%r); best = min(best, time.perf_counter() - t)\n"
-        "print(best)\n" % str(path)
+        f"    t = time.perf_counter(); runpy.run_path({str(path)!r}); best = min(best, time.perf_counter() - t)\n"
+        "print(best)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=120, check=True)
@@ -69,10 +69,10 @@ def test_parse_time_per_file(path):
 def test_no_heavy_imports_at_parse(path):
     code = (
         "import sys, runpy\n"
-        "runpy.run_path(%r)\n"
+        f"runpy.run_path({str(path)!r})\n"
         "heavy = [m for m in ('duckdb', 'pandas', 'great_expectations', 'trafilatura', "
         "'pyarrow', 'pycrfsuite') if m in sys.modules]\n"
-        "print(','.join(heavy))\n" % str(path)
+        "print(','.join(heavy))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=120, check=True)

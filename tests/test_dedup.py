@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from akhbar.dedup import (
     article_id,
     assign_clusters,

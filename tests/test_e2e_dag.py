@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 
 import duckdb
 import pytest
-from conftest import REPO, make_settings, settings_env
+
+from helpers import REPO, make_settings, settings_env
 
 pytestmark = pytest.mark.slow
 RUN_DATE = "2026-11-28"

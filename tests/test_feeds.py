@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
 from akhbar.feeds import ParsedFeed, decode_feed, html_to_text, parse_date, parse_feed
 
 FIX = Path(__file__).parent / "fixtures" / "hostile"

@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+
 from akhbar.config import Settings, load_settings
 from akhbar.http import Fetcher, FetchResult
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from akhbar import records
 from akhbar.arabic.normalize import arabic_share, clean_text
 from akhbar.quality import BatchGateError, validate_stage

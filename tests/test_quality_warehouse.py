@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+
 from akhbar import records
 from akhbar.config import REPO_ROOT
 from akhbar.quality import (

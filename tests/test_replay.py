@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
 from akhbar.archive import WarcArchive
 from akhbar.replay import ORIGINAL_URL_HEADER, ReplayServer
 

@@ -12,6 +12,7 @@ from types import ModuleType
 
 import feedparser
 import pytest
+
 from akhbar.archive import ArchiveIndex, canonical_url, iter_responses
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -46,7 +46,7 @@ def print_landed(settings: Settings, run_date: str | None, *, example_query: str
     print(_table(headers, rows))
     print(f"\nwarehouse total: {total[0]} articles from {total[1]} sources")
     if quarantined:
-        print("\nquarantined rows (akhbar quarantine --date %s lists them):" % run_date)
+        print(f"\nquarantined rows (akhbar quarantine --date {run_date} lists them):")
         print(_table(["stage", "rule", "rows"], quarantined))
     print(f"\nAnalysts open the read-only copy: {settings.analyst_copy}")
     print("Try it:  .venv/bin/akhbar sql \"<query>\"   or   duckdb -readonly "

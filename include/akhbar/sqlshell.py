@@ -16,7 +16,7 @@ def open_readonly(path: Path) -> duckdb.DuckDBPyConnection:
         from akhbar.warehouse.search import load_extension
 
         load_extension(con, "fts")
-    except Exception:  # noqa: BLE001 - plain SQL still works without it
+    except Exception:
         pass
     return con
 

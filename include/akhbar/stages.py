@@ -359,7 +359,7 @@ def gate(stage: str, source_id: str, run_date: str, settings: Settings | None = 
             frame = frame[frame["article_id"].isin(good_articles or set())]
         result = validate_stage(
             name, frame.reset_index(drop=True), run_date=day, bodies=bodies,
-            now=run_reference_time(day),
+            now=run_reference_time(day), results_dir=settings.data_dir / "quality",
         )
         good = result.good
         if name == "articles":
@@ -385,7 +385,8 @@ def gate(stage: str, source_id: str, run_date: str, settings: Settings | None = 
     dq = pd.concat(dq_frames, ignore_index=True) if dq_frames else None
     write_frame(_side_path(settings, run_date, "dq", stage, source_id),
                 dq if dq is not None else pd.DataFrame(), records.DQ_RESULT)
-    log.info("gate %s/%s: %s", stage, source_id, counts)
+    log.info("gate %s/%s: %s (GX results under %s; Data Docs are rebuilt after the load)",
+             stage, source_id, counts, settings.data_dir / "quality")
     if failures:
         for name, _schema in groups:  # nothing of a failed batch goes on
             stage_path(settings, run_date, f"{name}_ok", source_id).unlink(missing_ok=True)

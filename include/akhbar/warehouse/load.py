@@ -164,7 +164,8 @@ def load_run(settings: Settings, run_date: str, *, run_id: str = "manual") -> di
                     con.execute(stmt, used) if used else con.execute(stmt)
                 except duckdb.Error as exc:
                     raise RuntimeError(f"load statement in {name} failed: {exc}") from exc
-            check = validate_warehouse(con, run_date=day)
+            check = validate_warehouse(con, run_date=day,
+                                       results_dir=settings.data_dir / "quality")
             if check.dq_rows is not None and len(check.dq_rows):
                 con.register("stg_dq_warehouse", check.dq_rows)
                 con.execute(
@@ -173,9 +174,7 @@ def load_run(settings: Settings, run_date: str, *, run_id: str = "manual") -> di
                     "$loaded_at FROM stg_dq_warehouse", {"loaded_at": loaded_at},
                 )
             if check.batch_failures:
-                raise BatchGateError(
-                    f"warehouse checks failed for {run_date}: " + "; ".join(check.batch_failures)
-                )
+                raise BatchGateError(f"warehouse ({run_date})", check.batch_failures)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -194,8 +193,20 @@ def load_run(settings: Settings, run_date: str, *, run_id: str = "manual") -> di
     finally:
         con.close()
     publish_analyst_copy(settings)
+    counts["data_docs"] = str(_data_docs(settings))
     log.info("loaded %s", counts)
+    log.info("Great Expectations Data Docs: %s", counts["data_docs"])
     return counts
+
+
+def _data_docs(settings: Settings) -> Path | None:
+    from akhbar.quality import build_data_docs
+
+    try:
+        return build_data_docs(settings.data_dir / "quality")
+    except Exception as exc:
+        log.warning("could not build Data Docs: %s", exc)
+        return None
 
 
 def _build_search_index(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,0 +1,83 @@
+"""
+### akhbar_maintenance — after each warehouse update
+
+Scheduled on the Asset `akhbar_warehouse`, which `akhbar_daily.load` updates.
+For the newest loaded run date it
+
+* **export_parquet** — daily Parquet partitions of the fact tables under
+  `<data_dir>/exports/<table>/run_date=YYYY-MM-DD/` (for pandas, Polars, Spark, BI);
+* **digest** — the HTML daily digest `<data_dir>/digest/<date>.html` (right-to-left,
+  top entities, top quoted speakers, coverage chart, new story clusters);
+* **data_docs** — Great Expectations Data Docs of the run's validations;
+* **compact** — `CHECKPOINT` of the warehouse, in the single-writer pool.
+
+Everything reads the analyst copy, except `compact`, which holds the writer slot.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from airflow.sdk import dag, task
+
+from akhbar.assets import WAREHOUSE
+
+
+def _on_failure(context):
+    from akhbar.alerts import on_failure_callback
+
+    on_failure_callback(context)
+
+
+@dag(
+    dag_id="akhbar_maintenance",
+    schedule=[WAREHOUSE],
+    start_date=datetime(2026, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    tags=["akhbar", "maintenance"],
+    default_args={
+        "owner": "akhbar",
+        "retries": 2,
+        "retry_delay": timedelta(seconds=30),
+        "retry_exponential_backoff": True,
+        "on_failure_callback": _on_failure,
+    },
+    doc_md=__doc__,
+)
+def akhbar_maintenance():
+    @task
+    def latest_run_date() -> str | None:
+        from akhbar.maintenance import latest_run_date as stage
+
+        return stage()
+
+    @task
+    def export_parquet(run_date: str | None) -> list[str]:
+        from akhbar.maintenance import export_parquet as stage
+
+        return stage(run_date)
+
+    @task
+    def digest(run_date: str | None) -> str | None:
+        from akhbar.maintenance import write_digest as stage
+
+        return stage(run_date)
+
+    @task
+    def data_docs(run_date: str | None) -> str | None:
+        from akhbar.maintenance import build_data_docs as stage
+
+        return stage(run_date)
+
+    @task(pool="duckdb_writer")
+    def compact() -> None:
+        from akhbar.maintenance import compact as stage
+
+        stage()
+
+    day = latest_run_date()
+    [export_parquet(day), digest(day), data_docs(day)] >> compact()
+
+
+akhbar_maintenance()

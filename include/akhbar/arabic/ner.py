@@ -1,0 +1,249 @@
+"""CRF named-entity tagger (PER / LOC / ORG, BIO) on python-crfsuite.
+
+The model (``models/ner.crfsuite``) is trained by ``scripts/train_ner.py``
+from the public corpora under ``/work/shared/corpus/ner``; see
+``models/README.md`` for provenance. Features are folded word forms, affixes,
+the clitic-stripped stem, the gazetteer match covering the token, neighbouring
+words and title/place cue words.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from akhbar.arabic.gazetteer import match_tokens
+from akhbar.arabic.normalize import normalize_for_match
+from akhbar.arabic.tokenize import Token, split_clitics, stem_candidates
+
+MODEL_PATH = Path(__file__).resolve().parent / "models" / "ner.crfsuite"
+TAGS = ("PER", "LOC", "ORG")
+
+# Cue words (folded) whose presence just before a token hints at its type.
+CUES: dict[str, frozenset[str]] = {
+    "PER": frozenset(
+        normalize_for_match(w)
+        for w in (
+            "الرئيس", "رئيس", "وزير", "وزيرة", "الوزير", "اللواء", "العميد", "العقيد",
+            "المشير", "الفريق", "الجنرال", "الشيخ", "الملك", "الأمير", "السيد", "السيدة",
+            "الدكتور", "د", "النائب", "المتحدث", "الناطق", "المستشار", "السفير", "المبعوث",
+            "القائد", "الزعيم", "الإمام", "المرشد", "الرئيسة", "نائب", "قال", "أكد",
+            "أعلن", "صرح", "أضاف", "الكاتب", "الصحفي", "المدرب", "اللاعب", "الفنان",
+            "السلطان", "ولي", "الحاكم", "المحافظ", "رئيسة", "مستشار", "بن", "ابن", "أبو",
+        )
+    ),
+    "LOC": frozenset(
+        normalize_for_match(w)
+        for w in (
+            "مدينة", "محافظة", "ولاية", "إقليم", "منطقة", "بلدة", "قرية", "عاصمة",
+            "العاصمة", "جزيرة", "نهر", "بحر", "جبل", "مخيم", "ضواحي", "شمال", "جنوب",
+            "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "حي", "دولة", "بلاد", "إلى",
+            "من", "في",
+        )
+    ),
+    "ORG": frozenset(
+        normalize_for_match(w)
+        for w in (
+            "وزارة", "حركة", "حزب", "منظمة", "جمعية", "شركة", "جامعة", "مجلس", "هيئة",
+            "وكالة", "مؤسسة", "صحيفة", "قناة", "اتحاد", "بنك", "مصرف", "لجنة", "جبهة",
+            "تنظيم", "جماعة", "نادي", "محكمة", "المحكمة", "مجموعة", "تحالف", "قوات",
+            "كتائب", "جيش", "الجيش", "حكومة", "الحكومة", "برلمان", "مكتب", "معهد",
+        )
+    ),
+}  # fmt: skip
+
+_ARABIC = re.compile(r"[\u0621-\u064A]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def _shape(word: str) -> str:
+    if word.isdigit():
+        return "digit"
+    if any(ch.isdigit() for ch in word):
+        return "hasdigit"
+    if _LATIN.search(word):
+        return "latin"
+    if _ARABIC.search(word):
+        return "arabic"
+    return "punct" if not any(ch.isalnum() for ch in word) else "other"
+
+
+def _gaz_tags(tokens: list[Token]) -> list[str]:
+    """``B-TYPE`` / ``I-TYPE`` / ``O`` for the gazetteer match covering each token."""
+    tags = ["O"] * len(tokens)
+    if not tokens:
+        return tags
+    # rebuild a text with the original offsets so Match spans stay valid
+    text = "".join(_splice(tokens, tokens[-1].end))
+    for i, j, m in match_tokens(tokens, text):
+        tags[i] = "B-" + m.type
+        for k in range(i + 1, j):
+            tags[k] = "I-" + m.type
+    return tags
+
+
+def _splice(tokens: list[Token], length: int) -> list[str]:
+    out: list[str] = []
+    pos = 0
+    for t in tokens:
+        if t.start < pos:  # overlapping synthetic tokens: fall back to spaces
+            continue
+        out.append(" " * (t.start - pos))
+        out.append(t.text)
+        pos = t.end
+    out.append(" " * max(length - pos, 0))
+    return out
+
+
+@lru_cache(maxsize=100_000)
+def _word_feats(word: str) -> tuple[str, ...]:
+    f = normalize_for_match(word)
+    feats = [f"w={f}", f"shape={_shape(word)}", f"len={min(len(f), 8)}"]
+    for k in (1, 2, 3):
+        if len(f) > k:
+            feats.append(f"p{k}={f[:k]}")
+            feats.append(f"s{k}={f[-k:]}")
+    prefix, stem = split_clitics(word)
+    if prefix:
+        feats.append(f"clitic={normalize_for_match(prefix)}")
+    feats.append(f"stem={normalize_for_match(stem)}")
+    readings = stem_candidates(word)
+    if len(readings) > 1:
+        feats.append(f"stem2={readings[-1][1]}")
+    if f.startswith("ال") or any(r[1].startswith("ال") for r in readings[1:]):
+        feats.append("has_al")
+    return tuple(feats)
+
+
+@lru_cache(maxsize=100_000)
+def _stem(word: str) -> str:
+    return normalize_for_match(split_clitics(word)[1])
+
+
+def _cue(f: str) -> list[str]:
+    return [t for t, words in CUES.items() if f in words]
+
+
+def token_features(words: list[str], gaz: list[str]) -> list[list[str]]:
+    """Feature strings for each word of one sentence (``gaz`` = gazetteer BIO tags)."""
+    folded = [normalize_for_match(w) for w in words]
+    n = len(words)
+    out: list[list[str]] = []
+    for i in range(n):
+        feats = ["bias", *_word_feats(words[i]), f"gaz={gaz[i]}"]
+        for d in (-2, -1, 1, 2):
+            j = i + d
+            if 0 <= j < n:
+                feats.append(f"w{d:+d}={folded[j]}")
+                feats.append(f"gaz{d:+d}={gaz[j]}")
+                if d in (-1, 1):
+                    feats.append(f"s2{d:+d}={folded[j][-2:]}")
+                    feats.append(f"stem{d:+d}={_stem(words[j])}")
+            else:
+                feats.append(f"w{d:+d}=<pad>")
+        if i > 0:
+            feats.extend(f"cue-1={c}" for c in _cue(folded[i - 1]))
+            feats.append(f"w-1|w={folded[i - 1]}|{folded[i]}")
+        if i < n - 1:
+            feats.append(f"w|w+1={folded[i]}|{folded[i + 1]}")
+        if i > 1:
+            feats.extend(f"cue-2={c}" for c in _cue(folded[i - 2]))
+        if i == 0:
+            feats.append("BOS")
+        if i == n - 1:
+            feats.append("EOS")
+        out.append(feats)
+    return out
+
+
+def sentence_features(words: list[str]) -> list[list[str]]:
+    """Features for a sentence given as plain words (gazetteer computed here)."""
+    tokens: list[Token] = []
+    pos = 0
+    for w in words:
+        tokens.append(Token(w, pos, pos + len(w)))
+        pos += len(w) + 1
+    return token_features(words, _gaz_tags(tokens))
+
+
+@lru_cache(maxsize=2)
+def _tagger(path: str):  # -> pycrfsuite.Tagger
+    import pycrfsuite
+
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"NER model not found: {path} (run make train-ner)")
+    tagger = pycrfsuite.Tagger()
+    tagger.open(path)
+    return tagger
+
+
+def model_available(path: Path | str = MODEL_PATH) -> bool:
+    """Whether the CRF model file exists."""
+    return Path(path).is_file()
+
+
+def tag_tokens(tokens: list[str], model: Path | str = MODEL_PATH) -> list[str]:
+    """BIO tags (B-/I- PER, LOC, ORG, else O) for one sentence of tokens."""
+    if not tokens:
+        return []
+    tagger = _tagger(str(model))
+    tags = tagger.tag(sentence_features(tokens))
+    return _fix_bio(tags)
+
+
+def _fix_bio(tags: list[str]) -> list[str]:
+    """Turn an ``I-X`` that does not continue an ``X`` into ``B-X``."""
+    out: list[str] = []
+    prev = "O"
+    for t in tags:
+        if t.startswith("I-") and prev[2:] != t[2:]:
+            t = "B-" + t[2:]
+        out.append(t)
+        prev = t
+    return out
+
+
+def _conll_sentences(lines: Iterable[str]) -> Iterable[list[str]]:
+    sent: list[str] = []
+    for raw in lines:
+        line = raw.replace("\u200e", "").replace("\ufeff", "").strip()
+        if not line:
+            if sent:
+                yield sent
+                sent = []
+            continue
+        tok = line.split()[0]
+        sent.append(tok)
+        if tok == ".":
+            yield sent
+            sent = []
+    if sent:
+        yield sent
+
+
+def tag_conll(lines: Iterable[str], model: Path | str = MODEL_PATH) -> Iterable[str]:
+    """Tag CoNLL-style input (first column = token; blank line or ``.`` ends a
+    sentence); yields ``token<TAB>tag`` lines, a blank line after each sentence."""
+    for sent in _conll_sentences(lines):
+        for tok, tag in zip(sent, tag_tokens(sent, model), strict=True):
+            yield f"{tok}\t{tag}"
+        yield ""
+
+
+def main_tag(path: str) -> int:
+    """CLI entry for ``akhbar tag --conll PATH`` (``-`` = stdin). Returns an exit code."""
+    try:
+        if path == "-":
+            for line in tag_conll(sys.stdin):
+                print(line)
+            return 0
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            for line in tag_conll(fh):
+                print(line)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,571 @@
+"""Quotations in Arabic news: direct speech in quotation marks and reported speech.
+
+The extractor is rule based and precision first. All matching runs on the
+folded text of :func:`normalize_with_offsets` (so أنَّ / إن / ان compare equal)
+and every span is mapped back to the given text.
+
+A quotation needs a reporting cue (قال، أكد، أضاف، مبيناً، للتأكيد ... see
+:mod:`akhbar.arabic.rules.quote_cues`) followed, within the same sentence, by
+an introducer: a complementiser (أن/إن/بأن/إلى أن/على أن), a colon, or a
+preposition or comma directly before an opening quotation mark. What follows is
+a *direct* quote when an opening mark follows the introducer (span = inside the
+marks), else an *indirect* one running to the end of the clause. Quoted words
+without a cue ("داعش", scare quotes) are not quotations. A direct quote may also
+be attributed by a cue right after it ("...", قال فلان).
+
+Speaker: the named entity (PER before ORG) in the subject between cue and
+introducer; else that noun phrase itself (المتحدث باسم الوزارة، مصدر أمني);
+for participles, verbal nouns and verbs with a dropped subject (وأضاف أن),
+an entity earlier in the same sentence, else the previous quote's speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from akhbar.arabic.normalize import DROP_FOR_MATCH, FOLD, original_span
+from akhbar.arabic.rules import quote_cues as R
+
+MAX_QUOTE_CHARS = 2000  # a quotation longer than this is not taken (bounded work)
+SUBJECT_WINDOW = 220  # chars after a cue searched for the introducer
+SUBJECT_MAX_WORDS = 22
+LOOKBACK_CHARS = 400  # how far back in a sentence a speaker is looked for
+LOOKBACK_QUOTES = 50
+
+OPEN_ONLY = "«"
+CLOSE_ONLY = "»"
+TOGGLE = '"“”„″‟'
+MARKS = OPEN_ONLY + CLOSE_ONLY + TOGGLE
+_MARK_OR_NL_RE = re.compile("[" + re.escape(MARKS) + "\n]")
+
+
+# One-to-one folds plus deletions as a str.translate table: the same folded text
+# as normalize_with_offsets (for Arabic; non-ASCII upper case is left as is) at C
+# speed, with offsets built per run of kept characters instead of per character.
+_FOLD_TABLE: dict[int, int | None] = {ord(k): ord(v) for k, v in FOLD.items() if len(v) == 1}
+_FOLD_TABLE.update({ord(c): ord(c.lower()) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
+_FOLD_TABLE.update({ord(c): None for c in DROP_FOR_MATCH})
+_DROP_RE = re.compile("[" + re.escape("".join(sorted(DROP_FOR_MATCH))) + "]")
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Fast equivalent of :func:`normalize_with_offsets` for matching Arabic text:
+    ``offsets[i]`` is the index in ``text`` of folded character ``i`` and
+    ``offsets[len(folded)] == len(text)``."""
+    folded = text.translate(_FOLD_TABLE)
+    offs: list[int] = []
+    prev = 0
+    for m in _DROP_RE.finditer(text):
+        offs.extend(range(prev, m.start()))
+        prev = m.end()
+    offs.extend(range(prev, len(text) + 1))
+    return folded, offs
+
+
+class EntityLike(Protocol):
+    text: str
+    type: str
+    start: int
+    end: int
+    entity_id: str | None
+
+
+@dataclass(frozen=True)
+class Quote:
+    kind: str  # 'direct' | 'indirect'
+    speaker: str | None
+    speaker_entity_id: str | None
+    cue: str | None
+    text: str
+    start: int
+    end: int
+    speaker_start: int | None
+    speaker_end: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "speaker": self.speaker,
+            "speaker_entity_id": self.speaker_entity_id,
+            "cue": self.cue,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+def _alt(forms: Sequence[str]) -> str:
+    return "|".join(re.escape(f) for f in sorted(set(forms), key=len, reverse=True))
+
+
+_FORM_INFO: dict[str, tuple[str, str]] = {}
+for _lemma, _forms in R.FINITE.items():
+    for _f in _forms:
+        _FORM_INFO.setdefault(_f, ("finite", _lemma))
+for _lemma, _forms in R.PARTICIPLE.items():
+    for _f in _forms:
+        _FORM_INFO[_f] = ("participle", _lemma)
+for _lemma, _forms in R.MASDAR.items():
+    for _f in _forms:
+        _FORM_INFO[_f] = ("masdar", _lemma)
+
+# A cue word: optional و/ف, the form, then a boundary (or a glued article /
+# complementiser, as in feeds that lost spaces: وقالالمصدر، وبينأن).
+_CUE_RE = re.compile(rf"(?<!\w)(?:و|ف)?(?P<cue>{_alt(list(_FORM_INFO))})(?=\W|$|ال|ان)")
+_FINITE_AFTER_RE = re.compile(
+    rf"[ \t]*[،,]?[ \t]*(?:و|ف)?(?P<cue>{_alt([f for fs in R.FINITE.values() for f in fs])})(?!\w)"
+)
+# Absorbed participles: وصرح فلان قائلاً: "..." -> the cue is صرح.
+_ABSORB_RE = re.compile(r"[\s،,]*(?:قايلا|قايله|بالقول|مضيفا|مضيفه)[\s،,]*$")
+_COMP_RE = re.compile(
+    r"(?P<comp>(?<!\w)(?:(?:الي|علي|من)\s*)?(?:ب)?ان(?:ه|ها|هم)?(?=[^\w]|ال|$)"
+    r"|(?<!\w)(?:الي|علي)\s*ان(?=\w))"
+    r"|(?P<colon>:)"
+    r"|(?P<prep>(?<!\w)(?:الي|علي|ب)\s*(?=[\"«“”„″]))"
+    r"|(?P<comma>[،,]\s*(?=[\"«“„]))"
+)
+# The introducer glued to the cue (وأضافتأن "...", وبينأن "...").
+_COMP_GLUED_RE = re.compile(r"(?:(?:الي|علي|من)\s*)?(?:ب)?ان(?:ه|ها|هم)?(?=[^\w]|ال|$)")
+_NON_COMP_RE = re.compile(rf"(?<!\w)(?:{_alt(R.NON_COMP_BEFORE)})\s*$")
+_SENT_END_RE = re.compile(r"\.{2,}|…|(?<!\d)\.|\.(?!\d)|[!?؟\n]")
+_CLAUSE_STOP_RE = re.compile(r"[;]")  # not ؛: it often introduces a reason clause
+_STOPS_RE = re.compile(rf"(?<!\w)(?:{_alt(R.SUBJECT_STOPS)})(?!\w)")
+_ROLE_RE = re.compile(rf"(?<!\w)(?:و)?(?:{_alt(R.ROLE_NOUNS)})(?!\w)")
+_RELATIVE_RE = re.compile(r"(?<!\w)(?:الذي|التي|الذين)\s*$")
+_TRIM = ' \t\n،,:;؛.-–—"«»“”„″()'
+
+
+@dataclass
+class _Found:
+    kind: str
+    cue: str | None
+    start: int  # folded coords
+    end: int
+    sp: tuple[str, str | None, int, int] | None  # speaker text, id, orig start, orig end
+    cue_start: int
+
+
+def _pair_marks(folded: str) -> dict[int, int]:
+    """Map each opening mark to its closing mark (folded coords), one paragraph at a time."""
+    pairs: dict[int, int] = {}
+    open_at = -1
+    open_ch = ""
+    for mm in _MARK_OR_NL_RE.finditer(folded):
+        i, ch = mm.start(), mm.group()
+        if ch == "\n":
+            open_at = -1
+            continue
+        if open_at >= 0 and i - open_at > MAX_QUOTE_CHARS:
+            open_at = -1
+        if open_at < 0:
+            prev = folded[i - 1] if i else " "
+            nxt = folded[i + 1] if i + 1 < len(folded) else " "
+            stray_close = (prev.isalnum() or prev in ".!?؟") and not nxt.isalnum()
+            if ch != CLOSE_ONLY and not (ch in TOGGLE and stray_close):
+                open_at, open_ch = i, ch
+            continue
+        if open_ch == OPEN_ONLY and ch != CLOSE_ONLY:
+            continue
+        if ch == OPEN_ONLY:
+            open_at, open_ch = i, ch
+            continue
+        pairs[open_at] = i
+        open_at = -1
+    return pairs
+
+
+class _Doc:
+    def __init__(self, text: str, entities: Sequence[EntityLike] | None) -> None:
+        self.text = text
+        self.folded, self.offs = fold_with_offsets(text)
+        self.pairs = _pair_marks(self.folded)
+        self.pair_starts = sorted(self.pairs)
+        ends: list[int] = []
+        for m in _SENT_END_RE.finditer(self.folded):
+            if not self.inside_pair(m.start()):
+                ends.append(m.start())
+        self.sent_ends = ends
+        ents = [e for e in (entities or []) if e.type in ("PER", "ORG")]
+        self.ents = sorted(ents, key=lambda e: e.start)
+        self.ent_starts = [e.start for e in self.ents]
+
+    def inside_pair(self, pos: int) -> bool:
+        i = bisect_right(self.pair_starts, pos) - 1
+        if i < 0:
+            return False
+        o = self.pair_starts[i]
+        return o < pos <= self.pairs[o]
+
+    def sentence(self, pos: int) -> tuple[int, int]:
+        i = bisect_left(self.sent_ends, pos)
+        s0 = self.sent_ends[i - 1] + 1 if i > 0 else 0
+        s1 = self.sent_ends[i] if i < len(self.sent_ends) else len(self.folded)
+        return s0, s1
+
+    def orig(self, a: int, b: int) -> tuple[int, int]:
+        oa, ob = original_span(self.offs, a, b)
+        t = self.text
+        while ob < len(t) and t[ob] in DROP_FOR_MATCH and t[ob] != "\n":
+            ob += 1  # keep trailing tanween/shadda with their letter
+        return oa, ob
+
+    def ents_in(self, a: int, b: int) -> list[EntityLike]:
+        """Entities inside the original span [a, b)."""
+        lo = bisect_left(self.ent_starts, a)
+        out = []
+        for e in self.ents[lo:]:
+            if e.start >= b:
+                break
+            if e.end <= b:
+                out.append(e)
+        return out
+
+
+def _trimmed(doc: _Doc, a: int, b: int) -> tuple[int, int]:
+    f = doc.folded
+    while a < b and f[a] in _TRIM:
+        a += 1
+    while b > a and f[b - 1] in _TRIM:
+        b -= 1
+    return a, b
+
+
+def _pick_entity(cands: list[EntityLike], last: bool) -> EntityLike | None:
+    for t in ("PER", "ORG"):
+        c = [e for e in cands if e.type == t]
+        if c:
+            return c[-1] if last else c[0]
+    return None
+
+
+def _ent_speaker(e: EntityLike) -> tuple[str, str | None, int, int]:
+    return e.text, e.entity_id, e.start, e.end
+
+
+def _span_speaker(doc: _Doc, a: int, b: int) -> tuple[str, str | None, int, int] | None:
+    a, b = _trimmed(doc, a, b)
+    if b <= a:
+        return None
+    oa, ob = doc.orig(a, b)
+    return doc.text[oa:ob], None, oa, ob
+
+
+INVALID = (-1, -1)
+
+
+def _subject(doc: _Doc, a: int, b: int, max_words: int = 12) -> tuple[int, int] | None:
+    """The subject noun phrase in the folded region [a, b) after a cue; None when
+    there is none (dropped subject), ``INVALID`` when the words there cannot be a
+    subject (quotation marks, brackets, too long: the cue is probably not a cue)."""
+    f = doc.folded
+    a, b = _trimmed(doc, a, b)
+    if b <= a:
+        return None
+    seg = _subject_segment(doc, a, b)
+    if seg is None:
+        return None
+    a, b = seg
+    m = _STOPS_RE.search(f, a, b)
+    if m:
+        b = m.start()
+    a, b = _trimmed(doc, a, b)
+    if b <= a:
+        return None
+    first = f[a:b].split(None, 1)[0]
+    if first in R.NON_SUBJECT_STARTS or (len(first) <= 2 and first in ("ل", "ب")):
+        return None
+    seg = f[a:b]
+    marks = sum(1 for ch in seg if ch in MARKS)
+    if len(seg.split()) > max_words or marks % 2 or seg.count("(") != seg.count(")"):
+        return INVALID
+    return a, b
+
+
+_KANA_RE = re.compile(r"(?:و)?(?:كان|كانت|كانوا)\s+")
+_AMMA_RE = re.compile(r"(?:و)?اما\s+")
+_QAD_RE = re.compile(r"\s+قد\s*$")
+_ADVERBIAL = frozenset(R.ADVERBIAL_STARTS)
+
+
+def _fronted_subject(doc: _Doc, s0: int, cue_at: int, form: str) -> tuple[int, int] | None:
+    """A subject written before its cue verb in the folded text [s0, cue_at):
+    أما فلان، ... فأوضحت / وكانت الهيئة قد أعلنت / الأب فلان، مدير ...، يوضح."""
+    f = doc.folded
+    a, b = s0, cue_at
+    while a < b and (f[a].isspace() or f[a] in _TRIM):
+        a += 1
+    if b - a < 2:
+        return None
+    pre = f[a:b]
+    m = _AMMA_RE.match(pre)
+    k = _KANA_RE.match(pre)
+    if m:
+        a += m.end()
+    elif k:
+        a += k.end()
+        q = _QAD_RE.search(f, a, b)
+        if q:
+            b = q.start()
+    elif not (form[:1] in "يت" and pre.rstrip().endswith(("،", ","))):
+        return None
+    seg = _subject_segment(doc, a, b)
+    if seg is None:
+        return None
+    first = f[seg[0] : seg[1]].split(None, 1)[0]
+    if first in _ADVERBIAL or len(f[seg[0] : seg[1]].split()) > 8:
+        return None
+    return seg
+
+
+def _subject_segment(doc: _Doc, a: int, b: int) -> tuple[int, int] | None:
+    """First comma segment of [a, b), extended over a following name in apposition
+    to a role noun (قائممقام قضاء القائم، تركي محمد، ...)."""
+    f = doc.folded
+    a, b = _trimmed(doc, a, b)
+    if b <= a:
+        return None
+    cut = [k for k in (f.find("،", a, b), f.find(",", a, b)) if k >= 0]
+    if not cut:
+        return a, b
+    k = min(cut)
+    seg = (a, k)
+    if _ROLE_RE.match(f, a):
+        nxt_cut = [j for j in (f.find("،", k + 1, b), f.find(",", k + 1, b)) if j >= 0]
+        n0, n1 = _trimmed(doc, k + 1, min(nxt_cut) if nxt_cut else b)
+        if n1 > n0:
+            words = f[n0:n1].split()
+            if 1 <= len(words) <= 4 and not _STOPS_RE.match(f, n0) and words[0] not in _ADVERBIAL:
+                seg = (a, n1)
+    return _trimmed(doc, *seg)
+
+
+def _np_speaker(doc: _Doc, span: tuple[int, int]) -> tuple[str, str | None, int, int] | None:
+    oa, ob = doc.orig(*span)
+    e = _pick_entity(doc.ents_in(oa, ob), last=False)
+    return _ent_speaker(e) if e else _span_speaker(doc, *span)
+
+
+def extract_quotes(text: str, entities: Sequence[EntityLike] | None = None) -> list[Quote]:
+    """Direct and reported quotations with speakers; offsets index ``text``."""
+    if not text or not text.strip():
+        return []
+    doc = _Doc(text, entities)
+    f = doc.folded
+    cues = list(_CUE_RE.finditer(f))
+    cue_starts = [m.start("cue") for m in cues]
+    found: list[_Found] = []
+    used_pairs: set[int] = set()
+    absorbed: set[int] = set()
+
+    taken: list[tuple[int, int]] = []  # sorted, non-overlapping quote spans
+
+    def overlaps(a: int, b: int) -> bool:
+        k = bisect_left(taken, (a, a))
+        return (k < len(taken) and taken[k][0] < b) or (k > 0 and taken[k - 1][1] > a)
+
+    def take(a: int, b: int) -> None:
+        taken.insert(bisect_left(taken, (a, a)), (a, b))
+
+    def prev_speaker(before: int) -> tuple[str, str | None, int, int] | None:
+        for q in found[: -LOOKBACK_QUOTES - 1 : -1]:
+            if q.cue_start < before and q.sp is not None:
+                return q.sp
+        return None
+
+    # Commas that end a reported clause: "، (و|فيما|كما)? <cue>" outside quotation marks.
+    comma_stops: list[int] = []
+    for cm in cues:
+        c = cm.start()
+        head = f[max(0, c - 12) : c].rstrip()
+        for conj in ("فيما", "كما", "بينما"):
+            if head.endswith(conj):
+                head = head[: -len(conj)].rstrip()
+        if head.endswith(("،", ",")) and not doc.inside_pair(c):
+            k = max(f.rfind("،", max(0, c - 12), c), f.rfind(",", max(0, c - 12), c))
+            if k >= 0 and (not comma_stops or comma_stops[-1] < k):
+                comma_stops.append(k)
+
+    def clause_end(q0: int, s1: int) -> int:
+        limit = min(s1, q0 + MAX_QUOTE_CHARS)
+        m = _CLAUSE_STOP_RE.search(f, q0, limit)
+        if m and not doc.inside_pair(m.start()):
+            limit = m.start()
+        j = bisect_right(comma_stops, q0)
+        if j < len(comma_stops) and comma_stops[j] < limit:
+            return comma_stops[j]
+        return limit
+
+    for idx, m in enumerate(cues):
+        cs, ce = m.start("cue"), m.end("cue")
+        if cs in absorbed or doc.inside_pair(cs):
+            continue
+        form = m.group("cue")
+        ctype = _FORM_INFO[form][0]
+        s0, s1 = doc.sentence(cs)
+        if form in R.PREFIX_REQUIRED and m.start() == cs and f[s0:cs].strip(_TRIM):
+            continue  # "بين" without و/ف inside a sentence is the preposition
+        s0 = max(s0, m.start() - LOOKBACK_CHARS)  # bounded look-back on run-on text
+        win_end = min(s1, ce + SUBJECT_WINDOW)
+        window = f[ce:win_end]
+        if "ان" not in window and ":" not in window and not any(q in window for q in TOGGLE + "«"):
+            continue  # cheap pre-test: no introducer can follow
+        intro = _COMP_GLUED_RE.match(f, ce) if ce < len(f) and f[ce] != " " else None
+        bare = None
+        if intro is None:
+            k = ce
+            while k < win_end and f[k] in " \t":
+                k += 1
+            if k in doc.pairs:
+                bare = k  # مؤكداً "..." : the quotation follows the cue directly
+        if intro is None and bare is None:
+            intro = _COMP_RE.search(f, ce, win_end)
+            while (
+                intro is not None
+                and intro.group("comp")
+                and _NON_COMP_RE.search(f, max(0, intro.start() - 10), intro.start())
+            ):
+                intro = _COMP_RE.search(f, intro.end(), win_end)
+        if intro is None and bare is None:
+            continue
+        i_start = bare if bare is not None else intro.start()  # type: ignore[union-attr]
+        i_end = bare if bare is not None else intro.end()  # type: ignore[union-attr]
+        # another (non-absorbable) cue between this cue and the introducer owns it
+        nxt = cues[idx + 1].start("cue") if idx + 1 < len(cues) else len(f)
+        region_end = i_start
+        if nxt < region_end:
+            ab = _ABSORB_RE.search(f, ce, region_end)
+            if ab is None or cues[idx + 1].start() < ab.start():
+                continue
+        ab = _ABSORB_RE.search(f, ce, region_end)
+        if ab is not None:
+            region_end = ab.start()
+            for k in range(idx + 1, len(cues)):
+                if cue_starts[k] >= i_start:
+                    break
+                absorbed.add(cue_starts[k])
+        if len(f[ce:region_end].split()) > SUBJECT_MAX_WORDS:
+            continue
+        if ctype != "finite" and f[ce:region_end].strip(_TRIM):
+            continue  # participles and verbal nouns take the introducer directly
+        q0 = i_end
+        while q0 < s1 and f[q0] in " \t":
+            q0 += 1
+        needs_mark = intro is not None and (
+            intro.re is _COMP_RE and (intro.group("prep") or intro.group("comma")) is not None
+        )
+        if q0 in doc.pairs and q0 not in used_pairs:
+            kind, qa, qb = "direct", q0 + 1, doc.pairs[q0]
+        elif needs_mark:
+            continue
+        else:
+            kind, qa = "indirect", q0
+            qb = clause_end(q0, s1)
+        qa, qb = _trimmed(doc, qa, qb) if kind == "indirect" else (qa, qb)
+        if kind == "direct":
+            while qa < qb and f[qa] in " \t":
+                qa += 1
+            while qb > qa and f[qb - 1] in " \t":
+                qb -= 1
+        if qb - qa < 3 or qb - qa > MAX_QUOTE_CHARS or overlaps(qa, qb):
+            continue
+        # speaker
+        sp = None
+        front = _fronted_subject(doc, s0, m.start(), form) if ctype == "finite" else None
+        subj = None
+        if ctype == "finite" and front is None:
+            ambiguous = form in R.AMBIGUOUS_FORMS
+            if ambiguous and len(f[ce:region_end].split()) > 12:
+                continue
+            subj = _subject(doc, ce, region_end, 6 if ambiguous else 12)
+            if subj == INVALID:
+                continue
+            if subj is None and form in R.IMPERSONAL_FORMS:
+                continue  # يذكر أن ... "it is worth noting that": no speaker, no quote
+        if front is not None:
+            sp = _np_speaker(doc, front)
+        elif subj is not None:
+            sp = _np_speaker(doc, subj)
+        else:
+            for q in found[: -LOOKBACK_QUOTES - 1 : -1]:
+                if q.cue_start < s0:
+                    break
+                if q.sp is not None:
+                    sp = q.sp
+                    break
+            if sp is None:
+                os0, ocs = doc.orig(s0, cs)
+                e = _pick_entity(doc.ents_in(os0, ocs), last=True)
+                if e is not None:
+                    sp = _ent_speaker(e)
+            if sp is None:
+                # the subject of an earlier cue verb in the same sentence
+                # (أفاد مصدر ...، فيما أشار إلى أن ...)
+                for j in range(idx - 1, max(-1, idx - 20), -1):
+                    pm = cues[j]
+                    if pm.start("cue") < s0:
+                        break
+                    if _FORM_INFO[pm.group("cue")][0] != "finite":
+                        continue
+                    pf = _fronted_subject(doc, s0, pm.start(), pm.group("cue"))
+                    pe = min(s1, pm.end("cue") + SUBJECT_WINDOW)
+                    pi = _COMP_RE.search(f, pm.end("cue"), pe)
+                    ps = pf or _subject(doc, pm.end("cue"), pi.start() if pi else pe)
+                    if ps is not None and ps != INVALID:
+                        sp = _np_speaker(doc, ps)
+                        break
+            if sp is None and _RELATIVE_RE.search(f, s0, m.start()):
+                rel = _RELATIVE_RE.search(f, s0, m.start())
+                assert rel is not None
+                words = list(re.finditer(r"\S+", f[s0 : rel.start()]))[-4:]
+                if words:
+                    sp = _span_speaker(doc, s0 + words[0].start(), rel.start())
+            if sp is None and ctype == "masdar":
+                pre = max(s0, cs - 60)
+                roles = list(_ROLE_RE.finditer(f, pre, m.start()))
+                if roles:
+                    sp = _span_speaker(doc, roles[-1].start(), m.start())
+            if sp is None:
+                sp = prev_speaker(cs)
+        if kind == "direct":
+            used_pairs.add(q0)
+        take(qa, qb)
+        found.append(_Found(kind, form, qa, qb, sp, cs))
+        # keep the cue's original surface form
+        found[-1].cue = text[slice(*doc.orig(cs, ce))]
+
+    # Direct quotes attributed by a cue right after them: "...", قال فلان
+    for o, c in doc.pairs.items():
+        if o in used_pairs or overlaps(o + 1, c):
+            continue
+        if len(f[o + 1 : c].split()) < 3:
+            continue
+        ma = _FINITE_AFTER_RE.match(f, c + 1)
+        if ma is None:
+            continue
+        s0, s1 = doc.sentence(ma.end())
+        end = min(s1, ma.end() + 120)
+        subj = _subject(doc, ma.end(), end)
+        sp = None
+        if subj is not None:
+            oa, ob = doc.orig(*subj)
+            e = _pick_entity(doc.ents_in(oa, ob), last=False)
+            sp = _ent_speaker(e) if e else _span_speaker(doc, *subj)
+        else:
+            sp = prev_speaker(o)
+        cs, ce = ma.start("cue"), ma.end("cue")
+        take(o + 1, c)
+        q = _Found("direct", None, o + 1, c, sp, cs)
+        q.cue = text[slice(*doc.orig(cs, ce))]
+        found.append(q)
+        used_pairs.add(o)
+
+    out: list[Quote] = []
+    for q in sorted(found, key=lambda q: q.start):
+        a, b = doc.orig(q.start, q.end)
+        spk, sid, ssa, ssb = q.sp if q.sp else (None, None, None, None)
+        out.append(Quote(q.kind, spk, sid, q.cue, text[a:b], a, b, ssa, ssb))
+    return out

@@ -1,0 +1,81 @@
+"""Work of the asset-triggered ``akhbar_maintenance`` DAG, one function per task."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+import duckdb
+
+from akhbar.config import Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+
+def _open(settings: Settings) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(settings.analyst_copy), read_only=True)
+
+
+def latest_run_date(settings: Settings | None = None) -> str | None:
+    settings = settings or load_settings()
+    if not settings.analyst_copy.exists():
+        log.warning("no analyst copy at %s yet", settings.analyst_copy)
+        return None
+    con = _open(settings)
+    try:
+        row = con.execute("SELECT max(run_date) FROM pipeline_run").fetchone()
+    finally:
+        con.close()
+    return str(row[0]) if row and row[0] else None
+
+
+def export_parquet(run_date: str | None, settings: Settings | None = None) -> list[str]:
+    from akhbar.warehouse.export import export_parquet as export
+
+    settings = settings or load_settings()
+    if run_date is None:
+        return []
+    con = _open(settings)
+    try:
+        paths = export(con, settings.data_dir / "exports", date.fromisoformat(run_date))
+    finally:
+        con.close()
+    log.info("exported %d Parquet partitions for %s", len(paths), run_date)
+    return [str(p) for p in paths]
+
+
+def write_digest(run_date: str | None, settings: Settings | None = None) -> str | None:
+    from akhbar.digest import render_digest
+
+    settings = settings or load_settings()
+    if run_date is None:
+        return None
+    con = _open(settings)
+    try:
+        out = render_digest(con, date.fromisoformat(run_date),
+                            settings.data_dir / "digest" / f"{run_date}.html")
+    finally:
+        con.close()
+    log.info("digest written to %s", out)
+    return str(out)
+
+
+def build_data_docs(run_date: str | None, settings: Settings | None = None) -> str | None:
+    from akhbar.quality import build_data_docs as build
+
+    settings = settings or load_settings()
+    index = build(settings.data_dir / "quality")
+    log.info("Great Expectations Data Docs: %s", index)
+    return str(index)
+
+
+def compact(settings: Settings | None = None) -> None:
+    """Checkpoint the warehouse (folds the WAL into the file) in the writer slot."""
+    settings = settings or load_settings()
+    if not settings.warehouse.exists():
+        return
+    con = duckdb.connect(str(settings.warehouse))
+    try:
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()

@@ -1,0 +1,236 @@
+"""Evaluate quotation and dateline extraction on the hand-annotated gold sets.
+
+Gold: the seed article (/work/shared/seed, or tests/fixtures/seed) and the
+Shafaq News items in tests/fixtures/quotes_gold/. A predicted quote matches a
+gold quote when their spans overlap by >= 50% of the gold span (kind ignored);
+span+speaker additionally needs the speaker to equal the gold speaker or one of
+its listed aliases after normalize_for_match, where either may be a contiguous
+run of the other's words (a full "role + name" phrase or a linked short form).
+
+Writes eval/quotes_results.json and exits 1 when a number falls below
+eval/floors_quotes.json. Usage: python scripts/eval_quotes.py [--no-ner]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from akhbar.arabic.datelines import extract_dateline
+from akhbar.arabic.normalize import normalize_for_match
+from akhbar.arabic.quotes import Quote, extract_quotes
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD_DIR = ROOT / "tests" / "fixtures" / "quotes_gold"
+SEED_DIRS = [ROOT / "tests" / "fixtures" / "seed", Path("/work/shared/seed")]
+RESULTS = ROOT / "eval" / "quotes_results.json"
+FLOORS = ROOT / "eval" / "floors_quotes.json"
+
+
+def _norm_tokens(s: str) -> list[str]:
+    s = normalize_for_match(s)
+    for ch in '"«»“”„″()،,.:':
+        s = s.replace(ch, " ")
+    return s.split()
+
+
+def _contains(big: list[str], small: list[str]) -> bool:
+    n = len(small)
+    return n > 0 and any(big[i : i + n] == small for i in range(len(big) - n + 1))
+
+
+def speaker_ok(pred: str | None, gold: str, alts: list[str]) -> bool:
+    if not pred:
+        return False
+    p = _norm_tokens(pred)
+    for g in [gold, *alts]:
+        gt = _norm_tokens(g)
+        if p == gt or _contains(p, gt) or _contains(gt, p):
+            return True
+    return False
+
+
+def load_docs() -> list[dict[str, Any]]:
+    docs: list[dict[str, Any]] = []
+    for d in SEED_DIRS:
+        golds = sorted(d.glob("*.gold.json")) if d.is_dir() else []
+        if golds:
+            for g in golds:
+                gold = json.loads(g.read_text(encoding="utf-8"))
+                text = (d / gold["document"]).read_text(encoding="utf-8")
+                quotes = [{**q, "speaker_alts": q.get("speaker_alts", [])} for q in gold["quotes"]]
+                docs.append(
+                    {
+                        "set": "seed",
+                        "id": g.name,
+                        "text": text,
+                        "quotes": quotes,
+                        "dateline": gold.get("dateline"),
+                        "published": None,
+                    }
+                )
+            break
+    for g in sorted(GOLD_DIR.glob("*.json")):
+        gold = json.loads(g.read_text(encoding="utf-8"))
+        text = (GOLD_DIR / gold["document"]).read_text(encoding="utf-8")
+        docs.append(
+            {
+                "set": "shafaq",
+                "id": g.stem,
+                "text": text,
+                "quotes": gold["quotes"],
+                "dateline": gold.get("dateline"),
+                "published": gold.get("published_at"),
+            }
+        )
+    return docs
+
+
+def match(preds: list[Quote], golds: list[dict[str, Any]]) -> tuple[int, int, list[str]]:
+    """(span matches, span+speaker matches, notes) with one-to-one greedy matching."""
+    used_span: set[int] = set()
+    used_sp: set[int] = set()
+    n_span = n_sp = 0
+    notes: list[str] = []
+    for g in golds:
+        ga, gb = g["span"]
+        need = 0.5 * (gb - ga)
+        cands = [i for i, p in enumerate(preds) if min(gb, p.end) - max(ga, p.start) >= need]
+        free = [i for i in cands if i not in used_span]
+        if free:
+            used_span.add(free[0])
+            n_span += 1
+        ok = [
+            i
+            for i in cands
+            if i not in used_sp and speaker_ok(preds[i].speaker, g["speaker"], g["speaker_alts"])
+        ]
+        if ok:
+            used_sp.add(ok[0])
+            n_sp += 1
+        elif free or cands:
+            notes.append(f"speaker: gold={g['speaker']} pred={preds[cands[0]].speaker}")
+        else:
+            notes.append(f"missed: {g['kind']} {g['speaker']} :: {g['text'][:50]}")
+    for i, p in enumerate(preds):
+        if i not in used_span:
+            notes.append(f"extra: {p.kind} {p.speaker} :: {p.text[:50]}")
+    return n_span, n_sp, notes
+
+
+def _prf(tp: int, npred: int, ngold: int) -> dict[str, float]:
+    p = tp / npred if npred else 1.0
+    r = tp / ngold if ngold else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
+
+
+def _entities(text: str) -> list[Any] | None:
+    try:
+        from akhbar.arabic.entities import extract_entities
+    except ImportError:
+        return None
+    return list(extract_entities(text))
+
+
+def evaluate(use_ner: bool) -> dict[str, Any]:
+    docs = load_docs()
+    out: dict[str, Any] = {"ner_used": False}
+    per_doc: dict[str, list[str]] = {}
+    totals: dict[str, dict[str, int]] = {}
+    dl: dict[str, list[int]] = {}
+    elapsed = 0.0
+    for d in docs:
+        ents = _entities(d["text"]) if use_ner else None
+        if ents is not None:
+            out["ner_used"] = True
+        t0 = time.perf_counter()
+        preds = extract_quotes(d["text"], ents)
+        dline = extract_dateline(d["text"])
+        elapsed += time.perf_counter() - t0
+        n_span, n_sp, notes = match(preds, d["quotes"])
+        per_doc[d["id"]] = notes
+        for key in (d["set"], "all"):
+            t = totals.setdefault(key, {"pred": 0, "gold": 0, "span": 0, "span_speaker": 0})
+            t["pred"] += len(preds)
+            t["gold"] += len(d["quotes"])
+            t["span"] += n_span
+            t["span_speaker"] += n_sp
+            if d.get("dateline"):
+                g = d["dateline"]
+                ok = dline is not None and all(
+                    normalize_for_match(getattr(dline, k) or "").replace(" ", "")
+                    == normalize_for_match(g.get(k) or "").replace(" ", "")
+                    for k in ("place", "source")
+                )
+                dl.setdefault(key, []).append(int(ok))
+                if not ok and key == "all":
+                    notes.append(f"dateline: gold={g} pred={dline}")
+    for key, t in totals.items():
+        out[key] = {
+            "docs": sum(1 for d in docs if key in (d["set"], "all")),
+            "gold_quotes": t["gold"],
+            "pred_quotes": t["pred"],
+            "span": _prf(t["span"], t["pred"], t["gold"]),
+            "span_speaker": _prf(t["span_speaker"], t["pred"], t["gold"]),
+            "dateline_accuracy": round(sum(dl.get(key, [])) / max(1, len(dl.get(key, []))), 4),
+        }
+    out["extract_seconds_total"] = round(elapsed, 4)
+    out["errors"] = {k: v for k, v in per_doc.items() if v}
+    return out
+
+
+def check_floors(results: dict[str, Any]) -> list[str]:
+    if not FLOORS.exists():
+        return []
+    floors = json.loads(FLOORS.read_text(encoding="utf-8"))
+    failed = []
+    for dotted, floor in floors.items():
+        if dotted.startswith("_"):
+            continue
+        val: Any = results
+        for part in dotted.split("."):
+            val = val.get(part) if isinstance(val, dict) else None
+        if not isinstance(val, (int, float)) or val < floor:
+            failed.append(f"{dotted}: {val} < floor {floor}")
+    return failed
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--no-ner", action="store_true", help="rules only, no entity linking")
+    ap.add_argument("--verbose", action="store_true", help="print per-document errors")
+    args = ap.parse_args(argv)
+    res = {"rules_only": evaluate(use_ner=False)}
+    if not args.no_ner:
+        with_ner = evaluate(use_ner=True)
+        if with_ner["ner_used"]:
+            res["with_ner"] = with_ner
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(res, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    for mode, r in res.items():
+        for key in ("seed", "shafaq", "all"):
+            if key in r:
+                x = r[key]
+                print(
+                    f"{mode:10s} {key:6s} gold={x['gold_quotes']:3d} pred={x['pred_quotes']:3d} "
+                    f"span P/R={x['span']['precision']:.3f}/{x['span']['recall']:.3f} "
+                    f"span+speaker P/R={x['span_speaker']['precision']:.3f}/"
+                    f"{x['span_speaker']['recall']:.3f} dateline={x['dateline_accuracy']:.3f}"
+                )
+        if args.verbose:
+            for doc, notes in r["errors"].items():
+                for n in notes:
+                    print(f"  [{mode}] {doc}: {n}")
+    failed = check_floors(res)
+    for f in failed:
+        print("BELOW FLOOR:", f, file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

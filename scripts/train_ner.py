@@ -1,0 +1,185 @@
+#!/usr/bin/env python
+"""Train the Akhbar CRF NER model deterministically.
+
+Data (read-only, public; see /work/shared/corpus/ner/README.md):
+  * ANERcorp training part   -> first 90 % of sentences train, last 10 % dev
+  * Wojood sample            -> train.txt train, val.txt dev
+  * NewsFANE Gold part 1     -> first 90 % of sentences train, last 10 % dev
+Tags are mapped to PER / LOC / ORG / O with include/akhbar/arabic/models/tag_map.json.
+The ANERcorp test split and the Wojood test file are never read.
+
+Usage: python scripts/train_ner.py [--corpus DIR] [--out PATH] [--max-iterations N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from akhbar.arabic.ner import MODEL_PATH, _fix_bio, sentence_features
+
+CORPUS = Path("/work/shared/corpus/ner")
+TAG_MAP_PATH = MODEL_PATH.parent / "tag_map.json"
+DEV_SHARE = 0.10
+Sentence = tuple[list[str], list[str]]
+
+
+def tag_map() -> dict[str, dict[str, str]]:
+    return json.loads(TAG_MAP_PATH.read_text(encoding="utf-8"))
+
+
+def _coarse(tag: str, mapping: dict[str, str]) -> str:
+    if tag in ("", "O") or "-" not in tag:
+        return "O"
+    bio, _, label = tag.partition("-")
+    coarse = mapping.get(label, "O")
+    return "O" if coarse == "O" or bio not in ("B", "I") else f"{bio}-{coarse}"
+
+
+def read_anercorp(path: Path) -> list[Sentence]:
+    """``token TAG`` per line; a ``.`` token ends a sentence."""
+    mapping = tag_map()["anercorp"]
+    sents: list[Sentence] = []
+    words: list[str] = []
+    tags: list[str] = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        parts = raw.replace("\u200f", "").replace("\u200e", "").split()
+        if not parts:
+            continue
+        words.append(parts[0])
+        tags.append(_coarse(parts[1] if len(parts) > 1 else "O", mapping))
+        if parts[0] == ".":
+            sents.append((words, _fix_bio(tags)))
+            words, tags = [], []
+    if words:
+        sents.append((words, _fix_bio(tags)))
+    return sents
+
+
+def read_wojood(path: Path) -> list[Sentence]:
+    """Nested tags: per token keep the outermost tag whose class maps to PER/LOC/ORG."""
+    mapping = tag_map()["wojood"]
+    sents: list[Sentence] = []
+    words: list[str] = []
+    tags: list[str] = []
+    for raw in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+        parts = raw.split()
+        if not parts:
+            if words:
+                sents.append((words, _fix_bio(tags)))
+                words, tags = [], []
+            continue
+        words.append(parts[0])
+        chosen = "O"
+        for t in parts[1:]:
+            c = _coarse(t, mapping)
+            if c != "O":
+                chosen = c
+                break
+        tags.append(chosen)
+    return sents
+
+
+def read_newsfane(path: Path) -> list[Sentence]:
+    """``token<TAB>TAG``; blank line between sentences; U+200E / BOM / CR stripped."""
+    mapping = tag_map()["newsfane"]
+    sents: list[Sentence] = []
+    words: list[str] = []
+    tags: list[str] = []
+    text = path.read_text(encoding="utf-8").replace("\ufeff", "").replace("\u200e", "")
+    for raw in [*text.replace("\r", "").split("\n"), ""]:
+        parts = raw.split("\t")
+        tok = parts[0].strip()
+        if not tok:
+            if words:
+                sents.append((words, _fix_bio(tags)))
+                words, tags = [], []
+            continue
+        words.append(tok)
+        tags.append(_coarse(parts[1].strip() if len(parts) > 1 else "O", mapping))
+    return sents
+
+
+def _split(sents: list[Sentence]) -> tuple[list[Sentence], list[Sentence]]:
+    cut = int(len(sents) * (1 - DEV_SHARE))
+    return sents[:cut], sents[cut:]
+
+
+def load_splits(corpus: Path = CORPUS) -> dict[str, dict[str, list[Sentence]]]:
+    """``{"train"|"dev": {source: sentences}}``, deterministic."""
+    aner_tr, aner_dev = _split(read_anercorp(corpus / "anercorp" / "ANERCorp_train_part.txt"))
+    fane_tr, fane_dev = _split(
+        read_newsfane(corpus / "newsfane_gold" / "NewsFANE_Gold_2014_part1.txt")
+    )
+    return {
+        "train": {
+            "anercorp": aner_tr,
+            "wojood": read_wojood(corpus / "wojood_sample" / "train.txt"),
+            "newsfane": fane_tr,
+        },
+        "dev": {
+            "anercorp": aner_dev,
+            "wojood": read_wojood(corpus / "wojood_sample" / "val.txt"),
+            "newsfane": fane_dev,
+        },
+    }
+
+
+def train(corpus: Path, out: Path, max_iterations: int, c1: float, c2: float) -> dict:
+    import pycrfsuite
+
+    splits = load_splits(corpus)
+    trainer = pycrfsuite.Trainer(verbose=False)
+    n_sent = n_tok = 0
+    for source in ("anercorp", "wojood", "newsfane"):
+        for words, tags in splits["train"][source]:
+            trainer.append(sentence_features(words), tags)
+            n_sent += 1
+            n_tok += len(words)
+    trainer.set_params(
+        {
+            "c1": c1,
+            "c2": c2,
+            "max_iterations": max_iterations,
+            "feature.possible_transitions": True,
+            "feature.minfreq": 1,
+        }
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    t0 = time.perf_counter()
+    trainer.train(str(tmp))
+    tmp.replace(out)
+    info = {
+        "sentences": n_sent,
+        "tokens": n_tok,
+        "seconds": round(time.perf_counter() - t0, 1),
+        "bytes": out.stat().st_size,
+        "c1": c1,
+        "c2": c2,
+        "max_iterations": max_iterations,
+    }
+    return info
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    ap.add_argument("--out", type=Path, default=MODEL_PATH)
+    ap.add_argument("--max-iterations", type=int, default=150)
+    ap.add_argument("--c1", type=float, default=0.1)
+    ap.add_argument("--c2", type=float, default=0.01)
+    args = ap.parse_args(argv)
+    if not args.corpus.is_dir():
+        print(f"error: corpus not found: {args.corpus}", file=sys.stderr)
+        return 2
+    info = train(args.corpus, args.out, args.max_iterations, args.c1, args.c2)
+    print(json.dumps(info))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

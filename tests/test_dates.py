@@ -1,0 +1,160 @@
+"""Date expressions: seed article, Shafaq sentences, Hijri, Eastern digits, bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+import pytest
+
+from akhbar.arabic.dates import DateMention, extract_dates
+
+REPO = Path(__file__).resolve().parents[1]
+SEED_TEXT = (REPO / "tests" / "fixtures" / "seed" / "000_ef5b854259b45142.txt").read_text(
+    encoding="utf-8"
+)
+GOLD = REPO / "tests" / "fixtures" / "quotes_gold"
+
+
+def _by_text(ms: list[DateMention]) -> dict[str, DateMention]:
+    return {m.text: m for m in ms}
+
+
+def test_seed_dates_resolved_against_publication() -> None:
+    # Suppose the article was published on Tuesday 14 January 2020 (the day after
+    # the Moscow talks; the Berlin conference was on Sunday 19 January 2020).
+    pub = dt.datetime(2020, 1, 14, 18, 0)
+    ms = extract_dates(SEED_TEXT, pub)
+    got = _by_text(ms)
+    assert got["الاثنين"].kind == "weekday"
+    assert got["الاثنين"].value == dt.date(2020, 1, 13)
+    assert got["صباح الثلاثاء"].value == dt.date(2020, 1, 14)
+    assert got["الأحد المقبل"].value == dt.date(2020, 1, 19)
+    assert got["عام 2011"].kind == "year" and got["عام 2011"].value == dt.date(2011, 1, 1)
+    for m in ms:
+        assert SEED_TEXT[m.start : m.end] == m.text
+    # والاثنين: the conjunction is not part of the mention
+    first = next(m for m in ms if m.text == "الاثنين")
+    assert SEED_TEXT[first.start - 1] == "و"
+
+
+def test_weekday_without_publication_has_no_value() -> None:
+    ms = extract_dates(SEED_TEXT, None)
+    assert {m.text for m in ms} >= {"الاثنين", "صباح الثلاثاء", "الأحد المقبل", "عام 2011"}
+    assert all(m.value is None for m in ms if m.kind == "weekday")
+    assert _by_text(ms)["عام 2011"].value == dt.date(2011, 1, 1)
+
+
+def test_weekday_directions() -> None:
+    pub = dt.date(2026, 1, 15)  # a Thursday
+    # constructed phrases
+    got = _by_text(extract_dates("الخميس والسبت الماضي والخميس المقبل وأمس الثلاثاء", pub))
+    assert got["الخميس"].value == pub  # a bare weekday may be the publication day
+    assert got["السبت الماضي"].value == dt.date(2026, 1, 10)
+    assert got["الخميس المقبل"].value == dt.date(2026, 1, 22)
+    assert got["أمس الثلاثاء"].value == dt.date(2026, 1, 14)
+
+
+def _shafaq_text(item_id: str) -> str:
+    return (GOLD / f"{item_id}.txt").read_text(encoding="utf-8")
+
+
+def test_shafaq_full_date_with_two_month_names() -> None:
+    text = _shafaq_text("326c9274ea18f348")  # "في 9 ديسمبر/كانون الأول 2025،"
+    got = _by_text(extract_dates(text, dt.datetime(2026, 8, 1)))
+    m = got["9 ديسمبر/كانون الأول 2025"]
+    assert (m.kind, m.value) == ("date", dt.date(2025, 12, 9))
+
+
+def test_shafaq_weekday_and_date_without_year() -> None:
+    text = _shafaq_text("9e419c2c6e500c82")  # published Thu 15 Jan 2026
+    ms = extract_dates(text, dt.datetime(2026, 1, 15, 8, 14))
+    got = _by_text(ms)
+    assert got["18 يناير (كانون الثاني)"].value == dt.date(2026, 1, 18)
+    assert got["اليوم الخميس"].value == dt.date(2026, 1, 15)
+    assert got["مساء يوم الأحد المقبل"].value == dt.date(2026, 1, 18)
+
+
+def test_shafaq_month_year_and_month_relative() -> None:
+    got = _by_text(extract_dates(_shafaq_text("171a5c6d914d0240"), dt.datetime(2026, 8, 9)))
+    assert got["شهر أغسطس/آب 2026"].kind == "month"
+    assert got["شهر أغسطس/آب 2026"].value == dt.date(2026, 8, 1)
+    got = _by_text(extract_dates(_shafaq_text("048218686fce86e0"), dt.datetime(2026, 7, 15)))
+    assert got["شهر آذار الماضي"].value == dt.date(2026, 3, 1)
+
+
+def test_hijri_conversion() -> None:
+    # constructed sentences; 15 Ramadan 1447 AH = 4 March 2026 (hijridate)
+    m = extract_dates("في 15 رمضان 1447 هـ أعلنت الوزارة")[0]
+    assert (m.kind, m.value, m.text) == ("hijri", dt.date(2026, 3, 4), "15 رمضان 1447 هـ")
+    m = extract_dates("1 محرم 1446 للهجرة")[0]
+    assert m.value == dt.date(2024, 7, 7)
+    # invalid Hijri day: kind kept, no value
+    m = extract_dates("30 صفر 1300 هـ")[0]
+    assert m.kind == "hijri"
+
+
+def test_eastern_digits() -> None:
+    # constructed: Arabic-Indic digits
+    ms = extract_dates("وُلد في ٣ مارس ٢٠٢٠ وتوفي يوم ٢٥/١٢/٢٠٢٤ عام ٢٠٢٤ و١٥ رمضان ١٤٤٧ هـ")
+    vals = {m.text: m.value for m in ms}
+    assert vals["٣ مارس ٢٠٢٠"] == dt.date(2020, 3, 3)
+    assert vals["٢٥/١٢/٢٠٢٤"] == dt.date(2024, 12, 25)
+    assert vals["عام ٢٠٢٤"] == dt.date(2024, 1, 1)
+    assert vals["١٥ رمضان ١٤٤٧ هـ"] == dt.date(2026, 3, 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # constructed: every regional naming set
+        ("1 جانفي 2024", dt.date(2024, 1, 1)),
+        ("2 كانون الثاني 2024", dt.date(2024, 1, 2)),
+        ("3 فيفري 2024", dt.date(2024, 2, 3)),
+        ("4 شباط 2024", dt.date(2024, 2, 4)),
+        ("5 آذار 2024", dt.date(2024, 3, 5)),
+        ("6 أفريل 2024", dt.date(2024, 4, 6)),
+        ("7 نيسان 2024", dt.date(2024, 4, 7)),
+        ("8 ماي 2024", dt.date(2024, 5, 8)),
+        ("9 أيار 2024", dt.date(2024, 5, 9)),
+        ("10 جوان 2024", dt.date(2024, 6, 10)),
+        ("11 حزيران 2024", dt.date(2024, 6, 11)),
+        ("12 جويلية 2024", dt.date(2024, 7, 12)),
+        ("13 تموز 2024", dt.date(2024, 7, 13)),
+        ("14 أوت 2024", dt.date(2024, 8, 14)),
+        ("15 آب 2024", dt.date(2024, 8, 15)),
+        ("16 أيلول 2024", dt.date(2024, 9, 16)),
+        ("17 تشرين الأول 2024", dt.date(2024, 10, 17)),
+        ("18 تشرين الثاني 2024", dt.date(2024, 11, 18)),
+        ("19 كانون الأول 2024", dt.date(2024, 12, 19)),
+        ("20 أكتوبر 2024", dt.date(2024, 10, 20)),
+        ("2024-03-05", dt.date(2024, 3, 5)),
+    ],
+)
+def test_month_names(text: str, value: dt.date) -> None:
+    ms = extract_dates(text)
+    assert len(ms) == 1 and ms[0].value == value and ms[0].text == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "الأب مارتن هرمز",  # أب = father, not the month آب
+        "مارس الضغط على الحكومة",  # مارس = "exerted"
+        "اليوم الوطني الفرنسي",  # a holiday name, not "today"
+        "32/13/2024",
+        "",
+        "no dates here",
+    ],
+)
+def test_not_dates(text: str) -> None:
+    assert extract_dates(text, dt.datetime(2026, 1, 1)) == []
+
+
+def test_200k_chars_bounded_time() -> None:
+    text = ("الاثنين 5 يناير 2020 و١٥ رمضان ١٤٤٧ هـ " * 10_000)[:200_000]
+    t0 = time.perf_counter()
+    ms = extract_dates(text, dt.datetime(2020, 1, 14))
+    assert time.perf_counter() - t0 < 5.0
+    assert ms

@@ -1,0 +1,101 @@
+"""extract_entities on the real seed article, linking, and bad input."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from akhbar.arabic.entities import extract_entities
+
+FIX = Path(__file__).parent / "fixtures" / "seed"
+TEXT = (FIX / "000_ef5b854259b45142.txt").read_text(encoding="utf-8")
+GOLD = json.loads((FIX / "000_ef5b854259b45142.gold.json").read_text(encoding="utf-8"))
+
+
+def test_seed_entities_have_exact_spans() -> None:
+    ents = extract_entities(TEXT)
+    for e in ents:
+        assert TEXT[e.start : e.end] == e.text
+    assert all(a.end <= b.start for a, b in itertools.pairwise(ents))
+    found = {(e.type, e.text) for e in ents}
+    for typ, strings in GOLD["entities"].items():
+        for s in strings:
+            assert (typ, s) in found, (typ, s)
+
+
+def test_seed_linking_and_titles() -> None:
+    ents = extract_entities(TEXT)
+    by_text: dict[str, set[str | None]] = {}
+    for e in ents:
+        if e.type == "PER":
+            by_text.setdefault(e.text, set()).add(e.entity_id)
+    haftar = by_text["خليفة حفتر"]
+    assert len(haftar) == 1 and by_text["حفتر"] == haftar
+    assert by_text["السراج"] == by_text["فايز السراج"]
+    assert by_text["رجب طيب اردوغان"] == by_text["رجب طيب إردوغان"]
+    # "بقيادة اللواء خليفة حفتر": the title is not part of the span
+    pos = TEXT.index("اللواء خليفة حفتر")
+    spans = {(e.start, e.end) for e in ents}
+    assert (pos + len("اللواء "), pos + len("اللواء خليفة حفتر")) in spans
+    # "وخليفة حفتر": the conjunction is not part of the span
+    pos = TEXT.index("وخليفة حفتر")
+    assert (pos + 1, pos + len("وخليفة حفتر")) in spans
+    methods = {e.method for e in ents if e.text == "حفتر"}
+    assert methods == {"link"}
+
+
+def test_local_ids_for_unknown_full_names() -> None:
+    # constructed example: a person the gazetteer does not know, then the surname
+    text = "قال الوزير سليم قدورة إن الاتفاق جاهز. وأضاف قدورة أن الوفد سيصل غدا."
+    ents = [e for e in extract_entities(text) if e.type == "PER"]
+    full = [e for e in ents if e.text == "سليم قدورة"]
+    assert full and full[0].entity_id == "local:سليم قدوره" and full[0].method == "crf"
+    later = [e for e in ents if e.text == "قدورة"]
+    assert later and later[0].entity_id == "local:سليم قدوره" and later[0].method == "link"
+
+
+def test_empty_and_non_arabic() -> None:
+    assert extract_entities("") == []
+    assert extract_entities("   \n  ") == []
+    assert extract_entities("Only English text here. Nothing Arabic!") == []
+    for e in extract_entities("Putin met Erdogan in Moscow. 12345 ... ??"):
+        assert e.type in {"PER", "LOC", "ORG"}
+
+
+def test_gazetteer_only_mode() -> None:
+    ents = extract_entities(TEXT, use_crf=False)
+    assert {e.method for e in ents} <= {"gazetteer", "link"}
+    assert any(e.text == "حفتر" and e.method == "link" for e in ents)
+
+
+def test_large_input_is_bounded() -> None:
+    big = (TEXT + "\n") * (200_000 // len(TEXT) + 1)
+    big = big[:200_000]
+    t0 = time.perf_counter()
+    ents = extract_entities(big)
+    elapsed = time.perf_counter() - t0
+    assert len(ents) > 1000
+    assert elapsed < 20, elapsed
+
+
+def test_hostile_input_under_limits() -> None:
+    """No punctuation, one huge 'sentence', repeated clitic letters: run in a
+    subprocess with a memory cap and a time limit."""
+    code = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))\n"
+        "from akhbar.arabic.entities import extract_entities\n"
+        "texts = ['وبال' * 50000, 'حفتر ' * 40000, 'خليفة حفتر ' * 10000, 'x' * 200000]\n"
+        "for t in texts:\n"
+        "    extract_entities(t)\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "ok"

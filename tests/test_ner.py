@@ -1,0 +1,123 @@
+"""CRF model: loads, tags, CoNLL CLI, feature sanity."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from akhbar.arabic import ner
+
+FIXTURE = Path(__file__).parent / "fixtures" / "seed" / "000_ef5b854259b45142.txt"
+
+
+def test_model_is_committed_and_small() -> None:
+    assert ner.MODEL_PATH.is_file()
+    assert ner.MODEL_PATH.stat().st_size < 5 * 1024 * 1024
+
+
+def test_tags_real_sentence() -> None:
+    # words of the seed article's fifth line, as the tokenizer gives them
+    words = ["وصرح", "وزير", "الخارجية", "الروسي", "سيرغي", "لافروف", "قائلاً"]
+    tags = ner.tag_tokens(words)
+    assert len(tags) == len(words)
+    assert set(tags) <= {"O", *(f"{b}-{t}" for b in "BI" for t in ner.TAGS)}
+    assert tags[4:6] == ["B-PER", "I-PER"]
+
+
+def test_bio_is_well_formed() -> None:
+    text = FIXTURE.read_text(encoding="utf-8")
+    tags = ner.tag_tokens(text.split())
+    prev = "O"
+    for t in tags:
+        if t.startswith("I-"):
+            assert prev[2:] == t[2:]
+        prev = t
+
+
+def test_empty_input() -> None:
+    assert ner.tag_tokens([]) == []
+
+
+def test_tag_conll_sentences_and_format() -> None:
+    lines = ["ليبيا\tX\n", "في\n", ".\n", "موسكو\n", "\n", "\n", "برلين\n"]
+    out = list(ner.tag_conll(lines))
+    rows = [o for o in out if o]
+    assert [r.split("\t")[0] for r in rows] == ["ليبيا", "في", ".", "موسكو", "برلين"]
+    assert out.count("") == 3  # one blank line after each of the three sentences
+    # a one-word sentence is ambiguous (ANERcorp often tags capitals as ORG, metonymy)
+    assert dict(r.split("\t") for r in rows)["موسكو"] in {"B-LOC", "B-ORG"}
+
+
+def test_main_tag_prints(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "in.conll"
+    f.write_text("ليبيا O\nموسكو O\n.\n", encoding="utf-8")
+    assert ner.main_tag(str(f)) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == "ليبيا\tB-LOC"
+    assert ner.main_tag(str(tmp_path / "missing.conll")) == 2
+
+
+def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="train-ner"):
+        ner.tag_tokens(["ليبيا"], model=tmp_path / "none.crfsuite")
+
+
+def test_features_include_gazetteer_and_cues() -> None:
+    feats = ner.sentence_features(["الرئيس", "رجب", "طيب", "أردوغان"])
+    assert "gaz=B-PER" in feats[1] and "gaz=I-PER" in feats[3]
+    assert "cue-1=PER" in feats[1]
+    assert any(f.startswith("stem=") for f in feats[0])
+    feats = ner.sentence_features(["وموسكو"])
+    assert "clitic=و" in feats[0] and "stem=موسكو" in feats[0] and "gaz=B-LOC" in feats[0]
+
+
+# --- evaluation (scripts/eval_ner.py) -------------------------------------------------
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _eval_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("eval_ner", REPO / "scripts" / "eval_ner.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_bio_spans_and_prf() -> None:
+    ev = _eval_module()
+    assert ev.bio_spans(["B-PER", "I-PER", "O", "I-LOC", "B-ORG", "B-ORG"]) == {
+        (0, 2, "PER"),
+        (3, 4, "LOC"),
+        (4, 5, "ORG"),
+        (5, 6, "ORG"),
+    }
+    res = ev.prf({(0, 2, "PER"), (3, 4, "LOC")}, {(0, 2, "PER"), (3, 5, "LOC")})
+    assert res["PER"]["f1"] == 1.0 and res["LOC"]["f1"] == 0.0 and res["micro"]["f1"] == 0.5
+
+
+def test_gold_spans_from_strings_on_seed() -> None:
+    ev = _eval_module()
+    text = FIXTURE.read_text(encoding="utf-8")
+    gold = ev.gold_spans_from_strings(text, {"PER": ["خليفة حفتر", "حفتر"], "LOC": ["ليبيا"]})
+    per = sorted(text[a:b] for a, b, t in gold if t == "PER")
+    assert per.count("خليفة حفتر") == 3 and per.count("حفتر") == 4  # no nested duplicates
+    # "الليبية" and "الليبي" are not occurrences of "ليبيا"; "بليبيا"-style clitics are
+    assert all(text[b : b + 1] in ' .،,:\n"' for a, b, t in gold if t == "LOC")
+
+
+def test_seed_and_dev_meet_floors(tmp_path: Path) -> None:
+    ev = _eval_module()
+    out = tmp_path / "res.json"
+    assert ev.main(["--out", str(out)]) == 0
+    import json
+
+    res = json.loads(out.read_text(encoding="utf-8"))
+    assert res["seed"]["scores"]["micro"]["f1"] >= 0.97
+    assert res["dev"]["scores"]["micro"]["f1"] >= 0.70
+    floors = tmp_path / "floors.json"
+    floors.write_text('{"ner": {"seed_f1_micro": 1.01}}', encoding="utf-8")
+    assert ev.main(["--skip-dev", "--floors", str(floors)]) == 1

@@ -1,0 +1,223 @@
+"""The pipeline-health plugin: real DuckDB warehouse, real ASGI calls, real plugin manager."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from fastapi.testclient import TestClient
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "plugins"))
+
+import akhbar_health  # noqa: E402
+
+from akhbar.health import classify  # noqa: E402
+
+RUN1 = dt.date(2026, 11, 27)
+RUN2 = dt.date(2026, 11, 28)
+
+
+def _seed_source_name() -> str:
+    """A real Arabic source name: Al-Alam's own name, as in the dateline on line 1 of the seed
+    article (/work/shared/seed/000_ef5b854259b45142.txt, "العالم - ليبيا")."""
+    return "العالم"
+
+
+def build_warehouse(path: Path) -> None:
+    con = duckdb.connect(str(path))
+    for sql in sorted((REPO / "sql/migrations").glob("*.sql")):
+        con.execute(sql.read_text("utf-8"))
+    ts = dt.datetime(2026, 11, 28, 6, 0, tzinfo=dt.UTC)
+    sources = [
+        ("alalam", _seed_source_name(), "https://www.alalamtv.net/rss"),
+        ("lbc_ar_01", "LBC Group (LBCI) - Arabic feed", "https://www.lbcgroup.tv/Rss/News/ar/29"),
+        ("slowone", "Slow feed", "https://slow.example/rss"),
+        ("deadone", "Dead feed", "https://dead.example/rss"),
+        ("flaky", "Flaky feed", "https://flaky.example/rss"),
+    ]
+    con.executemany("INSERT INTO dim_source (source_id, name, feed_url) VALUES (?, ?, ?)", sources)
+    fetches = [
+        # run_date, source, status, http, duration_ms, new
+        (RUN1, "alalam", "ok", 200, 300, 3),
+        (RUN2, "alalam", "ok", 200, 250, 2),
+        (RUN1, "lbc_ar_01", "ok", 200, 400, 1),
+        (RUN2, "lbc_ar_01", "not_modified", 304, 90, 0),
+        (RUN2, "slowone", "ok", 200, 15_000, 1),
+        (dt.date(2026, 11, 26), "deadone", "error", None, 20_000, 0),
+        (RUN1, "deadone", "error", 500, 100, 0),
+        (RUN2, "deadone", "rejected", 404, 100, 0),
+        (RUN1, "flaky", "ok", 200, 100, 1),
+        (RUN2, "flaky", "error", 503, 100, 0),
+    ]
+    for run_date, sid, status, http, ms, new in fetches:
+        con.execute(
+            "INSERT INTO fact_feed_fetch (run_date, source_id, feed_url, fetched_at, status,"
+            " http_status, duration_ms, entries_new) VALUES (?, ?, 'u', ?, ?, ?, ?, ?)",
+            [run_date, sid, ts.replace(day=run_date.day), status, http, ms, new],
+        )
+    for i in range(2):
+        con.execute(
+            "INSERT INTO fact_article (article_id, run_date, source_id, url) VALUES (?, ?, ?, ?)",
+            [f"a{i}", RUN2, "alalam", f"https://www.alalamtv.net/news/{i}"],
+        )
+    con.execute(
+        "INSERT INTO fact_article (article_id, run_date, source_id, url) VALUES ('old', ?, 'alalam', 'x')",
+        [RUN1],
+    )
+    con.execute(
+        "INSERT INTO fact_article (article_id, run_date, source_id, url) VALUES ('s1', ?, 'slowone', 'y')",
+        [RUN2],
+    )
+    for i, rule in enumerate(["body_too_short", "not_arabic", "body_too_short"]):
+        con.execute(
+            "INSERT INTO quarantine (quarantine_id, run_date, stage, source_id, record_key, rule,"
+            " quarantined_at) VALUES (?, ?, 'extract', 'alalam', ?, ?, ?)",
+            [f"q{i}", RUN2, f"k{i}", rule, ts],
+        )
+    con.execute(
+        "INSERT INTO dq_result VALUES (?, 'extract', 'articles', 'expect_x', NULL, true, NULL, 0, 4, ?),"
+        " (?, 'extract', 'articles', 'expect_y', 'title', false, NULL, 1, 4, ?)",
+        [RUN2, ts, RUN2, ts],
+    )
+    for stage, metric, value in [
+        ("poll", "feeds", 5),
+        ("fetch", "pages", 7),
+        ("extract", "articles", 3),
+        ("load", "articles", 3),
+    ]:
+        con.execute(
+            "INSERT INTO pipeline_run VALUES (?, 'scheduled__2026-11-28', ?, ?, ?, '*', ?, ?)",
+            [RUN2, ts, ts, stage, metric, value],
+        )
+    con.execute(
+        "INSERT INTO pipeline_run VALUES (?, 'scheduled__2026-11-27', ?, ?, 'load', '*', 'articles', 9)",
+        [RUN1, ts.replace(day=27), ts.replace(day=27)],
+    )
+    # a metric recorded only per source is summed into the run total
+    for sid, value in [("alalam", 2), ("lbc_ar_01", 1)]:
+        con.execute(
+            "INSERT INTO pipeline_run VALUES (?, 'scheduled__2026-11-28', ?, ?, 'fetch', ?, 'bytes_k', ?)",
+            [RUN2, ts, ts, sid, value],
+        )
+    # per-source rows of a metric that has a '*' total do not double count
+    con.execute(
+        "INSERT INTO pipeline_run VALUES (?, 'scheduled__2026-11-28', ?, ?, 'poll', 'alalam', 'feeds', 1)",
+        [RUN2, ts, ts],
+    )
+    con.close()
+
+
+@pytest.fixture()
+def client(tmp_path, monkeypatch) -> TestClient:
+    monkeypatch.setenv("AKHBAR_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("AKHBAR_WAREHOUSE", str(tmp_path / "akhbar.duckdb"))
+    return TestClient(akhbar_health.create_app())
+
+
+def test_missing_warehouse_is_a_friendly_page(client) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "No runs yet" in page.text
+    assert client.get("/api/health").json()["status"] == "no_runs"
+
+
+def test_page_and_json_show_real_numbers(client, tmp_path) -> None:
+    build_warehouse(tmp_path / "akhbar_analyst.duckdb")
+    data = client.get("/api/health").json()
+    assert data["status"] == "ok"
+    assert data["database"].endswith("akhbar_analyst.duckdb")
+    by_id = {s["source_id"]: s for s in data["sources"]}
+    assert by_id["alalam"]["status"] == "ok"
+    assert by_id["alalam"]["new_articles"] == 2  # only the last run's articles
+    assert by_id["alalam"]["quarantined"] == 3
+    assert by_id["alalam"]["dq"] == "quarantined: body_too_short, not_arabic"
+    assert by_id["lbc_ar_01"]["status"] == "not modified"
+    assert by_id["slowone"]["status"] == "slow"
+    assert by_id["deadone"]["status"] == "dead"
+    assert by_id["flaky"]["status"] == "failing"
+    assert by_id["flaky"]["http_status"] == 503
+
+    runs = data["runs"]
+    assert [r["run_date"] for r in runs] == ["2026-11-28", "2026-11-27"]
+    assert runs[0]["counts"] == {
+        "extract.articles": 3,
+        "fetch.bytes_k": 3,
+        "fetch.pages": 7,
+        "load.articles": 3,
+        "poll.feeds": 5,
+    }
+    assert (runs[0]["dq_passed"], runs[0]["dq_failed"], runs[0]["dq"]) == (1, 1, "fail")
+    assert runs[1]["counts"] == {"load.articles": 9}
+    assert client.get("/api/health?limit=1").json()["runs"][0]["run_id"] == "scheduled__2026-11-28"
+
+    page = client.get("/")
+    assert page.status_code == 200
+    html = page.text
+    assert _seed_source_name() in html  # the Arabic name, isolated with <bdi>
+    assert '<td dir="auto"><bdi>' + _seed_source_name() in html
+    assert ">dead<" in html and ">slow<" in html and ">not modified<" in html
+    assert "poll.feeds" in html and '<td class="num">7</td>' in html
+    assert "1/1" in html
+
+
+def test_falls_back_to_warehouse_and_never_writes(client, tmp_path) -> None:
+    wh = tmp_path / "akhbar.duckdb"
+    build_warehouse(wh)
+    before = wh.stat().st_mtime_ns
+    data = client.get("/api/health").json()
+    assert data["database"] == str(wh)
+    assert len(data["sources"]) == 5
+    # a read-only connection can coexist with another read-only reader and does not touch the file
+    assert wh.stat().st_mtime_ns == before
+
+
+def test_classify_rules() -> None:
+    assert classify([]) == "never polled"
+    assert classify([{"status": "error"}, {"status": "ok"}]) == "failing"
+    assert classify([{"status": "error"}] * 3) == "dead"
+    assert classify([{"status": "ok", "duration_ms": 10}]) == "ok"
+
+
+def test_airflow_plugin_manager_loads_it(tmp_path) -> None:
+    env = {
+        **os.environ,
+        "AIRFLOW_HOME": str(tmp_path / "airflow_home"),
+        "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO / "plugins"),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(tmp_path / "dags"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+    }
+    out = subprocess.run(
+        [str(REPO / ".venv/bin/airflow"), "plugins", "--output", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    plugins = {p["name"]: p for p in json.loads(out.stdout[out.stdout.index("[") :])}
+    plugin = plugins["akhbar_health"]
+    assert plugin["fastapi_apps"][0]["url_prefix"] == "/akhbar"
+    assert plugin["external_views"][0]["href"] == "/akhbar/"
+
+
+def test_plugin_import_is_light() -> None:
+    code = (
+        "import sys; sys.path.insert(0, 'plugins'); import akhbar_health; "
+        "print('duckdb' in sys.modules, 'pandas' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert out.stdout.split()[-2:] == ["False", "False"]

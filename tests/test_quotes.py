@@ -1,0 +1,200 @@
+"""Quotation extraction on real text: the seed article and the hand-annotated
+Shafaq News items in tests/fixtures/quotes_gold/ (see its README)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from akhbar.arabic.normalize import normalize_for_match
+from akhbar.arabic.quotes import Quote, extract_quotes
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = REPO / "tests" / "fixtures" / "seed"
+GOLD = REPO / "tests" / "fixtures" / "quotes_gold"
+
+
+def _seed() -> tuple[str, dict]:
+    gold = json.loads((SEED / "000_ef5b854259b45142.gold.json").read_text(encoding="utf-8"))
+    return (SEED / gold["document"]).read_text(encoding="utf-8"), gold
+
+
+def _shafaq(item_id: str) -> tuple[str, dict]:
+    gold = json.loads((GOLD / f"{item_id}.json").read_text(encoding="utf-8"))
+    return (GOLD / gold["document"]).read_text(encoding="utf-8"), gold
+
+
+def _has(speaker: str | None, name: str) -> bool:
+    return speaker is not None and normalize_for_match(name) in normalize_for_match(speaker)
+
+
+def _at(quotes: list[Quote], start: int) -> Quote:
+    hits = [q for q in quotes if q.start == start]
+    assert hits, f"no quote at {start}: {[(q.start, q.end) for q in quotes]}"
+    return hits[0]
+
+
+def test_seed_direct_quotes_have_speakers_and_exact_spans() -> None:
+    text, gold = _seed()
+    quotes = extract_quotes(text)
+    for g in (q for q in gold["quotes"] if q["kind"] == "direct"):
+        q = _at(quotes, g["span"][0])
+        assert q.kind == "direct"
+        assert (q.start, q.end) == tuple(g["span"])
+        assert q.text == g["text"]
+        assert _has(q.speaker, g["speaker"])
+        assert q.cue == "صرح"
+        assert q.speaker_start is not None and q.speaker_end is not None
+        assert _has(text[q.speaker_start : q.speaker_end], g["speaker"])
+
+
+def test_seed_indirect_quotes() -> None:
+    text, _ = _seed()
+    quotes = extract_quotes(text)
+    itibar = _at(quotes, 1030)  # الذي اعتبر أن حفتر فر هاربا ...
+    assert itibar.kind == "indirect"
+    assert itibar.cue == "اعتبر"
+    assert (itibar.start, itibar.end) == (1030, 1112)  # stops before "، وتعهد"
+    assert _has(itibar.speaker, "رجب طيب اردوغان")
+    takid = _at(quotes, 645)  # عاد عميد الدبلوماسية الروسية للتأكيد على أن موسكو ...
+    assert takid.kind == "indirect"
+    assert takid.text.startswith("موسكو ستواصل جهودها")
+    assert len(quotes) == 4  # nothing else in the article is a quotation
+
+
+def test_speaker_entity_linked_when_entities_given() -> None:
+    entities_mod = pytest.importorskip("akhbar.arabic.entities")
+    text, _ = _seed()
+    ents = entities_mod.extract_entities(text)
+    quotes = extract_quotes(text, ents)
+    lavrov = _at(quotes, 803)
+    match = [e for e in ents if e.start == lavrov.speaker_start and e.end == lavrov.speaker_end]
+    assert match, "speaker span should be the entity span"
+    assert lavrov.speaker_entity_id == match[0].entity_id
+    assert normalize_for_match(lavrov.speaker) == normalize_for_match("سيرغي لافروف")
+
+
+def test_shafaq_dropped_subject_continues_previous_speaker() -> None:
+    # وقال الشمري ... إن “...". / وأوضح أن "..." / وأضاف الشمري أن "..." / وتابع أن "..."
+    text, gold = _shafaq("2dc22f8838c36cf9")
+    quotes = extract_quotes(text)
+    assert len(quotes) == len(gold["quotes"]) == 5
+    assert all(q.kind == "direct" for q in quotes)
+    for q, g in zip(quotes, gold["quotes"], strict=True):
+        assert (q.start, q.end) == tuple(g["span"])
+        assert _has(q.speaker, "الشمري"), q
+
+
+def test_shafaq_glued_words_and_participles() -> None:
+    # The feed lost spaces: وذكرالمصدر ... / وبينأن "..." / مضيفاً أنالجهات ...
+    text, gold = _shafaq("3f27200e175fd77a")
+    quotes = extract_quotes(text)
+    assert [q.kind for q in quotes] == [g["kind"] for g in gold["quotes"]]
+    assert [q.cue for q in quotes][:2] == ["ذكر", "بين"]
+    assert all(_has(q.speaker, "المصدر") for q in quotes)
+
+
+def test_scare_quotes_without_cue_are_not_quotations() -> None:
+    # مؤشر "هينلي" ... : quoted names, no reporting verb.
+    text, gold = _shafaq("171a5c6d914d0240")
+    assert '"' in text and gold["quotes"] == []
+    assert extract_quotes(text) == []
+
+
+def test_unattributed_qil_is_not_a_quotation() -> None:
+    text, _ = _shafaq("652fd58c72d3d3ba")  # "... لقاءات قيل إنها كانت تعقد ..."
+    assert extract_quotes(text) == []
+
+
+def test_shafaq_set_precision_and_recall() -> None:
+    pred_n = gold_n = hit = 0
+    for path in sorted(GOLD.glob("*.json")):
+        text, gold = _shafaq(path.stem)
+        preds = extract_quotes(text)
+        pred_n += len(preds)
+        gold_n += len(gold["quotes"])
+        used: set[int] = set()
+        for g in gold["quotes"]:
+            a, b = g["span"]
+            for i, p in enumerate(preds):
+                if i not in used and min(b, p.end) - max(a, p.start) >= 0.5 * (b - a):
+                    used.add(i)
+                    hit += 1
+                    break
+    assert gold_n >= 100
+    assert hit / pred_n >= 0.95 and hit / gold_n >= 0.9
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n ",
+        '"',
+        '""',
+        "«»",
+        "“”„″",
+        'Hello, he said: "this is English".',
+        # constructed: a cue with an unbalanced opening mark
+        'وقال المتحدث: "هذا نص بلا علامة إغلاق',
+        # constructed: cue at the very end, introducer with nothing after it
+        "وقال المصدر إن",
+        "قال",
+    ],
+)
+def test_bad_input_never_crashes(text: str) -> None:
+    quotes = extract_quotes(text)
+    for q in quotes:
+        assert 0 <= q.start <= q.end <= len(text)
+        assert text[q.start : q.end] == q.text
+
+
+def test_unbalanced_marks_give_no_runaway_quote() -> None:
+    # constructed: an opening mark never closed; the indirect quote ends at the sentence
+    text = 'وقال المصدر إن "الوضع مستقر. ' + "كلمة " * 3000
+    for q in extract_quotes(text):
+        assert q.end - q.start <= 2000
+
+
+def test_quote_length_is_capped() -> None:
+    # constructed: a 5,000-char "quote" is not taken as one quotation
+    text = 'وقال المتحدث: "' + "كلام " * 1000 + '"'
+    assert all(q.end - q.start <= 2000 for q in extract_quotes(text))
+
+
+HOSTILE = {
+    "marks": '"' * 200_000,
+    "guillemets": "«" * 100_000 + "»" * 100_000,
+    "cues": "قال " * 50_000,
+    "cue_an": "وقال إن " * 25_000,
+    "cue_quote": 'قال: "نعم" ' * 20_000,
+    "comma_cue": "، وقال أن " * 20_000,
+    "seed_x100": (SEED / "000_ef5b854259b45142.txt").read_text(encoding="utf-8") * 100,
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_200k_chars_bounded_time(name: str) -> None:
+    text = HOSTILE[name][:200_000]
+    t0 = time.perf_counter()
+    extract_quotes(text)
+    assert time.perf_counter() - t0 < 5.0
+
+
+def test_hostile_under_memory_limit() -> None:
+    # Run in a child with a 1 GiB address-space cap so a blow-up cannot hurt the host.
+    code = (
+        "import resource; resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
+        "from akhbar.arabic.quotes import extract_quotes\n"
+        "t = ('وقال المصدر، إن \"' + 'ا' * 50 + '\" ') * 4000\n"
+        "print(len(extract_quotes(t[:200000])))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert int(out.stdout.strip()) > 0
