@@ -60,8 +60,12 @@ DEFAULT_ARGS = {
 
 
 def _run_date() -> str:
+    """The run's date: the logical date, or (for a manual run without one) the date
+    the run was queued for (``run_after``). Never the wall clock."""
     ctx = get_current_context()
-    return ctx["ds"]
+    if ctx.get("ds"):
+        return ctx["ds"]
+    return ctx["dag_run"].run_after.date().isoformat()
 
 
 def _label(source_id: str) -> None:

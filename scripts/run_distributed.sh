@@ -182,6 +182,7 @@ with con, con.cursor() as cur:
 log = Path(worker_log).read_text(errors="replace")
 print(json.dumps({
     "dag_id": dag_id, "run_id": run_id, "state": run_state, "task_instances": tis,
+    "work_dir": str(Path(worker_log).parents[1]),
     "celery_taskmeta": celery,
     "worker_log_mentions_run": run_id in log,
     "worker_log_tail": log[-1500:],
