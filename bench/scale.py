@@ -209,9 +209,11 @@ def build_scaled_snapshot(
     snapshot: Path = SNAPSHOT_WARC,
     sources_csv: Path = SNAPSHOT_SOURCES,
     max_items_per_feed: int = MAX_ITEMS_PER_FEED,
+    only_sources: tuple[str, ...] | None = None,
 ) -> ScaledSnapshot:
     """Write ``out/warc/*.warc.gz`` and ``out/sources.csv`` with about ``articles`` items.
 
+    ``only_sources`` keeps those snapshot sources only (the quick bench).
     Reuses an existing build with the same parameters (``out/manifest.json``).
     """
     from lxml import etree
@@ -221,7 +223,7 @@ def build_scaled_snapshot(
 
     out = Path(out)
     params = {"version": VERSION, "articles": articles, "max_items": max_items_per_feed,
-              "page_weight": PAGE_WEIGHT}
+              "page_weight": PAGE_WEIGHT, "only_sources": list(only_sources or [])}
     manifest = out / MANIFEST
     if manifest.is_file():
         data = json.loads(manifest.read_text("utf-8"))
@@ -229,7 +231,8 @@ def build_scaled_snapshot(
             return ScaledSnapshot(**{k: (Path(v) if k in ("root", "warc_dir", "sources_csv")
                                          else v) for k, v in data["result"].items()})
     responses = {canonical_url(r.url): r for r in iter_responses(snapshot)}
-    sources = _read_sources(sources_csv)
+    sources = [r for r in _read_sources(sources_csv)
+               if not only_sources or r["source_id"] in only_sources]
 
     # Base items: (source row, feed item element, page response or None).
     base: list[tuple[dict[str, str], object, object]] = []

@@ -249,13 +249,11 @@ def test_pages_gate() -> None:
         ids[1]: "http_status_not_200",
         ids[2]: "content_type_not_html",
         ids[3]: "page_size_out_of_range",
-        "fetch_error": "http_status_not_200",
+        "fetch_error": "fetch_failed",  # the fetcher's reason code comes first
     }
-    assert (
-        "page_size_out_of_range"
-        in r.quarantined.set_index("rule").loc["http_status_not_200", "detail"].iat[-1]
-    )
-    assert "404" in r.quarantined.set_index("rule").loc["http_status_not_200", "detail"].iat[0]
+    failed = r.quarantined.set_index("rule").loc[["fetch_failed"], "detail"].iat[0]
+    assert "timeout" in failed and "page_size_out_of_range" in failed
+    assert "404" in r.quarantined.set_index("rule").loc[["http_status_not_200"], "detail"].iat[0]
     assert list(r.good["article_id"]) == [ids[0], ids[4]]
     # The page body survives quarantine (base64 in the payload).
     payload = payload_row(r.quarantined.set_index("rule").loc["content_type_not_html", "payload"])

@@ -159,18 +159,18 @@ def _h64(token: str) -> int:
 
 def simhash(text: str) -> int:
     """64-bit SimHash over word 3-shingles, as a signed int64 (0 for empty text)."""
-    weights = [0] * 64
+    import numpy as np
+
     grams = shingles(text)
     if not grams:
         return 0
-    for gram in grams:
-        h = _h64(gram)
-        for bit in range(64):
-            weights[bit] += 1 if (h >> bit) & 1 else -1
+    # Bit b of the result is set when more shingle hashes have b set than not
+    # (the +1/-1 weight sum is positive): count the ones per bit column at once.
+    hashes = np.array([_h64(gram) for gram in grams], dtype=np.uint64)
+    ones = ((hashes[:, None] >> np.arange(64, dtype=np.uint64)) & np.uint64(1)).sum(axis=0)
     value = 0
-    for bit in range(64):
-        if weights[bit] > 0:
-            value |= 1 << bit
+    for bit in np.flatnonzero(2 * ones > len(grams)).tolist():
+        value |= 1 << bit
     return value - (1 << 64) if value >= (1 << 63) else value
 
 
@@ -230,7 +230,9 @@ def assign_clusters(docs: Iterable[tuple[str, str, str]], threshold: float = 0.5
         mh = _minhash(grams)
         hashes[aid] = mh
         for other in sorted(lsh.query(mh)):
-            if mh.jaccard(hashes[other]) >= threshold:
+            # Already in one component: confirming the pair cannot change the
+            # clusters (saves most Jaccard checks on large clusters of copies).
+            if find(other) != find(aid) and mh.jaccard(hashes[other]) >= threshold:
                 union(aid, other)
         lsh.insert(aid, mh)
     return {aid: find(aid) for aid in ids}

@@ -11,6 +11,7 @@ wins). A stripped clitic is left out of the reported span.
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -71,10 +72,20 @@ def _readings(word: str) -> tuple[tuple[int, str], ...]:
 def default_path() -> Path:
     """``$AKHBAR_SEEDS_DIR/gazetteer.csv``, else the repo's ``seeds/gazetteer.csv``
     (a seeds dir configured for other data need not carry its own gazetteer)."""
-    from akhbar.config import REPO_ROOT, load_settings
+    from akhbar.config import REPO_ROOT
 
-    path = load_settings().seeds_dir / "gazetteer.csv"
+    path = _seeds_gazetteer(os.environ.get("AKHBAR_SEEDS_DIR", ""))
     return path if path.is_file() else REPO_ROOT / "seeds" / "gazetteer.csv"
+
+
+@lru_cache(maxsize=16)
+def _seeds_gazetteer(seeds_env: str) -> Path:
+    """Resolved once per ``$AKHBAR_SEEDS_DIR`` value: this runs for every token
+    (clitic splitting asks the gazetteer), and ``load_settings()`` resolving all
+    configured paths each time was a third of the NER time (bench/README.md)."""
+    from akhbar.config import load_settings
+
+    return load_settings().seeds_dir / "gazetteer.csv"
 
 
 def load_gazetteer(path: Path | str) -> Gazetteer:

@@ -80,9 +80,24 @@ def fold_char(ch: str) -> str:
     return FOLD.get(ch, ch).lower()
 
 
+class _FoldTable(dict):
+    """``str.translate`` table filled lazily from :func:`fold_char` (same result as
+    folding char by char, about 5x faster; see bench/README.md). Only BMP code
+    points are kept, so hostile text cannot grow it past 64k entries."""
+
+    def __missing__(self, code: int) -> str:
+        value = fold_char(chr(code))
+        if code < 0x10000:
+            self[code] = value
+        return value
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def normalize_for_match(text: str) -> str:
     """Folded form for comparison: اردوغان, إردوغان and أردوغان give one string."""
-    return "".join(fold_char(ch) for ch in text)
+    return text.translate(_FOLD_TABLE)
 
 
 def normalize_with_offsets(text: str) -> tuple[str, list[int]]:

@@ -90,6 +90,12 @@ SUITES: dict[str, list[Rule]] = {
     ],
     "pages": [
         Rule(
+            "fetch_failed",
+            "ExpectColumnValuesToBeNull",
+            "error",
+            notes="the fetcher's reason code (timeout, too_large, address_refused, ...)",
+        ),
+        Rule(
             "http_status_not_200",
             "ExpectColumnValuesToBeInSet",
             "http_status",
