@@ -38,3 +38,5 @@ def settings_env(settings) -> dict[str, str]:
         "AKHBAR_ALLOW_HOSTS": ",".join(settings.allow_hosts),
         "AKHBAR_MIN_DELAY_S": str(settings.min_delay_s),
     }
+
+SNAPSHOT_RUN_DATE = "2026-11-27"

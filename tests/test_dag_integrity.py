@@ -83,3 +83,20 @@ def test_import_time_of_parse_modules():
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", "import akhbar.assets"], check=True, timeout=60)
     assert time.perf_counter() - start < 30  # sanity; the budget is measured in make bench
+
+
+def test_daily_run_carries_a_deadline_alert_by_default():
+    """Production parses without AKHBAR_DEADLINE_MINUTES: the run has a deadline alert."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "AKHBAR_DEADLINE_MINUTES"}
+    code = (
+        "from airflow.dag_processing.dagbag import DagBag\n"
+        "dag = DagBag(dag_folder={!r}).dags['akhbar_daily']\n"
+        "d = dag.deadline if isinstance(dag.deadline, list) else [dag.deadline]\n"
+        "print(len([x for x in d if x is not None]), d[0].interval.total_seconds())\n"
+    ).format(str(REPO / "dags" / "akhbar_daily.py"))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, env=env, check=True)
+    count, seconds = out.stdout.split()[-2:]
+    assert int(count) == 1 and float(seconds) == 180 * 60

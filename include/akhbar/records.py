@@ -156,6 +156,7 @@ DQ_RESULT = pa.schema(
 STAGE_SCHEMAS: dict[str, pa.Schema] = {
     "feed_fetch": FEED_FETCH,
     "entries": FEED_ENTRY,
+    "extract": FEED_ENTRY,  # extraction quarantines the entry it could not turn into an article
     "pages": PAGE,
     "articles": ARTICLE,
     "mentions": ENTITY_MENTION,

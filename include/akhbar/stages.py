@@ -22,6 +22,7 @@ from akhbar import records
 from akhbar.config import Settings, load_settings
 from akhbar.sources import Source, read_sources
 from akhbar.staging import (
+    read_json,
     read_rows,
     stage_path,
     write_frame,
@@ -76,6 +77,7 @@ def read_catalogue(run_date: str, settings: Settings | None = None) -> list[dict
     settings = _settings(settings)
     sources = read_sources(settings.sources_file)
     write_json(settings.run_staging(run_date) / "sources.json", [s.to_dict() for s in sources])
+    write_json(settings.run_staging(run_date) / "requeue.json", _requeue_files(settings))
     log.info("catalogue %s: %d enabled sources", settings.sources_file, len(sources))
     return [s.to_dict() for s in sources]
 
@@ -280,7 +282,8 @@ def poll_feed(source: dict[str, Any], run_date: str, settings: Settings | None =
         if aid:
             seen_in_batch.add(aid)
         fresh.append(entry)
-    fresh.extend(_inbox_rows(settings, "entries", src.source_id))
+    fresh.extend(r for r in _inbox_rows(settings, run_date, "entries", src.source_id)
+                 if r["article_id"] not in seen_in_batch)
     fetch_row["entries_new"] = len(fresh)
 
     write_rows(stage_path(settings, run_date, "feed_fetch", src.source_id), [fetch_row],
@@ -303,17 +306,62 @@ def poll_feed(source: dict[str, Any], run_date: str, settings: Settings | None =
     }
 
 
-def _inbox_rows(settings: Settings, stage: str, source_id: str) -> list[dict[str, Any]]:
-    """Rows re-queued from quarantine (``akhbar quarantine --requeue``) for this stage."""
-    inbox = settings.data_dir / "requeue" / stage
+# Quarantined rows re-queued with ``akhbar quarantine --requeue`` land in
+# ``<data_dir>/requeue/<stage>/*.parquet``; they re-enter the pipeline here.
+REQUEUE_TARGET = {"entries": "entries", "extract": "entries", "articles": "entries",
+                  "pages": "pages"}
+
+
+def _requeue_files(settings: Settings) -> list[str]:
+    inbox = settings.data_dir / "requeue"
+    return sorted(
+        str(p) for stage in REQUEUE_TARGET for p in (inbox / stage).glob("*.parquet")
+    ) if inbox.exists() else []
+
+
+def _inbox_rows(settings: Settings, run_date: str, target: str, source_id: str
+                ) -> list[dict[str, Any]]:
+    """Re-queued rows for ``target`` (entries or pages) of one source.
+
+    Only files listed when the run started are read, so every task of a run sees
+    the same set; the load moves them to ``requeue/done/`` once they landed.
+    """
+    listing = settings.run_staging(run_date) / "requeue.json"
+    files = read_json(listing) if listing.exists() else []
+    day = _day(run_date)
     rows: list[dict[str, Any]] = []
-    for path in sorted(inbox.glob("*.parquet")) if inbox.exists() else []:
-        for row in read_rows(path):
-            if row.get("source_id") == source_id:
-                rows.append(row)
+    for name in files:
+        stage = Path(name).parent.name
+        if REQUEUE_TARGET.get(stage) != target or not Path(name).exists():
+            continue
+        for row in read_rows(name):
+            if row.get("source_id") != source_id:
+                continue
+            if stage == "articles":  # re-extract: back in as the entry it came from
+                row = {
+                    "source_id": source_id, "article_id": row["article_id"],
+                    "entry_id": row["article_id"], "url": row["url"], "title": row["title"],
+                    "published_at": row["published_at"], "image_url": row.get("image_url"),
+                    "feed_text": row["body_text"] if row.get("body_source") == "feed" else None,
+                }
+            rows.append({**row, "run_date": day})
     if rows:
-        log.info("merged %d re-queued %s rows for %s", len(rows), stage, source_id)
+        log.info("merged %d re-queued %s rows for %s", len(rows), target, source_id)
     return rows
+
+
+def finish_requeue(settings: Settings, run_date: str) -> int:
+    """After a committed load: move the run's re-queued files to ``requeue/done/``."""
+    listing = settings.run_staging(run_date) / "requeue.json"
+    moved = 0
+    for name in read_json(listing) if listing.exists() else []:
+        path = Path(name)
+        if path.exists():
+            done = settings.data_dir / "requeue" / "done" / run_date / path.parent.name
+            done.mkdir(parents=True, exist_ok=True)
+            path.replace(done / path.name)
+            moved += 1
+    return moved
 
 
 # --------------------------------------------------------------------------- 3. gates
@@ -405,7 +453,10 @@ def fetch_pages(source: dict[str, Any], run_date: str, settings: Settings | None
     src = Source.from_dict(source)
     day = _day(run_date)
     entries = read_rows(stage_path(settings, run_date, "entries_ok", src.source_id))
-    entries.extend(_inbox_rows(settings, "pages", src.source_id))
+    # Re-queued pages are fetched again (their entries come through the entries gate).
+    requeued = _inbox_rows(settings, run_date, "pages", src.source_id)
+    known = {e["article_id"] for e in entries}
+    entries.extend(r for r in requeued if r["article_id"] not in known)
     run_archive = settings.run_archive(run_date)
     cached = ArchiveIndex(run_archive) if run_archive.exists() else None
     rows: list[dict[str, Any]] = []
@@ -549,6 +600,9 @@ def extract(source: dict[str, Any], run_date: str, settings: Settings | None = N
         stage_path(settings, run_date, "entries_ok", src.source_id))}
     pages = {p["article_id"]: p for p in read_rows(
         stage_path(settings, run_date, "pages_ok", src.source_id))}
+    for aid, page in pages.items():  # a re-queued page may come without its entry
+        entries.setdefault(aid, {"article_id": aid, "source_id": src.source_id,
+                                 "url": page["url"], "title": None, "entry_id": aid})
     articles, mentions, quotes, dates, quarantined = [], [], [], [], []
     for aid, entry in entries.items():
         row, analysis, reason = build_article(entry, pages.get(aid), day)
@@ -603,7 +657,10 @@ def load(run_date: str, run_id: str = "manual", settings: Settings | None = None
     """Load the run's validated files into DuckDB in one transaction (see warehouse.load)."""
     from akhbar.warehouse.load import load_run
 
-    return load_run(_settings(settings), run_date, run_id=run_id)
+    settings = _settings(settings)
+    counts = load_run(settings, run_date, run_id=run_id)
+    counts["requeued_files_done"] = finish_requeue(settings, run_date)
+    return counts
 
 
 # --------------------------------------------------------------------------- 7. summarise

@@ -20,8 +20,10 @@ _PART = r"[^\n\-–—ـ()\[\]:.،,؛!?؟\"«»“”]{1,40}?"
 # "A - B" possibly followed by another dash and the body on the same line.
 _DASHED = re.compile(rf"\A\s*(?P<a>{_PART})\s*{_DASH}\s*(?P<b>{_PART})\s*(?P<tail>\n|\Z|{_DASH}|:)")
 # "A (B)" with an optional dash after; or "(B)" alone.
+# The place before "(agency)" may be "city، country" (دمشق، سوريا (CNN) --).
+_PLACE_PART = r"[^\n\-–—ـ()\[\]:.!?؟\"«»“”]{1,40}?"
 _PAREN = re.compile(
-    rf"\A\s*(?P<a>{_PART})?\s*\(\s*(?P<b>[^()\n]{{1,30}}?)\s*\)\s*(?P<tail>{_DASH}|:|\n|\Z)?"
+    rf"\A\s*(?P<a>{_PLACE_PART})?\s*\(\s*(?P<b>[^()\n]{{1,30}}?)\s*\)\s*(?P<tail>{_DASH}|:|\n|\Z)?"
 )
 
 
@@ -87,7 +89,7 @@ def extract_dateline(text: str) -> Dateline | None:
     if m:
         a = (m.group("a") or "").strip()
         b = m.group("b").strip()
-        if not _words_ok(b):
+        if not (_words_ok(b) or is_agency(b)):  # Latin bylines: (CNN), (AFP)
             return None
         if a and not _words_ok(a):
             return None

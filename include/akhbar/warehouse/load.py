@@ -48,10 +48,24 @@ class EmptyRunError(RuntimeError):
     """Feeds answered with new entries but nothing survived to be loaded."""
 
 
-def load_statements(sql_dir: Path) -> list[tuple[str, str]]:
-    """(file name, statement) pairs from ``sql/load`` in order."""
+RECORD_ONLY_FILES = ("080_feed_fetch.sql", "090_quarantine.sql")
+
+
+def load_statements(sql_dir: Path, *, record_only: bool = False) -> list[tuple[str, str]]:
+    """(file name, statement) pairs from ``sql/load`` in order.
+
+    ``record_only``: just the statements that record feed polls, quarantine and
+    ``dq_result`` (used when the run's facts must not be loaded).
+    """
+    load_dir = sql_dir / "load"
+    if record_only:
+        paths = sorted((load_dir / "record_only").glob("*.sql")) + [
+            load_dir / name for name in RECORD_ONLY_FILES
+        ]
+    else:
+        paths = sorted(load_dir.glob("*.sql"))
     out = []
-    for path in sorted((sql_dir / "load").glob("*.sql")):
+    for path in paths:
         text = "\n".join(
             line for line in path.read_text(encoding="utf-8").splitlines()
             if not line.lstrip().startswith("--")
@@ -141,11 +155,7 @@ def load_run(settings: Settings, run_date: str, *, run_id: str = "manual") -> di
     }
     feeds = staged["stg_feed_fetch"].to_pylist()
     new_entries = sum(r["entries_new"] or 0 for r in feeds)
-    if feeds and new_entries and staged["stg_articles"].num_rows == 0:
-        raise EmptyRunError(
-            f"run {run_date}: feeds reported {new_entries} new entries but no article passed "
-            "the gates (batch rule: empty_run); nothing was loaded"
-        )
+    empty_run = bool(feeds and new_entries and staged["stg_articles"].num_rows == 0)
     con = connect(settings.warehouse)
     try:
         for view, table in staged.items():
@@ -156,29 +166,54 @@ def load_run(settings: Settings, run_date: str, *, run_id: str = "manual") -> di
         con.register("stg_entities", _entities_table(settings))
         con.register("stg_clusters", _clusters(con, staged["stg_articles"], day))
         params = {"run_date": day, "run_id": run_id, "loaded_at": loaded_at}
-        con.execute("BEGIN TRANSACTION")
-        try:
-            for name, stmt in load_statements(settings.sql_dir):
-                used = {k: params[k] for k in set(_PARAM.findall(stmt)) if k in params}
-                try:
-                    con.execute(stmt, used) if used else con.execute(stmt)
-                except duckdb.Error as exc:
-                    raise RuntimeError(f"load statement in {name} failed: {exc}") from exc
-            check = validate_warehouse(con, run_date=day,
-                                       results_dir=settings.data_dir / "quality")
-            if check.dq_rows is not None and len(check.dq_rows):
-                con.register("stg_dq_warehouse", check.dq_rows)
-                con.execute(
-                    "INSERT INTO dq_result SELECT run_date, stage, suite, expectation, "
-                    "column_name, success, observed_value, unexpected_count, element_count, "
-                    "$loaded_at FROM stg_dq_warehouse", {"loaded_at": loaded_at},
-                )
-            if check.batch_failures:
-                raise BatchGateError(f"warehouse ({run_date})", check.batch_failures)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+        failure: Exception | None = None
+        if empty_run:
+            failure = EmptyRunError(
+                f"run {run_date}: feeds reported {new_entries} new entries but no article "
+                "passed the gates (batch rule: empty_run); no facts were loaded, the "
+                "quarantine and dq_result rows were recorded"
+            )
+        else:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                _execute(con, load_statements(settings.sql_dir), params)
+                check = validate_warehouse(con, run_date=day,
+                                           results_dir=settings.data_dir / "quality")
+                if check.batch_failures:
+                    failure = BatchGateError(f"warehouse ({run_date})", check.batch_failures)
+                    con.execute("ROLLBACK")
+                    staged["stg_dq"] = pa.concat_tables([
+                        staged["stg_dq"],
+                        pa.Table.from_pandas(check.dq_rows, preserve_index=False)
+                        .select(records.DQ_RESULT.names).cast(records.DQ_RESULT),
+                    ])
+                    con.register("stg_dq", staged["stg_dq"])
+                else:
+                    if check.dq_rows is not None and len(check.dq_rows):
+                        con.register("stg_dq_warehouse", check.dq_rows)
+                        con.execute(
+                            "INSERT INTO dq_result SELECT run_date, stage, suite, expectation, "
+                            "column_name, success, observed_value, unexpected_count, "
+                            "element_count, $loaded_at FROM stg_dq_warehouse",
+                            {"loaded_at": loaded_at},
+                        )
+                    con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        if failure is not None:
+            # Facts stay as they were; record why, then fail the task.
+            con.execute("BEGIN TRANSACTION")
+            try:
+                _execute(con, load_statements(settings.sql_dir, record_only=True), params)
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("CHECKPOINT")
+            con.close()
+            publish_analyst_copy(settings)
+            raise failure
         counts = {
             "run_date": run_date,
             "articles": staged["stg_articles"].num_rows,
@@ -207,6 +242,16 @@ def _data_docs(settings: Settings) -> Path | None:
     except Exception as exc:
         log.warning("could not build Data Docs: %s", exc)
         return None
+
+
+def _execute(con: duckdb.DuckDBPyConnection, statements: list[tuple[str, str]],
+             params: dict[str, Any]) -> None:
+    for name, stmt in statements:
+        used = {k: params[k] for k in set(_PARAM.findall(stmt)) if k in params}
+        try:
+            con.execute(stmt, used) if used else con.execute(stmt)
+        except duckdb.Error as exc:
+            raise RuntimeError(f"load statement in {name} failed: {exc}") from exc
 
 
 def _build_search_index(con: duckdb.DuckDBPyConnection) -> None:

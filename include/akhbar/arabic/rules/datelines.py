@@ -5,6 +5,13 @@ lost a space, e.g. "شفقنيوز", still match)."""
 from __future__ import annotations
 
 AGENCIES: tuple[str, ...] = (
+    # Latin-script bylines used by Arabic outlets
+    "cnn",
+    "afp",
+    "ap",
+    "reuters",
+    "bbc",
+    "dpa",
     # wire services
     "رويترز",
     "ا ف ب",
