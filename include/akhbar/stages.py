@@ -50,6 +50,16 @@ SOURCE_STAGES = (
     "dates_ok",
 )
 SLOW_FEED_MS = 10_000
+# A feed that keeps failing is polled less often: after BACKOFF_AFTER failures in
+# a row, wait 2**(streak - BACKOFF_AFTER) days (at most BACKOFF_MAX_DAYS) between polls.
+BACKOFF_AFTER = 3
+BACKOFF_MAX_DAYS = 7
+
+
+def backoff_days(streak: int) -> int:
+    if streak < BACKOFF_AFTER:
+        return 0
+    return min(2 ** (streak - BACKOFF_AFTER), BACKOFF_MAX_DAYS)
 
 
 def _settings(settings: Settings | None) -> Settings:
@@ -119,6 +129,23 @@ class WarehouseState:
             [source_id],
         ).fetchone()
         return (row[0], row[1]) if row else (None, None)
+
+    def failure_streak(self, source_id: str, run_date: date) -> tuple[int, date | None]:
+        """Consecutive failed polls before ``run_date`` (skipped polls don't count)
+        and the date of the last real attempt."""
+        if self._con is None:
+            return 0, None
+        rows = self._con.execute(
+            "SELECT run_date, status FROM fact_feed_fetch WHERE source_id = ? AND run_date < ? "
+            "AND status <> 'skipped' ORDER BY run_date DESC LIMIT 32",
+            [source_id, run_date],
+        ).fetchall()
+        streak = 0
+        for _, status in rows:
+            if status not in ("error", "rejected"):
+                break
+            streak += 1
+        return streak, (rows[0][0] if rows else None)
 
     def loaded_elsewhere(self, article_ids: list[str], run_date: date) -> set[str]:
         """Ids already loaded by a run of another logical date."""
@@ -206,6 +233,21 @@ def poll_feed(source: dict[str, Any], run_date: str, settings: Settings | None =
         "entries_new": 0,
     }
     entries: list[dict[str, Any]] = []
+    streak, last_attempt = state.failure_streak(src.source_id, day)
+    wait = backoff_days(streak)
+    if wait and last_attempt is not None and (day - last_attempt).days < wait:
+        fetch_row.update(status="skipped",
+                         error=f"backoff: {streak} failed polls in a row, next poll "
+                               f"{last_attempt + timedelta(days=wait)}")
+        log.warning("poll %s skipped: %s", src.source_id, fetch_row["error"])
+        state.close()
+        write_rows(stage_path(settings, run_date, "feed_fetch", src.source_id), [fetch_row],
+                   records.FEED_FETCH)
+        entries_path = write_rows(stage_path(settings, run_date, "entries", src.source_id),
+                                  _inbox_rows(settings, run_date, "entries", src.source_id),
+                                  records.FEED_ENTRY)
+        return {"source": src.to_dict(), "source_id": src.source_id, "status": "skipped",
+                "entries": str(entries_path), "entries_seen": 0, "entries_new": 0}
     try:
         with _fetcher(settings, src) as fetcher, _archive(
             settings, run_date, f"feed-{src.source_id}"
