@@ -22,8 +22,8 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ needed"'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip==$(PIP_VERSION)" "uv==$(UV_VERSION)"
-	$(BIN)/uv pip install --python $(BIN)/python -r requirements.txt -c constraints.txt
-	$(BIN)/uv pip install --python $(BIN)/python --no-deps -e .
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.txt -c constraints.txt
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $(STAMP)
 
 venv: $(STAMP) ## create .venv with the pinned dependencies
@@ -37,16 +37,15 @@ run: $(STAMP) airflow-home ## run akhbar_daily once, end to end, on the offline 
 system-deps: ## Debian packages the full test suite uses (chromium, redis)
 	@bash scripts/system_deps.sh
 
-test: $(STAMP) system-deps ## the full test suite (what CI runs)
+test: $(STAMP) system-deps ## the full test suite (what CI runs), incl. end-to-end and Celery runs
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q -p no:cacheprovider
-	bash scripts/run_distributed.sh
+	$(BIN)/python -m pytest -q -p no:cacheprovider --durations=15
 
 test-fast: $(STAMP) ## unit tests only (no end-to-end DAG runs)
 	$(BIN)/python -m pytest -q -m "not slow and not distributed and not browser"
 
 test-distributed: $(STAMP) system-deps ## Postgres + Redis + CeleryExecutor run of akhbar_daily
-	bash scripts/run_distributed.sh
+	$(BIN)/python -m pytest -q -m distributed tests/distributed
 
 lint: $(STAMP) ## ruff lint + format check
 	$(BIN)/ruff check .

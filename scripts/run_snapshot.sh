@@ -28,5 +28,5 @@ log="$AIRFLOW_HOME/dags-test-$RUN_DATE.log"
 if ! airflow dags test akhbar_daily "$RUN_DATE" >"$log" 2>&1; then
     tail -60 "$log"; echo "the DAG run failed; full log: $log"; exit 1
 fi
-grep -E "state=|Marking run" "$log" | tail -3 || true
+echo "akhbar_daily finished: $(grep -o 'DagRun Finished.*state=[a-z]*' "$log" | grep -o 'state=[a-z]*' | tail -1) (log: $log)"
 akhbar summary --date "$RUN_DATE"

@@ -99,4 +99,7 @@ def test_daily_dag_end_to_end_and_idempotent(daily_dag, replay_server, tmp_path,
     assert snapshot_of(settings.warehouse) == first
     refetched = [u for u, _ in second_requests if "rss" not in u and "robots" not in u]
     assert refetched == []
+    # Feeds were polled conditionally: every feed answered 304 Not Modified.
+    feed_statuses = {status for u, status in second_requests if "rss" in u}
+    assert feed_statuses == {304}
     assert os.path.exists(settings.analyst_copy)
