@@ -50,7 +50,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-SHARED_HOSTILE = Path("/work/shared/corpus/hostile")
+SHARED_HOSTILE = (
+    Path(os.environ.get("AKHBAR_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+    / "corpus" / "hostile"
+)
 FIXTURE_HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
 BOMB_SIZE = 1 << 30  # 1 GiB of zeros before compression
 BIG_SIZE = 50 * 1024 * 1024

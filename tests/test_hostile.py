@@ -22,7 +22,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 from hostile_server import HostileServer, hostile_server
 
 FIX = Path(__file__).parent / "fixtures" / "hostile"
-SHARED = Path("/work/shared/corpus/hostile")
+SHARED = (
+    Path(os.environ.get("AKHBAR_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+    / "corpus" / "hostile"
+)
 LIMIT_MB = 512
 
 PRELUDE = textwrap.dedent(

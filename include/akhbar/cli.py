@@ -83,34 +83,19 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_reprocess(args: argparse.Namespace) -> int:
     """Re-run extraction and loading for a date from its raw archive, offline.
 
-    The archive is replayed on loopback and every request is routed to it, so
-    the exact code path of a live run executes without touching the network.
+    Each source's archived responses are replayed on loopback and every request
+    is routed there, so the exact code path of a live run executes without
+    touching the network.
     """
     from akhbar.config import load_settings
-    from akhbar.replay import ReplayServer
     from akhbar.stages import run_all
 
     settings = load_settings()
-    archive = settings.run_archive(args.date)
-    if not archive.exists():
+    if not settings.run_archive(args.date).exists():
         print(f"no raw archive for {args.date} under {settings.archive_dir}", file=sys.stderr)
         return 2
-    # Serve a frozen copy: the run rewrites this date's WARC files as it goes.
-    import shutil
-    import tempfile
-
-    with tempfile.TemporaryDirectory(prefix="akhbar-reprocess-") as tmp:
-        frozen = Path(tmp) / "archive"
-        shutil.copytree(archive, frozen)
-        with ReplayServer(frozen) as server:
-            hostport = f"127.0.0.1:{server.port}"
-            run_settings = replace(
-                settings,
-                replay_url=server.base_url,
-                allow_hosts=(*settings.allow_hosts, hostport),
-                min_delay_s=0.0,
-            )
-            summary = run_all(args.date, run_settings, run_id=f"reprocess__{args.date}")
+    summary = run_all(args.date, replace(settings, from_archive=True),
+                      run_id=f"reprocess__{args.date}")
     _print_json(summary)
     return 0
 

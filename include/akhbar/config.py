@@ -34,6 +34,9 @@ class Settings:
     sql_dir: Path
     allow_hosts: tuple[str, ...] = ()
     replay_url: str | None = None
+    # Re-run a date from its raw WARC archive instead of the network (backfills,
+    # `akhbar reprocess`): each fetching task replays its own archived responses.
+    from_archive: bool = False
     user_agent: str = "AkhbarBot/0.1 (+https://github.com/akhbar/akhbar)"
     request_timeout_s: float = 20.0
     max_page_bytes: int = 5_000_000
@@ -71,6 +74,7 @@ def load_settings() -> Settings:
         sql_dir=REPO_ROOT / "sql",
         allow_hosts=_csv("AKHBAR_ALLOW_HOSTS"),
         replay_url=os.environ.get("AKHBAR_REPLAY_URL") or None,
+        from_archive=os.environ.get("AKHBAR_FROM_ARCHIVE", "").lower() in ("1", "true", "yes"),
         user_agent=os.environ.get("AKHBAR_USER_AGENT", Settings.user_agent),
         request_timeout_s=float(os.environ.get("AKHBAR_TIMEOUT_S", "20")),
         min_delay_s=float(os.environ.get("AKHBAR_MIN_DELAY_S", "1.0")),

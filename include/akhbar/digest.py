@@ -5,6 +5,9 @@
 scripts, fonts, images or other external assets), so the file can be mailed or
 archived as is. Every value from the warehouse is HTML-escaped.
 
+Windows take articles collected by the runs of the last days (run_date) or
+published in them, so the digest of a run shows what it brought in even when
+the articles themselves are older.
 Sections: the day in numbers; most-mentioned entities (7 days to run_date);
 most-quoted speakers with one quote each (7 days); articles per source over
 the last 14 days (SVG small multiples); new story clusters (first seen on
@@ -80,9 +83,9 @@ def _kpis(con: duckdb.DuckDBPyConnection, run_date: date) -> str:
             SELECT
               (SELECT count(*) FROM fact_article WHERE run_date = ?) AS loaded,
               (SELECT count(*) FROM v_articles WHERE day = ?) AS published,
-              (SELECT count(DISTINCT source_id) FROM v_articles WHERE day = ?) AS outlets,
-              (SELECT count(*) FROM v_quotes WHERE day = ?) AS quotes,
-              (SELECT count(*) FROM v_entity_mentions WHERE day = ?) AS mentions
+              (SELECT count(DISTINCT source_id) FROM fact_article WHERE run_date = ?) AS outlets,
+              (SELECT count(*) FROM fact_quote WHERE run_date = ?) AS quotes,
+              (SELECT count(*) FROM fact_entity_mention WHERE run_date = ?) AS mentions
             """,
             (run_date,) * 5,
         ),
@@ -90,9 +93,9 @@ def _kpis(con: duckdb.DuckDBPyConnection, run_date: date) -> str:
     labels = [
         ("loaded", "مقالات حُمّلت في هذا التشغيل"),
         ("published", "مقالات منشورة في اليوم"),
-        ("outlets", "مصادر نشرت"),
-        ("quotes", "اقتباسات"),
-        ("mentions", "إشارات إلى كيانات"),
+        ("outlets", "مصادر في هذا التشغيل"),
+        ("quotes", "اقتباسات في هذا التشغيل"),
+        ("mentions", "إشارات إلى كيانات في هذا التشغيل"),
     ]
     cells = "".join(
         f'<div class="kpi"><b class="num">{int(row[k] or 0)}</b>{_e(lab)}</div>'
@@ -106,14 +109,15 @@ def _top_entities(con: duckdb.DuckDBPyConnection, run_date: date) -> str:
         con,
         _Q(
             """
-            SELECT entity_name, entity_type, sum(mentions) AS mentions,
-                   sum(articles) AS articles, max(sources) AS outlets
-            FROM v_entity_daily
-            WHERE day > ? - INTERVAL (?) DAY AND day <= ?
+            SELECT entity_name, entity_type, count(*) AS mentions,
+                   count(DISTINCT article_id) AS articles, count(DISTINCT source_id) AS outlets
+            FROM v_entity_mentions
+            WHERE (run_date > ? - INTERVAL (?) DAY AND run_date <= ?)
+               OR (day > ? - INTERVAL (?) DAY AND day <= ?)
             GROUP BY entity_key, entity_name, entity_type
             ORDER BY mentions DESC, entity_name LIMIT ?
             """,
-            (run_date, WINDOW_DAYS, run_date, TOP_N),
+            (run_date, WINDOW_DAYS, run_date) * 2 + (TOP_N,),
         ),
     )
     body = "".join(
@@ -142,11 +146,13 @@ def _top_speakers(con: duckdb.DuckDBPyConnection, run_date: date) -> str:
                    arg_max(source_name, (kind = 'direct', length(text), -coalesce(epoch(published_at), 0)))
                        AS quote_source
             FROM v_quotes
-            WHERE speaker_key IS NOT NULL AND day > ? - INTERVAL (?) DAY AND day <= ?
+            WHERE speaker_key IS NOT NULL
+              AND ((run_date > ? - INTERVAL (?) DAY AND run_date <= ?)
+                   OR (day > ? - INTERVAL (?) DAY AND day <= ?))
             GROUP BY speaker_key
             ORDER BY quotes DESC, outlets DESC, speaker_name LIMIT ?
             """,
-            (run_date, WINDOW_DAYS, run_date, TOP_N),
+            (run_date, WINDOW_DAYS, run_date) * 2 + (TOP_N,),
         ),
     )
     if not rows:
@@ -222,8 +228,9 @@ def _coverage(con: duckdb.DuckDBPyConnection, run_date: date) -> str:
     rows = _rows(
         con,
         _Q(
-            "SELECT source_id, any_value(source_name) AS name, day, sum(articles) AS n "
-            "FROM v_articles_daily WHERE day BETWEEN ? AND ? GROUP BY source_id, day",
+            "SELECT a.source_id, any_value(s.name) AS name, a.run_date AS day, count(*) AS n "
+            "FROM fact_article a LEFT JOIN dim_source s USING (source_id) "
+            "WHERE a.run_date BETWEEN ? AND ? GROUP BY a.source_id, a.run_date",
             (days[0], days[-1]),
         ),
     )
@@ -236,8 +243,9 @@ def _coverage(con: duckdb.DuckDBPyConnection, run_date: date) -> str:
         labels[sid] = str(r["name"] or sid)
     if not series:
         note = '<p class="muted">لا مقالات في آخر 14 يوماً.</p>'
-        return _section("التغطية لكل مصدر (آخر 14 يوماً)", note)
-    return _section("التغطية لكل مصدر (آخر 14 يوماً)", coverage_svg(series, days, labels))
+        return _section("المقالات الجديدة لكل مصدر (آخر 14 يوماً)", note)
+    return _section("المقالات الجديدة لكل مصدر (آخر 14 يوماً)",
+                    coverage_svg(series, days, labels))
 
 
 def _new_clusters(con: duckdb.DuckDBPyConnection, run_date: date) -> str:

@@ -11,9 +11,12 @@ the warehouse for writing (DuckDB allows one writer process).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import shutil
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -180,15 +183,47 @@ def _clear_source(settings: Settings, run_date: str, source_id: str) -> None:
             path.unlink(missing_ok=True)
 
 
-def _fetcher(settings: Settings, source: Source):
+@contextlib.contextmanager
+def _fetcher(settings: Settings, source: Source, run_date: str) -> Iterator[Any]:
+    """The hardened HTTP client for one source; in archive mode it talks to a
+    loopback replay of this source's raw archive for the date, so the same code
+    path runs without the network."""
     from akhbar.http import Fetcher
 
-    return Fetcher(
-        settings,
-        min_delay_s=source.min_delay_s,
-        max_concurrency=max(1, source.max_concurrency),
-        respect_robots=source.respect_robots,
-    )
+    with contextlib.ExitStack() as stack:
+        if settings.from_archive:
+            settings = stack.enter_context(_archive_replay(settings, run_date, source.source_id))
+        yield stack.enter_context(Fetcher(
+            settings,
+            min_delay_s=0.0 if settings.from_archive else source.min_delay_s,
+            max_concurrency=max(1, source.max_concurrency),
+            respect_robots=source.respect_robots,
+        ))
+
+
+@contextlib.contextmanager
+def _archive_replay(settings: Settings, run_date: str, source_id: str) -> Iterator[Settings]:
+    import tempfile
+
+    from akhbar.replay import ReplayServer
+
+    files = sorted(settings.run_archive(run_date).glob(f"*-{source_id}.warc.gz"))
+    if not files:
+        raise FileNotFoundError(
+            f"archive mode: no raw archive for {source_id} on {run_date} under "
+            f"{settings.run_archive(run_date)}"
+        )
+    with tempfile.TemporaryDirectory(prefix="akhbar-archive-") as tmp:
+        # Serve a frozen copy: this run rewrites the date's WARC files as it goes.
+        for path in files:
+            shutil.copyfile(path, Path(tmp) / path.name)
+        with ReplayServer(Path(tmp)) as server:
+            yield replace(
+                settings,
+                replay_url=server.base_url,
+                allow_hosts=(*settings.allow_hosts, f"127.0.0.1:{server.port}"),
+                min_delay_s=0.0,
+            )
 
 
 def _archive(settings: Settings, run_date: str, name: str):
@@ -249,7 +284,7 @@ def poll_feed(source: dict[str, Any], run_date: str, settings: Settings | None =
         return {"source": src.to_dict(), "source_id": src.source_id, "status": "skipped",
                 "entries": str(entries_path), "entries_seen": 0, "entries_new": 0}
     try:
-        with _fetcher(settings, src) as fetcher, _archive(
+        with _fetcher(settings, src, run_date) as fetcher, _archive(
             settings, run_date, f"feed-{src.source_id}"
         ) as archive:
             result = fetcher.get(src.feed_url, kind="feed", etag=etag, last_modified=last_modified)
@@ -504,7 +539,7 @@ def fetch_pages(source: dict[str, Any], run_date: str, settings: Settings | None
     rows: list[dict[str, Any]] = []
     reused = 0
 
-    with _fetcher(settings, src) as fetcher, _archive(
+    with _fetcher(settings, src, run_date) as fetcher, _archive(
         settings, run_date, f"pages-{src.source_id}"
     ) as archive:
 

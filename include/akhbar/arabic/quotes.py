@@ -17,6 +17,14 @@ Speaker: the named entity (PER before ORG) in the subject between cue and
 introducer; else that noun phrase itself (المتحدث باسم الوزارة، مصدر أمني);
 for participles, verbal nouns and verbs with a dropped subject (وأضاف أن),
 an entity earlier in the same sentence, else the previous quote's speaker.
+Speakers are bounded: a few words of noun phrase, never a clause (a preposition
++ pronoun such as إلينا/فيه, "لـ«outlet»" and modal أن end or reject it). A
+one-word definite role noun (المصدر) is reported as its fuller earlier mention
+(مصدر أمني).
+
+Also: "according to" attribution (وبحسب المرصد فإن ... / ...، بحسب مركز ...), headline
+attribution (NAME لـ«OUTLET»: ...), and Q/A interviews (``*question`` / ``-answer``
+paragraphs: each answer is a direct quote of the interviewee).
 """
 
 from __future__ import annotations
@@ -131,6 +139,7 @@ _COMP_RE = re.compile(
 # The introducer glued to the cue (وأضافتأن "...", وبينأن "...").
 _COMP_GLUED_RE = re.compile(r"(?:(?:الي|علي|من)\s*)?(?:ب)?ان(?:ه|ها|هم)?(?=[^\w]|ال|$)")
 _NON_COMP_RE = re.compile(rf"(?<!\w)(?:{_alt(R.NON_COMP_BEFORE)})\s*$")
+_HOPE_RE = re.compile(rf"(?<!\w)(?:{_alt(R.HOPE_NOUNS)})\s+في\s*$")
 _SENT_END_RE = re.compile(r"\.{2,}|…|(?<!\d)\.|\.(?!\d)|[!?؟\n]")
 _CLAUSE_STOP_RE = re.compile(r"[;]")  # not ؛: it often introduces a reason clause
 _STOPS_RE = re.compile(rf"(?<!\w)(?:{_alt(R.SUBJECT_STOPS)})(?!\w)")
@@ -147,6 +156,7 @@ class _Found:
     end: int
     sp: tuple[str, str | None, int, int] | None  # speaker text, id, orig start, orig end
     cue_start: int
+    explicit: bool = False  # speaker named in the quote's own clause (not carried over)
 
 
 def _pair_marks(folded: str) -> dict[int, int]:
@@ -181,13 +191,19 @@ def _pair_marks(folded: str) -> dict[int, int]:
 class _Doc:
     def __init__(self, text: str, entities: Sequence[EntityLike] | None) -> None:
         self.text = text
-        self.folded, self.offs = fold_with_offsets(text)
+        folded, self.offs = fold_with_offsets(text)
+        # tokenised corpora quote with a free-standing apostrophe: قال ' ... ' (same length)
+        self.folded = _ISOLATED_APOS_RE.sub('"', folded) if "'" in folded else folded
         self.pairs = _pair_marks(self.folded)
         self.pair_starts = sorted(self.pairs)
         ends: list[int] = []
-        for m in _SENT_END_RE.finditer(self.folded):
-            if not self.inside_pair(m.start()):
-                ends.append(m.start())
+        fo = self.folded
+        for m in _SENT_END_RE.finditer(fo):
+            i = m.start()
+            if fo[i] == "." and i >= 1 and fo[i - 1].isalpha() and (i < 2 or fo[i - 2] == " "):
+                continue  # one-letter abbreviation: د. فراس، م. أحمد
+            if not self.inside_pair(i):
+                ends.append(i)
         self.sent_ends = ends
         ents = [e for e in (entities or []) if e.type in ("PER", "ORG")]
         self.ents = sorted(ents, key=lambda e: e.start)
@@ -275,11 +291,22 @@ def _subject(doc: _Doc, a: int, b: int, max_words: int = 12) -> tuple[int, int] 
     a, b = _trimmed(doc, a, b)
     if b <= a:
         return None
+    pm = _PREP_PRONOUN_RE.match(f, a, b)
+    if pm is not None:  # وقال عنها مصدر آخر: the subject follows the pronoun
+        a, b = _trimmed(doc, pm.end(), b)
+        if b <= a:
+            return None
     first = f[a:b].split(None, 1)[0]
     if first in R.NON_SUBJECT_STARTS or (len(first) <= 2 and first in ("ل", "ب")):
         return None
     seg = f[a:b]
     marks = sum(1 for ch in seg if ch in MARKS)
+    if marks % 2:  # a name in quotation marks at the end: صحيفة "دايلي ميرور"
+        k = b
+        while k < len(f) and f[k] == " ":
+            k += 1
+        if k < len(f) and f[k] in MARKS:
+            b, seg, marks = k + 1, f[a : k + 1], marks + 1
     if len(seg.split()) > max_words or marks % 2 or seg.count("(") != seg.count(")"):
         return INVALID
     return a, b
@@ -291,7 +318,9 @@ _QAD_RE = re.compile(r"\s+قد\s*$")
 _ADVERBIAL = frozenset(R.ADVERBIAL_STARTS)
 
 
-def _fronted_subject(doc: _Doc, s0: int, cue_at: int, form: str) -> tuple[int, int] | None:
+def _fronted_subject(
+    doc: _Doc, s0: int, cue_at: int, form: str, coordinated: bool = False
+) -> tuple[int, int] | None:
     """A subject written before its cue verb in the folded text [s0, cue_at):
     أما فلان، ... فأوضحت / وكانت الهيئة قد أعلنت / الأب فلان، مدير ...، يوضح."""
     f = doc.folded
@@ -310,8 +339,8 @@ def _fronted_subject(doc: _Doc, s0: int, cue_at: int, form: str) -> tuple[int, i
         q = _QAD_RE.search(f, a, b)
         if q:
             b = q.start()
-    elif not (form[:1] in "يت" and pre.rstrip().endswith(("،", ","))):
-        return None
+    elif coordinated or not (form[:1] in "يت" and pre.rstrip().endswith(("،", ","))):
+        return None  # ...، ويقول الشيخ فلان «...»: a new clause, its subject follows
     seg = _subject_segment(doc, a, b)
     if seg is None:
         return None
@@ -319,6 +348,44 @@ def _fronted_subject(doc: _Doc, s0: int, cue_at: int, form: str) -> tuple[int, i
     if first in _ADVERBIAL or len(f[seg[0] : seg[1]].split()) > 8:
         return None
     return seg
+
+
+_GLUED_TIME = ("يومال", "امس", "مساء", "صباح", "اليوم")
+_SVO_LEAD = frozenset({"ولكن", "لكن", "بل", "ثم", "و"})
+_SVO_BAD = frozenset({"الذي", "التي", "الذين", "ما", "لا", "لم", "لن", "قد", "كل", "وكل"})
+
+
+def _svo_subject(doc: _Doc, s0: int, cue_at: int) -> tuple[int, int] | None:
+    """A short noun phrase right before a cue verb with no subject after it
+    (ولكن متحدثة باسم الجيش قالت إن / وآخر الإحصائيات تقول إن): the phrase since the
+    last comma or sentence start, 1-6 words, headed by a role noun or a definite noun."""
+    f = doc.folded
+    lo = max(s0, cue_at - 90)  # six words; a longer run is no short subject (bounded work)
+    a = max(lo, f.rfind("،", lo, cue_at) + 1, f.rfind(",", lo, cue_at) + 1)
+    a = max(a, f.rfind(":", lo, cue_at) + 1)
+    if a == lo and lo > s0:
+        return None
+    seg = f[a:cue_at]
+    if any(ch in MARKS or ch in "()" for ch in seg):
+        return None
+    words = list(re.finditer(r"\S+", seg))
+    while words and words[0].group() in _SVO_LEAD:
+        words.pop(0)
+    if not 1 <= len(words) <= 6 or any(w.group() in _SVO_BAD for w in words):
+        return None
+    first = words[0].group()
+    bare = first[1:] if first.startswith("و") and len(first) > 3 else first
+    if (
+        bare in _ADVERBIAL
+        or first in _ADVERBIAL
+        or bare in R.NON_SUBJECT_STARTS
+        or bare in R.PREP_PRONOUNS
+    ):
+        return None
+    if not (_ROLE_RE.fullmatch(bare) or bare.startswith("ال") or bare == "اخر"):
+        return None
+    start = a + words[0].start() + (len(first) - len(bare))
+    return _trimmed(doc, start, a + words[-1].end())
 
 
 def _subject_segment(doc: _Doc, a: int, b: int) -> tuple[int, int] | None:
@@ -338,9 +405,223 @@ def _subject_segment(doc: _Doc, a: int, b: int) -> tuple[int, int] | None:
         n0, n1 = _trimmed(doc, k + 1, min(nxt_cut) if nxt_cut else b)
         if n1 > n0:
             words = f[n0:n1].split()
-            if 1 <= len(words) <= 4 and not _STOPS_RE.match(f, n0) and words[0] not in _ADVERBIAL:
+            if (
+                1 <= len(words) <= 4
+                and not _STOPS_RE.match(f, n0)
+                and words[0] not in _ADVERBIAL
+                and not words[0].startswith(_GLUED_TIME)  # يومالاثنين (feeds lose spaces)
+            ):
                 seg = (a, n1)
     return _trimmed(doc, *seg)
+
+
+_ISOLATED_APOS_RE = re.compile(r"(?:(?<=\s)|^)'(?=\s|$)")
+_SAYING_RE = re.compile(r"(?:قايلا|قايله|بالقول)\s*$")
+
+
+def _quote_after_subject(doc: _Doc, ce: int, win_end: int, lemma: str) -> int | None:
+    """Opening mark of a quotation right after a short subject, no introducer:
+    وقال عباس "..." / وصرح فلان لصحيفة ... قائلاً '...'. None when there is none."""
+    f = doc.folded
+    k = _MARK_OR_NL_RE.search(f, ce, win_end)
+    if k is None or k.start() not in doc.pairs:
+        return None
+    between = f[ce : k.start()]
+    if _COMP_RE.search(f, ce, k.start() + 1) is not None:
+        return None  # an introducer is there: the ordinary path handles it
+    if "،" in between or "," in between or ":" in between:
+        return None
+    n = len(between.split())
+    if _SAYING_RE.search(between) and n <= SUBJECT_MAX_WORDS:
+        return k.start()
+    if lemma in R.SUBJECT_THEN_QUOTE_LEMMAS and 1 <= n <= 4:
+        return k.start()
+    return None
+
+
+_ACCORDING_RE = re.compile(
+    rf"(?<!\w)(?:[وف])?(?P<acc>{_alt([a for a in R.ACCORDING_TO if not a.endswith(' ل')])}"
+    rf"|(?:{_alt([a[:-2] for a in R.ACCORDING_TO if a.endswith(' ل')])})\s+ل)(?=\S)?\s*"
+)
+_SOURCE_RE = re.compile(rf"(?:{_alt(R.SOURCE_HEADS)})(?!\w)")
+_FA_RE = re.compile(r"[\s،,]*(?:فان(?:ه|ها|هم)?|فقد|ف(?=[^\W\d]))\s*")
+_DATELINE_LEAD_RE = re.compile(r"[^\n:]{0,40}:-?\s*")
+
+
+def _source_phrase(doc: _Doc, a: int, s1: int) -> tuple[int, int, int] | None:
+    """The source after بحسب/وفقاً لـ: (start, end, position after it) of a phrase of at
+    most 6 words headed by a source noun (مصدر، بيان، مركز، المرصد ...) or a role noun."""
+    f = doc.folded
+    if not (_SOURCE_RE.match(f, a) or _ROLE_RE.match(f, a)):
+        return None
+    stop = s1
+    for ch in "،,:":
+        k = f.find(ch, a, s1)
+        if 0 <= k < stop:
+            stop = k
+    fa = re.compile(r"\s(?:فان(?:ه|ها|هم)?|فقد)(?!\w)").search(f, a, stop)
+    if fa is not None:
+        stop = fa.start()
+    b = stop
+    while b > a and f[b - 1] in " \t":
+        b -= 1
+    if not 1 <= len(f[a:b].split()) <= 6:
+        return None
+    return a, b, b
+
+
+def _rest_is_apposition(f: str, tail: int, s1: int) -> bool:
+    """After a trailing source phrase only its apposition may follow (، ومقره ...)."""
+    rest = f[tail:s1].strip(" \t،,")
+    return not rest or (f[tail:s1].lstrip(" \t").startswith(("،", ",")) and len(rest.split()) <= 8)
+
+
+def _last_clause_start(doc: _Doc, s0: int, b: int) -> int:
+    """Start of the last clause before ``b``: after a colon or a dash opening the text."""
+    f = doc.folded
+    return max(s0, f.rfind(":-", s0, b) + 2 if f.rfind(":-", s0, b) >= 0 else s0)
+
+
+# Headline attribution: NAME لـ«OUTLET»: statement (لـ«الصباح» = "to Assabah").
+_HEADLINE_RE = re.compile(
+    r"(?m)^[ \t]*(?P<np>[^\n:«»\"“”]{3,90}?)[ \t]+ل[ \t]*[«\"“](?P<outlet>[^\n»\"”]{1,40})[»\"”]"
+    r"[ \t]*:[ \t]*(?P<q>[^\n]{10,})$"
+)
+_QUESTION_RE = re.compile(r"(?m)^[ \t]*(?:\*|س[ \t]*[:/-])")
+_ANSWER_RE = re.compile(r"(?m)^[ \t]*(?:[-–—]|ج[ \t]*[:/-])[ \t]*")
+_INTERVIEW_WITH_RE = re.compile(r"حوار[ \t]+مع[ \t]+(?P<np>[^\n،,:.]{3,60})")
+HEADLINE_MAX_WORDS = 7
+
+
+def _headline_quotes(doc: _Doc, text: str, overlaps: Any) -> list[_Found]:
+    out = []
+    f = doc.folded
+    for m in _HEADLINE_RE.finditer(f):
+        if len(m.group("np").split()) > HEADLINE_MAX_WORDS or overlaps(*m.span("q")):
+            continue
+        qa, qb = _trimmed(doc, *m.span("q"))
+        sp = _span_speaker(doc, *m.span("np"))
+        q = _Found("indirect", None, qa, qb, sp, m.start("q") - 1, True)
+        q.cue = ":"
+        out.append(q)
+    return out
+
+
+def _interview_answers(doc: _Doc, text: str, found: list[_Found]) -> list[_Found]:
+    """Q/A interviews (``*question`` / ``-answer`` paragraphs): each answer, up to the next
+    question, is a direct quote of the interviewee named by the headline (NAME لـ«...»:)
+    or by ``حوار مع NAME``. Nothing when either the format or the name is missing."""
+    f = doc.folded
+    qs = [m.start() for m in _QUESTION_RE.finditer(f)]
+    if len(qs) < 2:
+        return []
+    sp = None
+    for q in found:
+        if q.cue == ":" and q.start < qs[0]:
+            sp = q.sp
+            break
+    if sp is None:
+        m = _INTERVIEW_WITH_RE.search(f, 0, qs[0])
+        if m is None or len(m.group("np").split()) > HEADLINE_MAX_WORDS:
+            return []
+        sp = _span_speaker(doc, *m.span("np"))
+    out = []
+    for i, q0 in enumerate(qs):
+        nl = f.find("\n", q0)
+        if nl < 0:
+            break
+        am = _ANSWER_RE.match(f, nl + 1)
+        if am is None:
+            continue
+        end = qs[i + 1] if i + 1 < len(qs) else len(f)
+        qa, qb = _trimmed(doc, am.end(), min(end, am.end() + MAX_QUOTE_CHARS))
+        if qb - qa < 3:
+            continue
+        a = _Found("direct", None, qa, qb, sp, am.start(), True)
+        a.cue = "حوار"
+        out.append(a)
+    return out if len(out) >= 2 else []
+
+
+_PREP_PRONOUN_RE = re.compile(rf"(?:{_alt(R.PREP_PRONOUNS)})(?!\w)\s*")
+_IMPERSONAL_MASDAR_RE = re.compile(rf"(?<!\w)(?:{_alt(R.IMPERSONAL_BEFORE_MASDAR)})\s+$")
+_SUBJUNCTIVE_RE = re.compile(r"(?<!\w)ان\s+$")
+_ALA_RE = re.compile(r"[ \t]+الا(?=[ \t]+[يت])")
+
+
+def _gender(form: str) -> str | None:
+    """'f' / 'm' for a cue form (قالت، تقول، مؤكدة / قال، يقول، مؤكداً); None for plurals."""
+    kind = _FORM_INFO[form][0]
+    if kind == "finite":
+        return "f" if form.endswith("ت") or form.startswith("ت") else "m"
+    if kind == "participle":
+        return "f" if form.endswith("ه") else "m" if form.endswith("ا") else None
+    return None
+
+
+def _prev_sentence_cue_subject(
+    doc: _Doc,
+    cues: list[re.Match[str]],
+    idx: int,
+    s0: int,
+    found: list[_Found],
+    form: str,
+) -> tuple[str, str | None, int, int] | None:
+    """Dropped subject continuing a cue verb that opens the previous sentence and yielded
+    no quotation (وأعلن الدكتور فلان عن مشروعات ... . وأعلن أنه ...): that verb's subject,
+    when it is more recent than the last quotation and agrees in gender."""
+    if s0 <= 0:
+        return None
+    f = doc.folded
+    ps0, ps1 = doc.sentence(s0 - 1)
+    while ps0 > 0 and not f[ps0:ps1].strip():  # ". \n" ends two empty "sentences"
+        ps0, ps1 = doc.sentence(ps0 - 1)
+    last_q = found[-1].cue_start if found else -1  # found is in cue order here
+    for j in range(idx - 1, max(-1, idx - 12), -1):
+        pm = cues[j]
+        pc = pm.start("cue")
+        if pc < ps0 or pc <= last_q:
+            break
+        pform = pm.group("cue")
+        if pc >= s0 or _FORM_INFO[pform][0] != "finite" or pform in R.AMBIGUOUS_FORMS:
+            continue
+        if f[ps0 : pm.start()].strip(_TRIM):
+            continue  # only a sentence that opens with the verb: وأعلن الدكتور فلان ...
+        if _gender(pform) != _gender(form):
+            continue  # أكدت العداءة ... . مشيراً إلى أنه: not the same speaker
+        pe = min(ps1, pm.end("cue") + SUBJECT_WINDOW)
+        pi = _COMP_RE.search(f, pm.end("cue"), pe)
+        ps = _subject(doc, pm.end("cue"), pi.start() if pi else pe, 8)
+        if ps is not None and ps != INVALID:
+            return _np_speaker(doc, ps)
+    return None
+
+
+def _words(s: str) -> list[str]:
+    return s.translate(_FOLD_TABLE).translate(_PUNCT_TABLE).split()
+
+
+_PUNCT_TABLE = {ord(c): " " for c in _TRIM}
+
+
+def _resolve_short(
+    sp: tuple[str, str | None, int, int], seen: list[tuple[str, str | None, int, int]]
+) -> tuple[str, str | None, int, int]:
+    """A one-word definite speaker (المصدر، المرصد، الهيئة، البياتي) refers back to the
+    latest fuller mention it heads or ends: مصدر أمني / مرصد إيكو عراق / الهيئة العامة ...
+    / ماهر عباس سمين البياتي. Reported with that mention so a speaker reads the same
+    throughout an article."""
+    w = _words(sp[0])
+    if len(w) != 1 or not w[0].startswith("ال") or len(w[0]) < 4:
+        return sp
+    bare = w[0][2:]
+    for prev in seen[: -LOOKBACK_QUOTES - 1 : -1]:
+        pw = _words(prev[0])
+        if len(pw) < 2 or len(pw) > 10:
+            continue
+        if pw[0] in (w[0], bare) or pw[-1] == w[0]:
+            return prev
+    return sp
 
 
 def _np_speaker(doc: _Doc, span: tuple[int, int]) -> tuple[str, str | None, int, int] | None:
@@ -388,6 +669,16 @@ def extract_quotes(text: str, entities: Sequence[EntityLike] | None = None) -> l
             k = max(f.rfind("،", max(0, c - 12), c), f.rfind(",", max(0, c - 12), c))
             if k >= 0 and (not comma_stops or comma_stops[-1] < k):
                 comma_stops.append(k)
+        elif (
+            f.startswith("و", c)
+            and c > 0
+            and f[c - 1] == " "
+            and _FORM_INFO[cm.group("cue")][0] == "finite"
+            and cm.group("cue") not in R.AMBIGUOUS_FORMS
+            and not doc.inside_pair(c)
+            and (not comma_stops or comma_stops[-1] < c - 1)
+        ):
+            comma_stops.append(c - 1)  # a new coordinated statement: ... وقال "..."
 
     def clause_end(q0: int, s1: int) -> int:
         limit = min(s1, q0 + MAX_QUOTE_CHARS)
@@ -408,12 +699,16 @@ def extract_quotes(text: str, entities: Sequence[EntityLike] | None = None) -> l
         s0, s1 = doc.sentence(cs)
         if form in R.PREFIX_REQUIRED and m.start() == cs and f[s0:cs].strip(_TRIM):
             continue  # "بين" without و/ف inside a sentence is the preposition
+        if form[:1] in "يت" and m.start() == cs and _SUBJUNCTIVE_RE.search(f, max(0, cs - 8), cs):
+            continue  # دون أن يعلن / يريد أن يقول: not a report
         s0 = max(s0, m.start() - LOOKBACK_CHARS)  # bounded look-back on run-on text
         win_end = min(s1, ce + SUBJECT_WINDOW)
         window = f[ce:win_end]
         if "ان" not in window and ":" not in window and not any(q in window for q in TOGGLE + "«"):
             continue  # cheap pre-test: no introducer can follow
         intro = _COMP_GLUED_RE.match(f, ce) if ce < len(f) and f[ce] != " " else None
+        if intro is None:
+            intro = _ALA_RE.match(f, ce)  # متوقعاً ألا يكون = أن + لا
         bare = None
         if intro is None:
             k = ce
@@ -421,12 +716,15 @@ def extract_quotes(text: str, entities: Sequence[EntityLike] | None = None) -> l
                 k += 1
             if k in doc.pairs:
                 bare = k  # مؤكداً "..." : the quotation follows the cue directly
+            elif ctype == "finite":
+                bare = _quote_after_subject(doc, ce, win_end, _FORM_INFO[form][1])
         if intro is None and bare is None:
             intro = _COMP_RE.search(f, ce, win_end)
             while (
                 intro is not None
                 and intro.group("comp")
                 and _NON_COMP_RE.search(f, max(0, intro.start() - 10), intro.start())
+                and not _HOPE_RE.search(f, max(0, intro.start() - 16), intro.start())
             ):
                 intro = _COMP_RE.search(f, intro.end(), win_end)
         if intro is None and bare is None:
@@ -451,6 +749,8 @@ def extract_quotes(text: str, entities: Sequence[EntityLike] | None = None) -> l
             continue
         if ctype != "finite" and f[ce:region_end].strip(_TRIM):
             continue  # participles and verbal nouns take the introducer directly
+        if ctype == "masdar" and _IMPERSONAL_MASDAR_RE.search(f, max(0, m.start() - 12), m.start()):
+            continue  # تجدر الإشارة إلى أن / من الممكن القول إن: no speaker
         q0 = i_end
         while q0 < s1 and f[q0] in " \t":
             q0 += 1
@@ -474,7 +774,9 @@ def extract_quotes(text: str, entities: Sequence[EntityLike] | None = None) -> l
             continue
         # speaker
         sp = None
-        front = _fronted_subject(doc, s0, m.start(), form) if ctype == "finite" else None
+        explicit = True
+        coord = m.start() < cs and f[m.start()] == "و"  # ...، ويقول الشيخ فلان
+        front = _fronted_subject(doc, s0, m.start(), form, coord) if ctype == "finite" else None
         subj = None
         if ctype == "finite" and front is None:
             ambiguous = form in R.AMBIGUOUS_FORMS
@@ -490,8 +792,13 @@ def extract_quotes(text: str, entities: Sequence[EntityLike] | None = None) -> l
         elif subj is not None:
             sp = _np_speaker(doc, subj)
         else:
+            svo = _svo_subject(doc, s0, m.start()) if ctype == "finite" else None
+            if svo is not None:
+                sp = _np_speaker(doc, svo)
+            else:
+                explicit = False
             for q in found[: -LOOKBACK_QUOTES - 1 : -1]:
-                if q.cue_start < s0:
+                if sp is not None or q.cue_start < s0:
                     break
                 if q.sp is not None:
                     sp = q.sp
@@ -504,16 +811,20 @@ def extract_quotes(text: str, entities: Sequence[EntityLike] | None = None) -> l
             if sp is None:
                 # the subject of an earlier cue verb in the same sentence
                 # (أفاد مصدر ...، فيما أشار إلى أن ...)
+                tried = 0
                 for j in range(idx - 1, max(-1, idx - 20), -1):
                     pm = cues[j]
-                    if pm.start("cue") < s0:
-                        break
+                    if pm.start("cue") < s0 or tried == 3:
+                        break  # the nearest three finite cues (bounded work)
                     if _FORM_INFO[pm.group("cue")][0] != "finite":
                         continue
+                    tried += 1
                     pf = _fronted_subject(doc, s0, pm.start(), pm.group("cue"))
                     pe = min(s1, pm.end("cue") + SUBJECT_WINDOW)
                     pi = _COMP_RE.search(f, pm.end("cue"), pe)
-                    ps = pf or _subject(doc, pm.end("cue"), pi.start() if pi else pe)
+                    # a guess from another verb: short subjects only, never past this cue
+                    pb = min(pi.start() if pi else pe, m.start())
+                    ps = pf or _subject(doc, pm.end("cue"), pb, 6)
                     if ps is not None and ps != INVALID:
                         sp = _np_speaker(doc, ps)
                         break
@@ -529,13 +840,46 @@ def extract_quotes(text: str, entities: Sequence[EntityLike] | None = None) -> l
                 if roles:
                     sp = _span_speaker(doc, roles[-1].start(), m.start())
             if sp is None:
+                sp = _prev_sentence_cue_subject(doc, cues, idx, s0, found, form)
+            if sp is None:
                 sp = prev_speaker(cs)
         if kind == "direct":
             used_pairs.add(q0)
         take(qa, qb)
-        found.append(_Found(kind, form, qa, qb, sp, cs))
+        found.append(_Found(kind, form, qa, qb, sp, cs, explicit))
         # keep the cue's original surface form
         found[-1].cue = text[slice(*doc.orig(cs, ce))]
+
+    # "According to" attribution: وبحسب المرصد فقد ... / ...، بحسب مركز جونز هوبكنز.
+    for am in _ACCORDING_RE.finditer(f):
+        a0 = am.start()
+        if doc.inside_pair(a0):
+            continue
+        s0, s1 = doc.sentence(a0)
+        src = _source_phrase(doc, am.end(), s1)
+        if src is None:
+            continue
+        na, nb, tail = src
+        before = f[s0:a0].strip(" \t\n،,و")
+        conn = _FA_RE.match(f, tail)
+        if conn is not None and (not before or f[s0:a0].rstrip().endswith(("،", ","))):
+            qa = conn.end()  # fronted: وبحسب المرصد فقد ...
+            qb = clause_end(qa, s1)
+        elif f[s0:a0].rstrip().endswith(("،", ",")) and _rest_is_apposition(f, tail, s1):
+            qb = f.rfind("،", s0, a0)
+            qb = max(qb, f.rfind(",", s0, a0))  # trailing: ...، بحسب مركز ...
+            lead = _DATELINE_LEAD_RE.match(f, s0, qb)
+            qa = lead.end() if lead else s0
+            qa = max(qa, _last_clause_start(doc, s0, qb))
+        else:
+            continue
+        qa, qb = _trimmed(doc, qa, qb)
+        if qb - qa < 10 or qb - qa > MAX_QUOTE_CHARS or overlaps(qa, qb):
+            continue
+        take(qa, qb)
+        q = _Found("indirect", None, qa, qb, _np_speaker(doc, (na, nb)), am.start("acc"))
+        q.cue = text[slice(*doc.orig(am.start("acc"), am.end("acc")))].strip()
+        found.append(q)
 
     # Direct quotes attributed by a cue right after them: "...", قال فلان
     for o, c in doc.pairs.items():
@@ -563,9 +907,23 @@ def extract_quotes(text: str, entities: Sequence[EntityLike] | None = None) -> l
         found.append(q)
         used_pairs.add(o)
 
+    found.extend(_headline_quotes(doc, text, overlaps))
+    answers = _interview_answers(doc, text, found)
+    if answers:
+        # inside an answer the interviewee speaks: keep only statements whose speaker
+        # is named in their own clause (third parties the interviewee reports)
+        found = [
+            q for q in found if q.explicit or not any(a.start <= q.start < a.end for a in answers)
+        ]
+        found.extend(answers)
+
     out: list[Quote] = []
+    seen: list[tuple[str, str | None, int, int]] = []
     for q in sorted(found, key=lambda q: q.start):
         a, b = doc.orig(q.start, q.end)
+        if q.sp is not None:
+            q.sp = _resolve_short(q.sp, seen)
+            seen.append(q.sp)
         spk, sid, ssa, ssb = q.sp if q.sp else (None, None, None, None)
         out.append(Quote(q.kind, spk, sid, q.cue, text[a:b], a, b, ssa, ssb))
     return out

@@ -42,20 +42,23 @@ FINITE: dict[str, tuple[str, ...]] = {
     "تعهد": ("تعهد", "تعهدت"),
     "أبلغ": ("ابلغ", "ابلغت"),
     "تحدث": ("تحدث", "تحدثت", "يتحدث", "تتحدث"),
+    "اعترف": ("اعترف", "اعترفت", "يعترف", "تعترف"),
+    # أدلى فلان بتصريح قال فيه إن ...: no content of its own, names the speaker
+    "أدلى": ("ادلي", "ادلت"),
 }
 
 # lemma -> participle forms (m/f)
 PARTICIPLE: dict[str, tuple[str, ...]] = {
     "قال": ("قايلا", "قايله", "قايلين"),
     "أكد": ("موكدا", "موكده", "موكدين"),
-    "أضاف": ("مضيفا", "مضيفه"),
-    "أوضح": ("موضحا", "موضحه"),
-    "اعتبر": ("معتبرا", "معتبره"),
+    "أضاف": ("مضيفا", "مضيفه", "مضيفين"),
+    "أوضح": ("موضحا", "موضحه", "موضحين"),
+    "اعتبر": ("معتبرا", "معتبره", "معتبرين"),
     "أشار": ("مشيرا", "مشيره", "مشيرين"),
-    "شدد": ("مشددا", "مشدده"),
-    "لفت": ("لافتا", "لافته"),
+    "شدد": ("مشددا", "مشدده", "مشددين"),
+    "لفت": ("لافتا", "لافته", "لافتين"),
     "بين": ("مبينا", "مبينه", "مبينين"),
-    "حذر": ("محذرا", "محذره"),
+    "حذر": ("محذرا", "محذره", "محذرين"),
     "طالب": ("مطالبا", "مطالبه", "مطالبين"),
     "دعا": ("داعيا", "داعيه"),
     "نفى": ("نافيا", "نافيه"),
@@ -78,6 +81,9 @@ MASDAR: dict[str, tuple[str, ...]] = {
 # Cues that continue the previous speaker even as finite verbs when no subject
 # follows (وأضاف أن ..., وتابع: ...). Any finite cue with an empty subject does.
 CONTINUATION_LEMMAS = frozenset({"أضاف", "تابع", "أردف", "استدرك", "اختتم"})
+
+# Lemmas whose quotation may follow a short subject with no introducer: وقال عباس "...".
+SUBJECT_THEN_QUOTE_LEMMAS = frozenset({"قال", "أضاف", "تابع", "أردف"})
 
 # Complementisers introducing the reported content (folded). Order: longest first.
 COMPLEMENTIZERS: tuple[str, ...] = (
@@ -144,6 +150,30 @@ SUBJECT_STOPS: tuple[str, ...] = (
     "اثناء",
     "حديثها",
     "حديثه",
+    # "to <outlet>": وقال مختصون لـ«اليوم» / وقال لرويترز (ـ is dropped when folding)
+    "ل",
+    "لرويترز",
+    "لتلفزيون",
+    "لموقع",
+    "لوكالات",
+    "للتلفزيون",
+    "لاذاعه",
+    # object of أعرب/كشف: وأعرب فلان عن أمله
+    "عن",
+    "بتصريح",
+    "بتصريحات",
+    "بحديث",
+    "في اتصال",
+    "الذي",  # وقال باتشان الذي يزور بريطانيا ... إنه
+    "التي",
+    "الذين",
+    "السبت",
+    "الاحد",
+    "الاثنين",
+    "الثلاثاء",
+    "الاربعاء",
+    "الخميس",
+    "الجمعه",
 )
 
 # Role nouns that can head a speaker description (folded).
@@ -217,10 +247,51 @@ ROLE_NOUNS: tuple[str, ...] = (
     "باحث",
     "النايب",
     "نايبه",
+    "متحدثه",
+    "مصادر",
+    "المصادر",
+    "استاذ",
 )
 
 # Subjects that are not speakers: tokens that start an object, not a subject.
-NON_SUBJECT_STARTS: tuple[str, ...] = ("عن", "الي", "علي", "في", "من", "ب", "ل")
+NON_SUBJECT_STARTS: tuple[str, ...] = (
+    "عن",
+    "الي",
+    "علي",
+    "في",
+    "من",
+    "ب",
+    "ل",
+    "ذلك",  # من دون أن يعلن ذلك لأحد
+)
+
+# Preposition + pronoun right after a cue (تحدث إلينا عن، قال فيه، قال عنها مصدر): skipped;
+# the subject, if any, follows it.
+PREP_PRONOUNS: tuple[str, ...] = (
+    "الينا",
+    "اليه",
+    "اليها",
+    "اليهم",
+    "فيه",
+    "فيها",
+    "له",
+    "لها",
+    "لهم",
+    "لنا",
+    "عليه",
+    "عليها",
+    "منه",
+    "منها",
+    "معه",
+    "معها",
+    "معنا",
+    "عنه",
+    "عنها",
+    "عنهم",
+)
+
+# Words before a verbal noun that make it impersonal: تجدر الإشارة إلى أن، من الممكن القول
+IMPERSONAL_BEFORE_MASDAR: tuple[str, ...] = ("تجدر", "يجدر", "الممكن", "يمكن")
 
 # Words before أن that make it a conjunction, not a reporting complementiser
 # (قبل أن يتحدث، بعد أن وجدت).
@@ -234,7 +305,22 @@ NON_COMP_BEFORE: tuple[str, ...] = (
     "الا",
     "حتي",
     "في",
+    # modal أن: يمكن أن يتعرض، يجب أن، لا بد أن
+    "يمكن",
+    "يمكنه",
+    "يمكنها",
+    "يجب",
+    "ينبغي",
+    "بد",
+    "لابد",
+    "يستطيع",
+    "تستطيع",
+    "يريد",
+    "تريد",
 )
+
+# Nouns after which "في أن / بأن" still reports content: أعرب عن أمله في أن ...
+HOPE_NOUNS: tuple[str, ...] = ("امله", "املها", "املهم", "ثقته", "ثقتها", "قلقه", "قلقها")
 
 # Words opening a sentence before a fronted subject (أما فلان، فأوضح ...).
 TOPIC_MARKERS: tuple[str, ...] = ("اما", "و", "كما", "بينما", "فيما")
@@ -270,8 +356,68 @@ ADVERBIAL_STARTS: tuple[str, ...] = (
 AMBIGUOUS_FORMS = frozenset({"بين", "تبين", "يبين", "راي", "يري", "تري", "تابع", "طالب"})
 
 # Impersonal uses with no subject: يذكر أن / يشار إلى أن ("it is worth noting that").
-IMPERSONAL_FORMS = frozenset({"يذكر", "تذكر", "يشار"})
+IMPERSONAL_FORMS = frozenset({"يذكر", "تذكر", "يشار", "تبين"})  # حتى تبين أن: "it emerged"
 
 # Past forms that double as nouns/prepositions (بين "between", تابع, طالب, رأي):
 # a cue only with a و/ف prefix or at the start of a sentence.
 PREFIX_REQUIRED = frozenset({"بين", "تابع", "طالب", "راي"})
+
+# "According to" attribution (وبحسب المرصد فإن ... / ...، بحسب مركز ...), folded.
+ACCORDING_TO: tuple[str, ...] = ("بحسب", "حسب", "وفق", "وفقا ل", "طبقا ل", "نقلا عن")
+
+# Heads of a source phrase after ACCORDING_TO (besides ROLE_NOUNS): the phrase must
+# start with one of these, so "وفقاً لإرشادات ..." (in line with the guidelines) is not
+# an attribution.
+SOURCE_HEADS: tuple[str, ...] = (
+    "مصدر",
+    "مصادر",
+    "المصدر",
+    "المصادر",
+    "بيان",
+    "البيان",
+    "تقرير",
+    "تقارير",
+    "التقرير",
+    "التقارير",
+    "وكاله",
+    "الوكاله",
+    "صحيفه",
+    "الصحيفه",
+    "مركز",
+    "المركز",
+    "وزاره",
+    "الوزاره",
+    "مراقبين",
+    "مراقبون",
+    "المراقبين",
+    "محللين",
+    "خبراء",
+    "الخبراء",
+    "مسوولين",
+    "مسوولون",
+    "شهود",
+    "الشرطه",
+    "الجيش",
+    "مكتب",
+    "هييه",
+    "الهييه",
+    "قناه",
+    "القناه",
+    "موقع",
+    "الموقع",
+    "المرصد",
+    "مرصد",
+    "احصاييات",
+    "الاحصاييات",
+    "ارقام",
+    "الارقام",
+    "بيانات",
+    "البيانات",
+    "منظمه",
+    "المنظمه",
+    "وسايل",
+    "مسوول",
+    "دراسه",
+    "الدراسه",
+    "استطلاع",
+)
