@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -109,17 +108,19 @@ def test_pipeline_survives_hostile_sources(tmp_path):
             "AKHBAR_ALLOW_HOSTS": f"127.0.0.1:{server.port}", "AKHBAR_TIMEOUT_S": "2",
             "AKHBAR_MIN_DELAY_S": "0",
         }
-        code = (
-            "import json, logging; logging.basicConfig(level=logging.WARNING)\n"
+        code = (  # the child reports its own peak RSS (RUSAGE_CHILDREN would include
+            # every earlier subprocess of the test session)
+            "import json, logging, resource; logging.basicConfig(level=logging.WARNING)\n"
             "from akhbar.stages import run_all\n"
-            f"print(json.dumps(run_all({RUN_DATE!r}, run_id='hostile')))\n"
+            f"run_all({RUN_DATE!r}, run_id='hostile')\n"
+            "print(json.dumps({'peak_kb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))\n"
         )
         start = time.monotonic()
         proc = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO,
                               capture_output=True, text=True, timeout=600)
         elapsed = time.monotonic() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     assert proc.returncode == 0, proc.stderr[-3000:]
+    peak_mb = json.loads(proc.stdout.strip().splitlines()[-1])["peak_kb"] / 1024
     assert peak_mb < MEMORY_BUDGET_MB, f"peak RSS {peak_mb:.0f} MB"
     assert elapsed < 400
 
