@@ -73,7 +73,7 @@ def _run_date() -> str:
     return ctx["dag_run"].run_after.date().isoformat()
 
 
-def _settings():  # noqa: ANN202 - akhbar.config.Settings, imported lazily
+def _settings():
     """Settings from AKHBAR_* plus this run's params (``source``: live or archive)."""
     from dataclasses import replace
 

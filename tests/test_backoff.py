@@ -7,8 +7,9 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
-from akhbar.stages import backoff_days, poll_feed
+from akhbar.stages import poll_feed
 from akhbar.staging import read_rows, stage_path
+from akhbar.state import backoff_days
 from akhbar.warehouse.migrate import apply_migrations
 from helpers import make_settings
 

@@ -23,15 +23,16 @@ from typing import Any
 
 from akhbar import records
 from akhbar.config import Settings, load_settings
+from akhbar.requeue import finish_requeue, inbox_rows, requeue_files
 from akhbar.sources import Source, read_sources
 from akhbar.staging import (
-    read_json,
     read_rows,
     stage_path,
     write_frame,
     write_json,
     write_rows,
 )
+from akhbar.state import WarehouseState, backoff_days
 
 log = logging.getLogger(__name__)
 
@@ -53,18 +54,6 @@ SOURCE_STAGES = (
     "dates_ok",
 )
 SLOW_FEED_MS = 10_000
-# A feed that keeps failing is polled less often: after BACKOFF_AFTER failures in
-# a row, wait 2**(streak - BACKOFF_AFTER) days (at most BACKOFF_MAX_DAYS) between polls.
-BACKOFF_AFTER = 3
-BACKOFF_MAX_DAYS = 7
-
-
-def backoff_days(streak: int) -> int:
-    if streak < BACKOFF_AFTER:
-        return 0
-    return min(2 ** (streak - BACKOFF_AFTER), BACKOFF_MAX_DAYS)
-
-
 def _settings(settings: Settings | None) -> Settings:
     return settings or load_settings()
 
@@ -90,89 +79,9 @@ def read_catalogue(run_date: str, settings: Settings | None = None) -> list[dict
     settings = _settings(settings)
     sources = read_sources(settings.sources_file)
     write_json(settings.run_staging(run_date) / "sources.json", [s.to_dict() for s in sources])
-    write_json(settings.run_staging(run_date) / "requeue.json", _requeue_files(settings))
+    write_json(settings.run_staging(run_date) / "requeue.json", requeue_files(settings))
     log.info("catalogue %s: %d enabled sources", settings.sources_file, len(sources))
     return [s.to_dict() for s in sources]
-
-
-# --------------------------------------------------------------------------- state
-
-
-class WarehouseState:
-    """What earlier runs loaded, read from the analyst copy (never the live file).
-
-    Mapped tasks must not open the warehouse itself: the loader may hold its
-    write lock. The analyst copy is replaced atomically after each load, so it
-    is always a consistent picture of the last successful run.
-    """
-
-    def __init__(self, settings: Settings):
-        self.path = settings.analyst_copy
-        self._con = None
-        if self.path.exists():
-            import duckdb
-
-            try:
-                self._con = duckdb.connect(str(self.path), read_only=True)
-            except duckdb.Error as exc:  # unreadable copy: behave as a first run
-                log.warning("cannot read analyst copy %s: %s", self.path, exc)
-
-    def close(self) -> None:
-        if self._con is not None:
-            self._con.close()
-            self._con = None
-
-    def feed_validators(self, source_id: str) -> tuple[str | None, str | None]:
-        if self._con is None:
-            return None, None
-        row = self._con.execute(
-            "SELECT etag, last_modified FROM fact_feed_fetch WHERE source_id = ? "
-            "AND status IN ('ok', 'not_modified') AND (etag IS NOT NULL OR last_modified IS NOT NULL) "
-            "ORDER BY fetched_at DESC LIMIT 1",
-            [source_id],
-        ).fetchone()
-        return (row[0], row[1]) if row else (None, None)
-
-    def failure_streak(self, source_id: str, run_date: date) -> tuple[int, date | None]:
-        """Consecutive failed polls before ``run_date`` (skipped polls don't count)
-        and the date of the last real attempt."""
-        if self._con is None:
-            return 0, None
-        rows = self._con.execute(
-            "SELECT run_date, status FROM fact_feed_fetch WHERE source_id = ? AND run_date < ? "
-            "AND status <> 'skipped' ORDER BY run_date DESC LIMIT 32",
-            [source_id, run_date],
-        ).fetchall()
-        streak = 0
-        for _, status in rows:
-            if status not in ("error", "rejected"):
-                break
-            streak += 1
-        return streak, (rows[0][0] if rows else None)
-
-    def loaded_elsewhere(self, article_ids: list[str], run_date: date) -> set[str]:
-        """Ids already loaded by a run of another logical date."""
-        if self._con is None or not article_ids:
-            return set()
-        rows = self._con.execute(
-            "SELECT article_id FROM fact_article WHERE run_date <> ? "
-            "AND article_id IN (SELECT unnest(?::VARCHAR[]))",
-            [run_date, article_ids],
-        ).fetchall()
-        return {r[0] for r in rows}
-
-    def recent_titles(self, source_id: str, run_date: date, days: int = 7) -> dict[str, str]:
-        """title_key -> article_id of the source's articles in the trailing days."""
-        if self._con is None:
-            return {}
-        from akhbar.dedup import title_key
-
-        rows = self._con.execute(
-            "SELECT article_id, title FROM fact_article WHERE source_id = ? "
-            "AND run_date < ? AND run_date >= ? AND title IS NOT NULL",
-            [source_id, run_date, run_date - timedelta(days=days)],
-        ).fetchall()
-        return {title_key(title): aid for aid, title in rows}
 
 
 def _clear_source(settings: Settings, run_date: str, source_id: str) -> None:
@@ -279,7 +188,7 @@ def poll_feed(source: dict[str, Any], run_date: str, settings: Settings | None =
         write_rows(stage_path(settings, run_date, "feed_fetch", src.source_id), [fetch_row],
                    records.FEED_FETCH)
         entries_path = write_rows(stage_path(settings, run_date, "entries", src.source_id),
-                                  _inbox_rows(settings, run_date, "entries", src.source_id),
+                                  inbox_rows(settings, run_date, "entries", src.source_id),
                                   records.FEED_ENTRY)
         return {"source": src.to_dict(), "source_id": src.source_id, "status": "skipped",
                 "entries": str(entries_path), "entries_seen": 0, "entries_new": 0}
@@ -359,7 +268,7 @@ def poll_feed(source: dict[str, Any], run_date: str, settings: Settings | None =
         if aid:
             seen_in_batch.add(aid)
         fresh.append(entry)
-    fresh.extend(r for r in _inbox_rows(settings, run_date, "entries", src.source_id)
+    fresh.extend(r for r in inbox_rows(settings, run_date, "entries", src.source_id)
                  if r["article_id"] not in seen_in_batch)
     fetch_row["entries_new"] = len(fresh)
 
@@ -381,64 +290,6 @@ def poll_feed(source: dict[str, Any], run_date: str, settings: Settings | None =
         "entries_seen": fetch_row["entries_seen"],
         "entries_new": fetch_row["entries_new"],
     }
-
-
-# Quarantined rows re-queued with ``akhbar quarantine --requeue`` land in
-# ``<data_dir>/requeue/<stage>/*.parquet``; they re-enter the pipeline here.
-REQUEUE_TARGET = {"entries": "entries", "extract": "entries", "articles": "entries",
-                  "pages": "pages"}
-
-
-def _requeue_files(settings: Settings) -> list[str]:
-    inbox = settings.data_dir / "requeue"
-    return sorted(
-        str(p) for stage in REQUEUE_TARGET for p in (inbox / stage).glob("*.parquet")
-    ) if inbox.exists() else []
-
-
-def _inbox_rows(settings: Settings, run_date: str, target: str, source_id: str
-                ) -> list[dict[str, Any]]:
-    """Re-queued rows for ``target`` (entries or pages) of one source.
-
-    Only files listed when the run started are read, so every task of a run sees
-    the same set; the load moves them to ``requeue/done/`` once they landed.
-    """
-    listing = settings.run_staging(run_date) / "requeue.json"
-    files = read_json(listing) if listing.exists() else []
-    day = _day(run_date)
-    rows: list[dict[str, Any]] = []
-    for name in files:
-        stage = Path(name).parent.name
-        if REQUEUE_TARGET.get(stage) != target or not Path(name).exists():
-            continue
-        for row in read_rows(name):
-            if row.get("source_id") != source_id:
-                continue
-            if stage == "articles":  # re-extract: back in as the entry it came from
-                row = {
-                    "source_id": source_id, "article_id": row["article_id"],
-                    "entry_id": row["article_id"], "url": row["url"], "title": row["title"],
-                    "published_at": row["published_at"], "image_url": row.get("image_url"),
-                    "feed_text": row["body_text"] if row.get("body_source") == "feed" else None,
-                }
-            rows.append({**row, "run_date": day})
-    if rows:
-        log.info("merged %d re-queued %s rows for %s", len(rows), target, source_id)
-    return rows
-
-
-def finish_requeue(settings: Settings, run_date: str) -> int:
-    """After a committed load: move the run's re-queued files to ``requeue/done/``."""
-    listing = settings.run_staging(run_date) / "requeue.json"
-    moved = 0
-    for name in read_json(listing) if listing.exists() else []:
-        path = Path(name)
-        if path.exists():
-            done = settings.data_dir / "requeue" / "done" / run_date / path.parent.name
-            done.mkdir(parents=True, exist_ok=True)
-            path.replace(done / path.name)
-            moved += 1
-    return moved
 
 
 # --------------------------------------------------------------------------- 3. gates
@@ -531,7 +382,7 @@ def fetch_pages(source: dict[str, Any], run_date: str, settings: Settings | None
     day = _day(run_date)
     entries = read_rows(stage_path(settings, run_date, "entries_ok", src.source_id))
     # Re-queued pages are fetched again (their entries come through the entries gate).
-    requeued = _inbox_rows(settings, run_date, "pages", src.source_id)
+    requeued = inbox_rows(settings, run_date, "pages", src.source_id)
     known = {e["article_id"] for e in entries}
     entries.extend(r for r in requeued if r["article_id"] not in known)
     run_archive = settings.run_archive(run_date)
