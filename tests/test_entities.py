@@ -9,7 +9,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from akhbar.arabic.entities import extract_entities
+from helpers import SHARED
 
 FIX = Path(__file__).parent / "fixtures" / "seed"
 TEXT = (FIX / "000_ef5b854259b45142.txt").read_text(encoding="utf-8")
@@ -99,3 +102,32 @@ def test_hostile_input_under_limits() -> None:
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "ok"
+
+
+WOJOOD_TRAIN = SHARED / "corpus" / "ner" / "wojood_sample" / "train.txt"
+
+
+def _wojood_sentence(startswith: str) -> str:
+    """First sentence of the Wojood sample (SinaLab/ArabicNER, MIT; read in place,
+    not copied) that starts with ``startswith``."""
+    words: list[str] = []
+    for line in [*WOJOOD_TRAIN.read_text(encoding="utf-8").splitlines(), ""]:
+        if line.strip():
+            words.append(line.split()[0])
+            continue
+        if words and " ".join(words).startswith(startswith):
+            return " ".join(words)
+        words = []
+    raise AssertionError(f"no sentence starting with {startswith!r}")
+
+
+@pytest.mark.skipif(not WOJOOD_TRAIN.is_file(), reason="shared NER corpus not present")
+def test_crf_outer_name_wraps_gazetteer_name_of_other_type() -> None:
+    # real sentence: "مضابط بلدية نابلس عام ( 1308 ) هجري ..." -- the gazetteer knows
+    # نابلس (LOC); the corpora tag the municipality بلدية نابلس as one ORG
+    text = _wojood_sentence("مضابط بلدية نابلس")
+    ents = [(e.text, e.type, e.method) for e in extract_entities(text)]
+    assert ("بلدية نابلس", "ORG", "crf") in ents
+    assert not any(t == "نابلس" for t, _, _ in ents)
+    # gazetteer-only mode keeps the gazetteer's LOC
+    assert [(e.text, e.type) for e in extract_entities(text, use_crf=False)] == [("نابلس", "LOC")]

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from akhbar.arabic import ner
+from helpers import SHARED
 
 FIXTURE = Path(__file__).parent / "fixtures" / "seed" / "000_ef5b854259b45142.txt"
 
@@ -72,6 +73,16 @@ def test_features_include_gazetteer_and_cues() -> None:
     assert "clitic=و" in feats[0] and "stem=موسكو" in feats[0] and "gaz=B-LOC" in feats[0]
 
 
+def test_features_cues_through_clitics_window_and_stem_affixes() -> None:
+    # words of the seed article ("ووزير" written with the conjunction)
+    feats = ner.sentence_features(["ووزير", "الخارجية", "الروسي", "سيرغي", "لافروف"])
+    assert "cs-1=PER" in feats[1]  # و + وزير: the cue survives the clitic
+    assert "cuew=PER" in feats[3] and "cuew=PER" in feats[4]  # within CUE_WINDOW tokens
+    assert "ss3=روف" in feats[4] and "sp2=لا" in feats[4]
+    assert "nisba" in feats[2] and "gz-1|gz=<s>|O" in feats[0]
+    assert "pos=0" in feats[0] and "pos=4" in feats[4]
+
+
 # --- evaluation (scripts/eval_ner.py) -------------------------------------------------
 
 REPO = Path(__file__).resolve().parents[1]
@@ -85,6 +96,42 @@ def _eval_module():
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
+
+
+def _train_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("train_ner", REPO / "scripts" / "train_ner.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_drop_overlaps() -> None:
+    tr = _train_module()
+    # constructed token sequences (not Arabic text): only the window length matters
+    held = [([f"w{i}" for i in range(10)], ["O"] * 10)]
+    shares8 = ([f"x{i}" for i in range(3)] + [f"w{i}" for i in range(2, 10)], ["O"] * 11)
+    shares7 = ([f"w{i}" for i in range(3, 10)] + ["y"], ["O"] * 8)
+    assert tr.drop_overlaps([shares8, shares7], held) == [shares7]
+
+
+CORPUS = SHARED / "corpus" / "ner"
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="shared NER corpus not present")
+def test_dev_is_unseen_by_training() -> None:
+    """NewsFANE re-annotates ANERcorp text: no training sentence may share an
+    8-token window with a dev sentence of either (Wojood's split is kept as published)."""
+    tr = _train_module()
+    splits = tr.load_splits()
+    dev = [s for src in ("anercorp", "newsfane") for s in splits["dev"][src]]
+    seen = {g for words, _ in dev for g in tr._grams(words)}
+    for src in ("anercorp", "newsfane"):
+        assert splits["train"][src]
+        for words, _ in splits["train"][src]:
+            assert not any(g in seen for g in tr._grams(words))
 
 
 def test_bio_spans_and_prf() -> None:
@@ -118,6 +165,10 @@ def test_seed_and_dev_meet_floors(tmp_path: Path) -> None:
     res = json.loads(out.read_text(encoding="utf-8"))
     assert res["seed"]["scores"]["micro"]["f1"] >= 0.97
     assert res["dev"]["scores"]["micro"]["f1"] >= 0.70
+    # the full pipeline on the same dev split is reported and no worse than the CRF alone
+    pip = res["dev_pipeline"]
+    assert pip["scores"]["micro"]["f1"] >= res["dev"]["scores"]["micro"]["f1"] - 0.005
+    assert set(pip["f1_micro_by_source"]) == {"anercorp", "wojood", "newsfane"}
     floors = tmp_path / "floors.json"
     floors.write_text('{"ner": {"seed_f1_micro": 1.01}}', encoding="utf-8")
     assert ev.main(["--skip-dev", "--floors", str(floors)]) == 1

@@ -3,9 +3,9 @@
 * The gazetteer gives typed spans with a stable ``entity_id``.
 * The CRF (if its model file is present) adds names the gazetteer lacks.
 * Overlaps: the gazetteer wins, except that a CRF span that strictly contains
-  the gazetteer spans it overlaps replaces them (the corpora tag the outermost
-  name: ريال مدريد/ORG around مدريد/LOC); method 'both' when it wraps one
-  gazetteer span of its own type, else 'crf'.
+  exactly one gazetteer span replaces it, whatever its type (the corpora tag
+  the outermost name: ريال مدريد/ORG around مدريد/LOC); method 'both' when the
+  types agree, else 'crf'. A CRF span over several gazetteer names is dropped.
 * Titles (الرئيس، اللواء ...) are cut off the front of PER spans.
 * Linking: once a multi-word person name has been seen, a later bare surname
   (حفتر after خليفة حفتر) is tagged PER with the full name's id; a full name
@@ -112,7 +112,7 @@ def extract_entities(text: str, use_crf: bool = True) -> list[Entity]:
         return []
     gaz = get_gazetteer()
     # candidate spans in token indices: (i, j, type, entity_id, method)
-    cands: list[tuple[int, int, str, str | None, Method, int] | None] = []
+    cands: list[tuple[int, int, str, str | None, Method, int]] = []
     gaz_hits = match_tokens(tokens, text, gaz)
     owner: list[int] = [-1] * len(tokens)
     for n, (i, j, m) in enumerate(gaz_hits):
@@ -125,27 +125,23 @@ def extract_entities(text: str, use_crf: bool = True) -> list[Entity]:
             if not hit:
                 cands.append((i, j, typ, None, "crf", _start_offset(tokens[i], gaz)))
                 continue
-            spans = [cands[n] for n in hit]
-            inside = all(i <= c[0] and c[1] <= j for c in spans)
-            if len(hit) == 1 and (spans[0][0], spans[0][1]) == (i, j):
-                n = hit.pop()
-                gi, gj, gtyp, geid, _, goff = cands[n]
+            if len(hit) != 1:
+                continue  # spans several known names (خليفة حفتر + موسكو): run-on
+            n = hit.pop()
+            gi, gj, gtyp, geid, _, goff = cands[n]
+            if (gi, gj) == (i, j):
                 if gtyp == typ:
                     cands[n] = (gi, gj, gtyp, geid, "both", goff)
-            elif inside:
-                # the CRF found a longer name around gazetteer names (ريال مدريد around
+            elif i <= gi and gj <= j:
+                # the CRF found a longer name around a gazetteer name (ريال مدريد around
                 # مدريد, بلدية نابلس around نابلس): the corpora tag the outermost name
-                same = len(hit) == 1 and spans[0][2] == typ
-                new = (i, j, typ, None, "both" if same else "crf", _start_offset(tokens[i], gaz))
-                for n in hit:
-                    cands[n] = None
-                owner_n = len(cands)
-                cands.append(new)
+                method: Method = "both" if gtyp == typ else "crf"
+                cands[n] = (i, j, typ, None, method, _start_offset(tokens[i], gaz))
                 for k in range(i, j):
-                    owner[k] = owner_n
+                    owner[k] = n
             # otherwise the gazetteer wins
     ents: list[Entity] = []
-    seen_cands = sorted({c for c in cands if c is not None}, key=lambda c: (c[0], -(c[1] - c[0])))
+    seen_cands = sorted(set(cands), key=lambda c: (c[0], -(c[1] - c[0])))
     last_end = -1
     for i, j, typ, eid, method, off in seen_cands:
         if i < last_end:
@@ -159,8 +155,7 @@ def extract_entities(text: str, use_crf: bool = True) -> list[Entity]:
             continue
         ents.append(Entity(text[start:end], typ, start, end, eid, method))
         last_end = j
-    ents = _link(ents, tokens, text, gaz)
-    return _propagate(ents, tokens, text) if use_crf else ents
+    return _link(ents, tokens, text, gaz)
 
 
 def _link(ents: list[Entity], tokens: list[Token], text: str, gaz: Gazetteer) -> list[Entity]:
@@ -224,55 +219,3 @@ def _cut_at_surname(e: Entity, owner: dict[str, str], after: dict[str, int]) -> 
             end = e.start + toks[0].end
             return Entity(e.text[off : toks[0].end], "PER", start, end, owner[form], "link")
     return e
-
-
-# Shortest folded name the CRF may spread over the article (shorter ones are often
-# function words or abbreviations the model mis-tagged once).
-MIN_PROPAGATE_CHARS = 3
-
-
-def _propagate(ents: list[Entity], tokens: list[Token], text: str) -> list[Entity]:
-    """One name, one type per article: a name the CRF tagged once is tagged at its
-    other, untagged occurrences too (القرضاوي tagged in one sentence, missed in the
-    next; clitics stripped as for the gazetteer). Linear in the number of tokens."""
-    names: dict[str, list[tuple[tuple[str, ...], str, str | None]]] = {}
-    for e in ents:
-        if e.method not in ("crf", "both") or e.type == "LOC":
-            continue
-        words = tuple(normalize_for_match(t.text) for t in tokenize(e.text))
-        if not words or len("".join(words)) < MIN_PROPAGATE_CHARS:
-            continue
-        names.setdefault(words[0], []).append((words[1:], e.type, e.entity_id))
-    if not names:
-        return ents
-    covered = bytearray(len(text) + 1)
-    for e in ents:
-        covered[e.start : e.end] = b"\x01" * (e.end - e.start)
-    added: list[Entity] = []
-    n_tok = len(tokens)
-    i = 0
-    while i < n_tok:
-        tok = tokens[i]
-        found = None
-        if not covered[tok.start] and not covered[tok.end - 1]:
-            for off, form in stem_candidates(tok.text):
-                for rest, typ, eid in names.get(form, ()):
-                    j = i + 1 + len(rest)
-                    if j > n_tok or covered[tokens[j - 1].end - 1]:
-                        continue
-                    if all(
-                        normalize_for_match(tokens[i + 1 + k].text) == w for k, w in enumerate(rest)
-                    ) and (found is None or j > found[1]):
-                        found = (off, j, typ, eid)
-                if found:
-                    break
-        if found is None:
-            i += 1
-            continue
-        off, j, typ, eid = found
-        start, end = tok.start + off, tokens[j - 1].end
-        added.append(Entity(text[start:end], typ, start, end, eid, "link"))
-        i = j
-    if not added:
-        return ents
-    return sorted(ents + added, key=lambda e: e.start)

@@ -138,7 +138,14 @@ def get_gazetteer(path: Path | str | None = None) -> Gazetteer:
 
 def is_known_token(folded: str) -> bool:
     """Whether a folded word occurs in some gazetteer name (used for clitic splitting)."""
-    return folded in get_gazetteer().known_tokens
+    return folded in _default_known_tokens(os.environ.get("AKHBAR_SEEDS_DIR", ""))
+
+
+@lru_cache(maxsize=16)
+def _default_known_tokens(seeds_env: str) -> frozenset[str]:
+    """Once per ``$AKHBAR_SEEDS_DIR`` value: :func:`default_path` stats a file, and
+    this runs for every clitic reading of every token (a fifth of NER time)."""
+    return get_gazetteer().known_tokens
 
 
 def match_tokens(

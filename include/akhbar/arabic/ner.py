@@ -2,9 +2,11 @@
 
 The model (``models/ner.crfsuite``) is trained by ``scripts/train_ner.py``
 from the public corpora under ``/work/shared/corpus/ner``; see
-``models/README.md`` for provenance. Features are folded word forms, affixes,
-the clitic-stripped stem, the gazetteer match covering the token, neighbouring
-words and title/place cue words.
+``models/README.md`` for provenance. Features are folded word forms, affixes
+(of the word and of its bare stem), the clitic-stripped stem, the gazetteer
+match covering the token and its neighbours, neighbouring words, shapes and
+bigrams, position, and title/place/organisation cue words just before (also
+after clitics: ووزير) or within a few tokens.
 """
 
 from __future__ import annotations
@@ -55,10 +57,15 @@ CUES: dict[str, frozenset[str]] = {
     ),
 }  # fmt: skip
 
+# Relative-adjective (nisba) endings, folded: الروسي، الفلسطينيه، المصريين.
+_NISBA = ("ي", "يه", "يين", "يون", "يان")
+CUE_WINDOW = 4  # cue words this many tokens back still count ("cuew=")
+_OPENERS = frozenset(("(", "«", '"', "'"))
 _ARABIC = re.compile(r"[\u0621-\u064A]")
 _LATIN = re.compile(r"[A-Za-z]")
 
 
+@lru_cache(maxsize=100_000)
 def _shape(word: str) -> str:
     if word.isdigit():
         return "digit"
@@ -106,49 +113,94 @@ def _word_feats(word: str) -> tuple[str, ...]:
         if len(f) > k:
             feats.append(f"p{k}={f[:k]}")
             feats.append(f"s{k}={f[-k:]}")
-    prefix, stem = split_clitics(word)
+    prefix, stem = _split(word)
     if prefix:
         feats.append(f"clitic={normalize_for_match(prefix)}")
-    feats.append(f"stem={normalize_for_match(stem)}")
+    s = normalize_for_match(stem)
+    feats.append(f"stem={s}")
     readings = stem_candidates(word)
     if len(readings) > 1:
         feats.append(f"stem2={readings[-1][1]}")
     if f.startswith("ال") or any(r[1].startswith("ال") for r in readings[1:]):
         feats.append("has_al")
+    # affixes of the bare stem (clitics and article off): name-like endings (ـوف، ـيان)
+    if s.startswith("ال") and len(s) > 3:
+        s = s[2:]
+    for k in (2, 3, 4):
+        if len(s) > k:
+            feats.append(f"sp{k}={s[:k]}")
+            feats.append(f"ss{k}={s[-k:]}")
+    feats.append(f"slen={min(len(s), 8)}")
+    if f.endswith(_NISBA):
+        feats.append("nisba")
     return tuple(feats)
 
 
 @lru_cache(maxsize=100_000)
+def _cue_types(word: str) -> tuple[str, ...]:
+    """Cue types of a word or of its clitic-stripped readings (ووزير، للرئيس)."""
+    out = {t for _, form in stem_candidates(word) for t in _cue(form)}
+    return tuple(sorted(out))
+
+
+@lru_cache(maxsize=100_000)
+def _split(word: str) -> tuple[str, str]:
+    return split_clitics(word)
+
+
 def _stem(word: str) -> str:
-    return normalize_for_match(split_clitics(word)[1])
+    return normalize_for_match(_split(word)[1])
 
 
 def _cue(f: str) -> list[str]:
     return [t for t, words in CUES.items() if f in words]
 
 
+@lru_cache(maxsize=200_000)
+def _context_feats(word: str, d: int) -> tuple[str, ...]:
+    """Features a word gives its neighbour at distance ``d`` (cached: hot path)."""
+    f = normalize_for_match(word)
+    if d in (-1, 1):
+        return (
+            f"w{d:+d}={f}",
+            f"s2{d:+d}={f[-2:]}",
+            f"p2{d:+d}={f[:2]}",
+            f"sh{d:+d}={_shape(word)}",
+            f"stem{d:+d}={_stem(word)}",
+        )
+    return (f"w{d:+d}={f}",)
+
+
 def token_features(words: list[str], gaz: list[str]) -> list[list[str]]:
     """Feature strings for each word of one sentence (``gaz`` = gazetteer BIO tags)."""
     folded = [normalize_for_match(w) for w in words]
+    cues = [_cue_types(w) for w in words]
     n = len(words)
     out: list[list[str]] = []
     for i in range(n):
-        feats = ["bias", *_word_feats(words[i]), f"gaz={gaz[i]}"]
+        g = gaz[i]
+        feats = ["bias", *_word_feats(words[i]), f"gaz={g}", f"pos={min(i, 4)}"]
         for d in (-2, -1, 1, 2):
             j = i + d
             if 0 <= j < n:
-                feats.append(f"w{d:+d}={folded[j]}")
+                feats.extend(_context_feats(words[j], d))
                 feats.append(f"gaz{d:+d}={gaz[j]}")
-                if d in (-1, 1):
-                    feats.append(f"s2{d:+d}={folded[j][-2:]}")
-                    feats.append(f"stem{d:+d}={_stem(words[j])}")
             else:
                 feats.append(f"w{d:+d}=<pad>")
+        feats.append(f"gz-1|gz={gaz[i - 1] if i else '<s>'}|{g}")
+        feats.append(f"gz|gz+1={g}|{gaz[i + 1] if i < n - 1 else '</s>'}")
         if i > 0:
-            feats.extend(f"cue-1={c}" for c in _cue(folded[i - 1]))
-            feats.append(f"w-1|w={folded[i - 1]}|{folded[i]}")
+            prev = folded[i - 1]
+            feats.extend(f"cue-1={c}" for c in _cue(prev))
+            feats.extend(f"cs-1={c}" for c in cues[i - 1])
+            feats.append(f"w-1|w={prev}|{folded[i]}")
+            if prev in _OPENERS:
+                feats.append("after_open")
+            window = set().union(*cues[max(0, i - CUE_WINDOW) : i])
+            feats.extend(f"cuew={c}" for c in sorted(window))
         if i < n - 1:
             feats.append(f"w|w+1={folded[i]}|{folded[i + 1]}")
+            feats.extend(f"cue+1={c}" for c in cues[i + 1])
         if i > 1:
             feats.extend(f"cue-2={c}" for c in _cue(folded[i - 2]))
         if i == 0:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from akhbar.arabic.normalize import normalize_for_match
 
@@ -91,6 +92,13 @@ def stem_candidates(word: str) -> list[tuple[int, str]]:
     For article-bearing prefixes the stem is offered both with and without ال
     (للحكومة -> الحكومه and حكومه; والحكومة -> الحكومه at offset 1 and حكومه).
     """
+    return list(_stem_candidates(word))
+
+
+@lru_cache(maxsize=100_000)
+def _stem_candidates(word: str) -> tuple[tuple[int, str], ...]:
+    """Cached body of :func:`stem_candidates` (called several times per token by the
+    gazetteer, the CRF features and linking with the same words)."""
     folded = normalize_for_match(word)
     out: list[tuple[int, str]] = [(0, folded)]
     seen = {folded}
@@ -112,7 +120,7 @@ def stem_candidates(word: str) -> list[tuple[int, str]]:
             if stem not in seen:
                 seen.add(stem)
                 out.append((off, stem))
-    return out
+    return tuple(out)
 
 
 def _default_known() -> Callable[[str], bool]:
