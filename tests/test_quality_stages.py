@@ -436,3 +436,16 @@ def test_garbage_of_wrong_types_never_crashes(stage: str) -> None:
     assert len(r.quarantined) > 0
     assert not r.passed  # most rows fail: batch failure, named
     assert all(isinstance(m, str) and "batch rule" in m for m in r.batch_failures)
+
+
+def test_rows_that_bypass_a_gate_count_in_the_batch_share() -> None:
+    """Five bad pages of a source whose other 245 articles fell back to the feed
+    text are quarantined, but do not fail the source's batch."""
+    df = pages_df()
+    df["http_status"] = df["http_status"].astype("Int32")
+    df["http_status"] = 404
+    bad_only = gate("pages", df)
+    assert bad_only.batch_failures  # 5 of 5 failing: the batch fails
+    r = validate_stage("pages", df, run_date=RUN, now=NOW,
+                       passed_elsewhere={"cnn_arabic": 245})
+    assert not r.batch_failures and len(r.quarantined) == len(df)

@@ -327,15 +327,20 @@ def gate(stage: str, source_id: str, run_date: str, settings: Settings | None = 
     good_articles: set[str] | None = None
     for name, schema in groups:
         frame = read_frame([stage_path(settings, run_date, name, source_id)], schema)
+        bypassed: dict[str, int] = {}
         if name == "pages":
             # Failed fetches whose entry carries the full text are not data
-            # problems: extraction falls back to the feed. Validate the rest.
-            frame = frame[~frame["error"].fillna("").str.startswith("fallback:")]
+            # problems: extraction falls back to the feed. Validate the rest,
+            # counting the fallbacks as good rows of the source's batch.
+            fallback = frame["error"].fillna("").str.startswith("fallback:")
+            bypassed = {source_id: int(fallback.sum())}
+            frame = frame[~fallback]
         if name != "articles" and bodies is not None:
             frame = frame[frame["article_id"].isin(good_articles or set())]
         result = validate_stage(
             name, frame.reset_index(drop=True), run_date=day, bodies=bodies,
             now=run_reference_time(day), results_dir=settings.data_dir / "quality",
+            passed_elsewhere=bypassed,
         )
         good = result.good
         if name == "articles":

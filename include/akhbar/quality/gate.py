@@ -482,10 +482,16 @@ def _source_ids(df: pd.DataFrame) -> list[str]:
 
 
 def _batch_share_failures(
-    stage: str, sources: list[str], primary: dict[int, str], rule_desc: dict[str, str]
+    stage: str,
+    sources: list[str],
+    primary: dict[int, str],
+    rule_desc: dict[str, str],
+    passed_elsewhere: Mapping[str, int] | None = None,
 ) -> tuple[list[str], list[dict[str, Any]]]:
     failures, stats = [], []
-    counts: dict[str, int] = {}
+    # Rows of the source that legitimately bypassed this gate (e.g. pages whose
+    # article falls back to the feed's text) count as good rows of the batch.
+    counts: dict[str, int] = {src: n for src, n in (passed_elsewhere or {}).items() if n}
     bad: dict[str, dict[str, int]] = {}
     for i, src in enumerate(sources):
         counts[src] = counts.get(src, 0) + 1
@@ -506,25 +512,26 @@ def _batch_share_failures(
                 f"(batch rule: max_failed_share {S.MAX_FAILED_SHARE})"
             )
     total_bad = sum(1 for i in range(len(sources)) if i in primary)
+    total = len(sources) + sum((passed_elsewhere or {}).values())
     if (
         not failures
         and len(counts) > 1
-        and len(sources) >= S.MIN_ROWS_FOR_SHARE
-        and total_bad / len(sources) > S.MAX_FAILED_SHARE
+        and total >= S.MIN_ROWS_FOR_SHARE
+        and total_bad / total > S.MAX_FAILED_SHARE
     ):
         by_rule_all: dict[str, int] = {}
         for r in primary.values():
             by_rule_all[r] = by_rule_all.get(r, 0) + 1
         rule = max(by_rule_all, key=lambda r: (by_rule_all[r], r))
-        share = total_bad / len(sources)
+        share = total_bad / total
         failures.append(
             f"all sources ({len(counts)}): {share:.0%} of {stage} failed "
-            f"({total_bad}/{len(sources)}); dominating rule '{rule}' = "
+            f"({total_bad}/{total}); dominating rule '{rule}' = "
             f"{rule_desc.get(rule, rule)} ({by_rule_all[rule]} rows) "
             f"(batch rule: max_failed_share {S.MAX_FAILED_SHARE})"
         )
         stats.append(
-            {"source": "*", "n": len(sources), "bad": total_bad, "failed": True, "share": share}
+            {"source": "*", "n": total, "bad": total_bad, "failed": True, "share": share}
         )
     return failures, stats
 
@@ -567,8 +574,13 @@ def validate_stage(
     now: dt.datetime | None = None,
     polled_sources: Sequence[str] | None = None,
     results_dir: Path | None = None,
+    passed_elsewhere: Mapping[str, int] | None = None,
 ) -> GateResult:
     """Validate one stage's batch; see the module docstring.
+
+    ``passed_elsewhere``: per source, rows of this batch that were not given to
+    the gate because they legitimately bypass it; they count as good rows in the
+    batch-share rule.
 
     ``polled_sources``: sources whose feed poll succeeded this run; an empty batch
     with any of them is an "empty run" batch failure. ``results_dir``: where the
@@ -694,7 +706,9 @@ def validate_stage(
     good = src.drop(index=list(failures_by_row)).reset_index(drop=True) if failures_by_row else src
 
     sources_all = _source_ids(work)
-    share_fail, stats = _batch_share_failures(stage, sources_all, primary, rule_desc)
+    share_fail, stats = _batch_share_failures(
+        stage, sources_all, primary, rule_desc, passed_elsewhere
+    )
     batch_failures.extend(share_fail)
     for st in stats:
         dq_row(
