@@ -47,11 +47,14 @@ MAX_ITEMS_PER_FEED = 250
 PAGE_WEIGHT = 2
 MIN_SEGMENT_CHARS = 25
 _TEXT_NODE = re.compile(r">([^<>]+)<")
-_SENTENCE_END = re.compile(r"(?<=[.!؟?])\s+")
+_SENTENCE_END = re.compile(r"((?<=[.!؟?])\s+)")
 _WS = re.compile(r"\s+")
 
 MANIFEST = "manifest.json"
-VERSION = 1
+VERSION = 2
+#: Feed copies keep this share of the original length, so a dropped line never
+#: pushes an item below the full-text threshold of the feed parser.
+FEED_MIN_LENGTH_SHARE = 0.9
 
 
 def with_query(url: str, key: str, value: int) -> str:
@@ -85,13 +88,9 @@ def variants(n_segments: int) -> Iterator[tuple[list[int], int | None]]:
                     yield order, drop
 
 
-def _apply(segments: list[str], order: list[int], drop: int | None) -> list[str]:
-    return [segments[i] for i in order if i != drop]
-
-
 @dataclass
 class Template:
-    """A text with replaceable segments: ``pieces`` interleave fixed text and slots."""
+    """A text with replaceable segments: ``fixed`` pieces interleave with the slots."""
 
     fixed: list[str]  # len(slots) + 1 pieces of fixed text
     slots: list[str]  # the real segments, in their original order
@@ -105,12 +104,12 @@ class Template:
         return "".join(out)
 
 
-def _sentence_template(text: str, start: int, end: int, before: str, after: str) -> Template:
-    """Split ``text[start:end]`` into sentences (the slots)."""
-    chunk = text[start:end]
-    sentences = [s for s in _SENTENCE_END.split(chunk) if s]
-    fixed = [before + text[:start]] + [" "] * (len(sentences) - 1) + [text[end:] + after]
-    return Template(fixed=fixed, slots=sentences)
+def _sentence_template(text: str, start: int, end: int) -> Template:
+    """Slots = the sentences of ``text[start:end]`` (separators kept as fixed text)."""
+    parts = _SENTENCE_END.split(text[start:end])  # sentence, separator, sentence, ...
+    slots = parts[0::2]
+    fixed = [text[:start], *parts[1::2], text[end:]]
+    return Template(fixed=fixed, slots=slots)
 
 
 def page_template(page_html: str, body_text: str) -> Template:
@@ -131,7 +130,7 @@ def page_template(page_html: str, body_text: str) -> Template:
         return Template(fixed=fixed, slots=slots)
     if spans:  # one or two long nodes: rearrange the sentences of the longest
         start, end = max(spans, key=lambda s: s[1] - s[0])
-        return _sentence_template(page_html, start, end, "", "")
+        return _sentence_template(page_html, start, end)
     return Template(fixed=[page_html], slots=[])
 
 
@@ -141,7 +140,7 @@ def text_template(text: str) -> Template:
     idx = [i for i, line in enumerate(lines) if line.strip()]
     if len(idx) >= 3:
         return _line_template(lines, idx)
-    return _sentence_template(text, 0, len(text), "", "")
+    return _sentence_template(text, 0, len(text))
 
 
 def _line_template(lines: list[str], idx: list[int]) -> Template:
@@ -160,13 +159,18 @@ def _line_template(lines: list[str], idx: list[int]) -> Template:
     return Template(fixed=fixed, slots=slots)
 
 
-def copies(template: Template, n: int) -> list[str]:
-    """``n`` renderings of ``template``: the original, then rearrangements."""
+def copies(template: Template, n: int, min_length: int = 0) -> list[str]:
+    """``n`` renderings of ``template``: the original, then rearrangements
+    (those shorter than ``min_length`` are skipped)."""
     if len(template.slots) < 2:
         return [template.render(list(range(len(template.slots))), None)] * n
-    out = []
-    for (order, drop), _ in zip(variants(len(template.slots)), range(n), strict=False):
-        out.append(template.render(order, drop))
+    out: list[str] = []
+    for order, drop in variants(len(template.slots)):
+        if len(out) == n:
+            break
+        text = template.render(order, drop)
+        if len(text) >= min_length:
+            out.append(text)
     return out
 
 
@@ -222,17 +226,27 @@ def build_scaled_snapshot(
     from akhbar.pages import extract_page
 
     out = Path(out)
-    params = {"version": VERSION, "articles": articles, "max_items": max_items_per_feed,
-              "page_weight": PAGE_WEIGHT, "only_sources": list(only_sources or [])}
+    params = {
+        "version": VERSION,
+        "articles": articles,
+        "max_items": max_items_per_feed,
+        "page_weight": PAGE_WEIGHT,
+        "only_sources": list(only_sources or []),
+    }
     manifest = out / MANIFEST
     if manifest.is_file():
         data = json.loads(manifest.read_text("utf-8"))
         if data.get("params") == params:
-            return ScaledSnapshot(**{k: (Path(v) if k in ("root", "warc_dir", "sources_csv")
-                                         else v) for k, v in data["result"].items()})
+            return ScaledSnapshot(
+                **{
+                    k: (Path(v) if k in ("root", "warc_dir", "sources_csv") else v)
+                    for k, v in data["result"].items()
+                }
+            )
     responses = {canonical_url(r.url): r for r in iter_responses(snapshot)}
-    sources = [r for r in _read_sources(sources_csv)
-               if not only_sources or r["source_id"] in only_sources]
+    sources = [
+        r for r in _read_sources(sources_csv) if not only_sources or r["source_id"] in only_sources
+    ]
 
     # Base items: (source row, feed item element, page response or None).
     base: list[tuple[dict[str, str], object, object]] = []
@@ -263,7 +277,7 @@ def build_scaled_snapshot(
         else:
             desc = item.find("description")
             raw = desc.text if desc is not None and desc.text else ""
-            rendered = copies(text_template(raw), n)
+            rendered = copies(text_template(raw), n, int(FEED_MIN_LENGTH_SHARE * len(raw)))
         for k, body in enumerate(rendered):
             new = copy.deepcopy(item)
             url = link if k == 0 else with_query(link, "bench", k)
@@ -299,27 +313,52 @@ def build_scaled_snapshot(
             for new, _, _ in chunk:
                 channel.append(new)
             feed_body = etree.tostring(doc, xml_declaration=True, encoding="UTF-8")
-            with WarcArchive(warc_dir / f"{sid}.warc.gz", created_at=feed.fetched_at,
-                             deterministic=True, info={"isPartOf": "akhbar-bench"}) as warc:
-                warc.write_response(feed_url, 200, feed.headers, feed_body,
-                                    fetched_at=feed.fetched_at)
+            with WarcArchive(
+                warc_dir / f"{sid}.warc.gz",
+                created_at=feed.fetched_at,
+                deterministic=True,
+                info={"isPartOf": "akhbar-bench"},
+            ) as warc:
+                warc.write_response(
+                    feed_url, 200, feed.headers, feed_body, fetched_at=feed.fetched_at
+                )
                 for new, body, page in chunk:
                     if body is not None:
-                        warc.write_response(new.findtext("link"), 200, page.headers, body,
-                                            fetched_at=page.fetched_at)
-            rows_out.append({**row, "source_id": sid, "feed_url": feed_url, "min_delay_s": "0",
-                             "max_concurrency": "4", "enabled": "true",
-                             "notes": f"bench copy {part} of {row['source_id']} (bench/scale.py)"})
+                        warc.write_response(
+                            new.findtext("link"),
+                            200,
+                            page.headers,
+                            body,
+                            fetched_at=page.fetched_at,
+                        )
+            rows_out.append(
+                {
+                    **row,
+                    "source_id": sid,
+                    "feed_url": feed_url,
+                    "min_delay_s": "0",
+                    "max_concurrency": "4",
+                    "enabled": "true",
+                    "notes": f"bench copy {part} of {row['source_id']} (bench/scale.py)",
+                }
+            )
     sources_out = out / "sources.csv"
     with sources_out.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(sources[0].keys()))
         writer.writeheader()
         writer.writerows(rows_out)
-    result = ScaledSnapshot(root=out, warc_dir=warc_dir, sources_csv=sources_out,
-                            articles=sum(counts), sources=len(rows_out), pages=n_pages,
-                            distinct_bodies=len(bodies))
-    manifest.write_text(json.dumps({"params": params, "result": result.to_dict()}, indent=1),
-                        encoding="utf-8")
+    result = ScaledSnapshot(
+        root=out,
+        warc_dir=warc_dir,
+        sources_csv=sources_out,
+        articles=sum(counts),
+        sources=len(rows_out),
+        pages=n_pages,
+        distinct_bodies=len(bodies),
+    )
+    manifest.write_text(
+        json.dumps({"params": params, "result": result.to_dict()}, indent=1), encoding="utf-8"
+    )
     return result
 
 
