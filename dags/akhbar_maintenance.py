@@ -9,9 +9,11 @@ For the newest loaded run date it
 * **digest** — the HTML daily digest `<data_dir>/digest/<date>.html` (right-to-left,
   top entities, top quoted speakers, coverage chart, new story clusters);
 * **data_docs** — Great Expectations Data Docs of the run's validations;
-* **compact** — `CHECKPOINT` of the warehouse, in the single-writer pool.
+* **search_index** — rebuilds the Arabic full-text index, checkpoints the
+  warehouse and republishes the analyst copy, in the single-writer pool (kept
+  out of the daily load: its cost grows with the whole warehouse).
 
-Everything reads the analyst copy, except `compact`, which holds the writer slot.
+Everything else reads the analyst copy.
 """
 
 from __future__ import annotations
@@ -71,13 +73,13 @@ def akhbar_maintenance():
         return stage(run_date)
 
     @task(pool="duckdb_writer")
-    def compact() -> None:
-        from akhbar.maintenance import compact as stage
+    def search_index() -> dict:
+        from akhbar.maintenance import refresh_search_index as stage
 
-        stage()
+        return stage()
 
     day = latest_run_date()
-    [export_parquet(day), digest(day), data_docs(day)] >> compact()
+    search_index() >> [export_parquet(day), digest(day), data_docs(day)]
 
 
 akhbar_maintenance()

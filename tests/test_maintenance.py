@@ -21,7 +21,7 @@ def test_maintenance_is_scheduled_on_the_asset_the_load_updates():
     assert [a.uri for a in outlets] == ["akhbar://warehouse/main"]
     assert type(maint.timetable).__name__ == "AssetTriggeredTimetable"
     assert "akhbar://warehouse/main" in str(maint.timetable.asset_condition)
-    assert maint.get_task("compact").pool == "duckdb_writer"
+    assert maint.get_task("search_index").pool == "duckdb_writer"
 
 
 def test_maintenance_stages_on_the_snapshot_warehouse(snapshot_run, tmp_path):
@@ -57,7 +57,8 @@ def test_maintenance_stages_on_the_snapshot_warehouse(snapshot_run, tmp_path):
     # The chart covers publication dates in the 14 days before the run; the
     # snapshot's articles are older, so the digest says so instead of drawing.
     assert "<svg" in html or "لا مقالات في آخر 14 يوماً" in html
-    maintenance.compact(own)
+    indexed = maintenance.refresh_search_index(own)
+    assert indexed and max(indexed.values()) > 0
 
 
 @pytest.mark.slow

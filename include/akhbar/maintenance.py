@@ -69,13 +69,11 @@ def build_data_docs(run_date: str | None, settings: Settings | None = None) -> s
     return str(index)
 
 
-def compact(settings: Settings | None = None) -> None:
-    """Checkpoint the warehouse (folds the WAL into the file) in the writer slot."""
+def refresh_search_index(settings: Settings | None = None) -> dict[str, int]:
+    """Rebuild the full-text index, checkpoint, republish the analyst copy (writer slot)."""
+    from akhbar.warehouse.load import refresh_search_index as refresh
+
     settings = settings or load_settings()
     if not settings.warehouse.exists():
-        return
-    con = duckdb.connect(str(settings.warehouse))
-    try:
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
+        return {}
+    return refresh(settings)

@@ -622,7 +622,15 @@ def run_all(run_date: str, settings: Settings | None = None, run_id: str = "cli"
         except BatchGateError as exc:
             log.error("%s", exc)
     load(run_date, run_id=run_id, settings=settings)
+    refresh_search_index(settings)
     return summarise(run_date, settings)
+
+
+def refresh_search_index(settings: Settings | None = None) -> dict[str, int]:
+    """Full-text index + analyst copy (the maintenance DAG runs it after each load)."""
+    from akhbar.warehouse.load import refresh_search_index as refresh
+
+    return refresh(_settings(settings))
 
 
 def clear_run_staging(run_date: str, settings: Settings | None = None) -> None:

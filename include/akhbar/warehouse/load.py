@@ -4,8 +4,9 @@ Only this module opens the warehouse for writing. It reads the run's validated
 staging Parquet through temporary views and executes ``sql/load/*.sql`` in one
 transaction: a crash or a failed warehouse check leaves the previous state
 untouched, and re-running a date replaces that date's rows (idempotent).
-After COMMIT the full-text index is rebuilt and a read-only analyst copy is
-published with an atomic rename, so analysts never wait on the writer's lock.
+After COMMIT a read-only analyst copy is published with an atomic rename, so
+analysts never wait on the writer's lock; the full-text index is rebuilt after
+the load (:func:`refresh_search_index`), off the load's critical path.
 """
 
 from __future__ import annotations
@@ -223,7 +224,6 @@ def load_run(settings: Settings, run_date: str, *, run_id: str = "manual") -> di
             "quarantined": staged["stg_quarantine"].num_rows,
             "feeds_polled": len(feeds),
         }
-        _build_search_index(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -254,12 +254,25 @@ def _execute(con: duckdb.DuckDBPyConnection, statements: list[tuple[str, str]],
             raise RuntimeError(f"load statement in {name} failed: {exc}") from exc
 
 
-def _build_search_index(con: duckdb.DuckDBPyConnection) -> None:
+def refresh_search_index(settings: Settings) -> dict[str, int]:
+    """Rebuild the full-text index and republish the analyst copy.
+
+    Kept out of the load transaction on purpose: DuckDB's fts index is rebuilt
+    from scratch, so its cost grows with the whole warehouse, not with the day's
+    articles. The asset-triggered maintenance DAG runs it right after each load
+    (in the single-writer pool); until then search falls back to a scan.
+    """
+    from akhbar.warehouse.search import build_search_index
+
+    con = connect(settings.warehouse)
     try:
-        from akhbar.warehouse.search import build_search_index
-    except ImportError:  # search module not installed in a minimal build
-        return
-    build_search_index(con)
+        counts = build_search_index(con)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    publish_analyst_copy(settings)
+    log.info("search index rebuilt: %s", counts)
+    return counts
 
 
 def publish_analyst_copy(settings: Settings) -> Path:
