@@ -20,12 +20,15 @@ log = logging.getLogger(__name__)
 
 MIN_PAGE_BODY_CHARS = 200
 # Ask htmldate for the original publication date, with time and offset when the
-# page has them.
+# page has them. The extensive search (scanning the whole page for date-like
+# text) triples extraction time, so it only runs when nothing else dates the
+# article: the feed entry's own date is used first.
 _DATE_PARAMS = {
     "extensive_search": True,
     "original_date": True,
     "outputformat": "%Y-%m-%dT%H:%M:%S%z",
 }
+_FAST_DATE_PARAMS = {**_DATE_PARAMS, "extensive_search": False}
 
 
 @dataclass
@@ -73,8 +76,14 @@ def _html_lang(html: bytes) -> str | None:
     return value.decode("ascii", "ignore")[:2] or None
 
 
-def extract_page(html: bytes | str, *, url: str | None = None) -> PageContent:
-    """Run trafilatura on one page. Never raises on bad HTML: returns empty text."""
+def extract_page(
+    html: bytes | str, *, url: str | None = None, extensive_dates: bool = True
+) -> PageContent:
+    """Run trafilatura on one page. Never raises on bad HTML: returns empty text.
+
+    ``extensive_dates=False`` keeps to the page's date metadata (fast); pass it
+    when the publication date is known from elsewhere (the feed).
+    """
     from trafilatura import bare_extraction
 
     raw = html.encode("utf-8") if isinstance(html, str) else html
@@ -85,7 +94,7 @@ def extract_page(html: bytes | str, *, url: str | None = None) -> PageContent:
             with_metadata=True,
             include_comments=False,
             include_tables=False,
-            date_extraction_params=_DATE_PARAMS,
+            date_extraction_params=_DATE_PARAMS if extensive_dates else _FAST_DATE_PARAMS,
         )
     except Exception as exc:  # trafilatura/lxml raise assorted errors on hostile markup
         log.warning("trafilatura failed on %s: %s", url, exc)

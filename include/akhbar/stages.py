@@ -486,7 +486,8 @@ def build_article(entry: dict[str, Any], page: dict[str, Any] | None, day: date)
 
     content = None
     if page is not None and page.get("body") and not page.get("error"):
-        content = extract_page(page["body"], url=page.get("final_url") or entry["url"])
+        content = extract_page(page["body"], url=page.get("final_url") or entry["url"],
+                               extensive_dates=entry.get("published_at") is None)
     if content is not None and content.usable:
         body, body_source = content.text, "page"
     elif feed_body(entry):
