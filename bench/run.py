@@ -671,7 +671,6 @@ def bench_load(src_data: Path, run_date: str, repeats: int) -> dict[str, Any]:
         settings = _copy_staging(src_data, run_date, WORK / "load" / f"pipeline-{i}")
         with (
             _Timed(wl, "_clusters") as t_cl,
-            _Timed(wl, "_build_search_index") as t_fts,
             _Timed(wl, "publish_analyst_copy") as t_copy,
             _Timed(quality, "validate_warehouse") as t_val,
         ):
@@ -681,7 +680,6 @@ def bench_load(src_data: Path, run_date: str, repeats: int) -> dict[str, Any]:
         parts.append(
             {
                 "clusters": t_cl.seconds,
-                "fts_index": t_fts.seconds,
                 "analyst_copy": t_copy.seconds,
                 "warehouse_checks": t_val.seconds,
             }
@@ -966,7 +964,7 @@ def render_md(r: dict[str, Any]) -> str:
             f"| {GOALS['load_ratio']} |"
         )
         lines.append(
-            f"| same, `load_run` minus clusters/checks/FTS/copy "
+            f"| same, `load_run` minus clusters/checks/copy "
             f"| {_fmt(ld['ratio_without_extras'], 'x', digits=2)} | – |"
         )
     for key, e in r.get("e2e", {}).items():
