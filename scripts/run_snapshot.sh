@@ -29,4 +29,11 @@ if ! airflow dags test akhbar_daily "$RUN_DATE" >"$log" 2>&1; then
     tail -60 "$log"; echo "the DAG run failed; full log: $log"; exit 1
 fi
 echo "akhbar_daily finished: $(grep -o 'DagRun Finished.*state=[a-z]*' "$log" | grep -o 'state=[a-z]*' | tail -1) (log: $log)"
+# What the Asset update would trigger in a running Airflow: search index, Parquet
+# exports, HTML digest, Data Docs.
+echo "running akhbar_maintenance (search index, exports, digest, Data Docs) ..."
+mlog="$AIRFLOW_HOME/dags-test-maintenance-$RUN_DATE.log"
+airflow dags test akhbar_maintenance "$RUN_DATE" >"$mlog" 2>&1 || {
+    tail -40 "$mlog"; echo "akhbar_maintenance failed; full log: $mlog"; exit 1; }
 akhbar summary --date "$RUN_DATE"
+echo "Daily digest (open in a browser): $AKHBAR_DATA_DIR/digest/$RUN_DATE.html"
