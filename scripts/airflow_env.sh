@@ -26,6 +26,10 @@ export AIRFLOW__CORE__EXECUTION_API_SERVER_URL="${AIRFLOW__CORE__EXECUTION_API_S
 export AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK="${AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK:-False}"
 
 export AKHBAR_DATA_DIR="${AKHBAR_DATA_DIR:-$AKHBAR_REPO/data}"
+# Task processes fetch with a few threads: bound glibc's per-thread malloc arenas,
+# and DuckDB's buffer pool (it spills to disk past the limit).
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+export AKHBAR_DUCKDB_MEMORY_LIMIT="${AKHBAR_DUCKDB_MEMORY_LIMIT:-1GB}"
 export AKHBAR_SETTINGS_JSON="${AKHBAR_SETTINGS_JSON:-$AKHBAR_REPO/airflow/settings.json}"
 
 # Import the pools and variables of airflow/settings.json into the metadata DB.

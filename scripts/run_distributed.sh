@@ -103,6 +103,12 @@ export AIRFLOW__API__SECRET_KEY="$AIRFLOW__API_AUTH__JWT_SECRET"
 export AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT="$LOG_PORT"
 export AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT="$TRIG_LOG_PORT"
 export AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION=False
+# AKHBAR_DIST_BACKFILL=YYYY-MM-DD: run `airflow backfill create` for that date instead
+# of a manual trigger (AKHBAR_DIST_BACKFILL_CONF: its --dag-run-conf). The scheduler
+# then creates no scheduled runs (use_job_schedule off), so only the backfill runs.
+if [ -n "${AKHBAR_DIST_BACKFILL:-}" ]; then
+    export AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE=False
+fi
 export AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL=5
 export AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK=False
 export AKHBAR_DATA_DIR="${AKHBAR_DATA_DIR:-$WORK/data}"
@@ -145,9 +151,23 @@ until [ "$(sql "SELECT count(*) FROM dag WHERE dag_id = %s AND is_stale = false"
     sleep 2
 done
 airflow dags unpause "$DAG_ID" >/dev/null
-RUN_ID="dist__$(date +%Y%m%dT%H%M%S)"
-airflow dags trigger "$DAG_ID" --run-id "$RUN_ID" >/dev/null
-say "triggered $DAG_ID run $RUN_ID"
+if [ -n "${AKHBAR_DIST_BACKFILL:-}" ]; then
+    airflow backfill create --dag-id "$DAG_ID" --from-date "$AKHBAR_DIST_BACKFILL" \
+        --to-date "$AKHBAR_DIST_BACKFILL" --reprocess-behavior completed \
+        ${AKHBAR_DIST_BACKFILL_CONF:+--dag-run-conf "$AKHBAR_DIST_BACKFILL_CONF"} \
+        >"$WORK/logs/backfill.log" 2>&1 || { cat "$WORK/logs/backfill.log"; exit 1; }
+    RUN_ID=""
+    until [ -n "$RUN_ID" ]; do
+        [ "$(date +%s)" -lt $deadline ] || { say "no backfill run appeared"; cat "$WORK/logs/backfill.log"; exit 1; }
+        RUN_ID="$(sql "SELECT run_id FROM dag_run WHERE dag_id = %s AND run_type = 'backfill' ORDER BY id DESC LIMIT 1" "$DAG_ID" | "$PY" -c 'import json, sys; r = json.load(sys.stdin); print(r[0][0] if r else "")')"
+        [ -n "$RUN_ID" ] || sleep 2
+    done
+    say "backfill of $DAG_ID for $AKHBAR_DIST_BACKFILL: run $RUN_ID"
+else
+    RUN_ID="dist__$(date +%Y%m%dT%H%M%S)"
+    airflow dags trigger "$DAG_ID" --run-id "$RUN_ID" >/dev/null
+    say "triggered $DAG_ID run $RUN_ID"
+fi
 
 state=""
 while :; do

@@ -107,6 +107,9 @@ def test_pipeline_survives_hostile_sources(tmp_path):
             "AKHBAR_DATA_DIR": str(data), "AKHBAR_SOURCES": str(catalogue),
             "AKHBAR_ALLOW_HOSTS": f"127.0.0.1:{server.port}", "AKHBAR_TIMEOUT_S": "2",
             "AKHBAR_MIN_DELAY_S": "0",
+            # as on the workers (scripts/airflow_env.sh): bounded malloc arenas and
+            # DuckDB buffer pool, so thread concurrency cannot inflate the peak
+            "MALLOC_ARENA_MAX": "2", "AKHBAR_DUCKDB_MEMORY_LIMIT": "256MB",
         }
         code = (  # the child reports its own peak RSS (RUSAGE_CHILDREN would include
             # every earlier subprocess of the test session)

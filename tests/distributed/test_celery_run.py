@@ -30,7 +30,8 @@ def _procs_mentioning(text: str) -> list[int]:
 @pytest.mark.timeout(480)
 def test_celery_worker_runs_akhbar_daily_on_the_snapshot(tmp_path, distributed_binaries) -> None:
     """akhbar_daily on Postgres metadata + Redis broker + a real Celery worker, fed by the
-    snapshot replayed on loopback; the warehouse it loads is checked afterwards."""
+    snapshot replayed on loopback and started by ``airflow backfill create`` for a past
+    date; the warehouse it loads is checked afterwards."""
     import duckdb
 
     from akhbar.replay import ReplayServer
@@ -48,7 +49,7 @@ def test_celery_worker_runs_akhbar_daily_on_the_snapshot(tmp_path, distributed_b
             AKHBAR_REPLAY_URL=replay.base_url,
             AKHBAR_ALLOW_HOSTS=f"127.0.0.1:{replay.port}",
             AKHBAR_MIN_DELAY_S="0",
-            AKHBAR_SCHEDULE="none",  # only the triggered run, no scheduled one
+            AKHBAR_DIST_BACKFILL="2026-11-27",  # a backfill; no scheduled run competes
         )
         proc = subprocess.run(
             ["bash", str(REPO / "scripts/run_distributed.sh"), "akhbar_daily",
@@ -58,6 +59,7 @@ def test_celery_worker_runs_akhbar_daily_on_the_snapshot(tmp_path, distributed_b
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     res = json.loads(result_file.read_text())
     assert res["state"] == "success"
+    assert res["run_id"].startswith("backfill__2026-11-27")
 
     tis = res["task_instances"]
     assert {t["state"] for t in tis} == {"success"}
@@ -80,6 +82,12 @@ def test_celery_worker_runs_akhbar_daily_on_the_snapshot(tmp_path, distributed_b
     finally:
         con.close()
     assert arabic == 38 and quotes > 0
+    con = duckdb.connect(str(data_dir / "akhbar_analyst.duckdb"), read_only=True)
+    try:  # the backfill's logical date decides the run date, not the wall clock
+        run_dates = con.execute("SELECT DISTINCT run_date FROM fact_article").fetchall()
+    finally:
+        con.close()
+    assert [str(r[0]) for r in run_dates] == ["2026-11-27"]
 
     # the script's temp dir is gone and no process that used it survives
     work = res.get("work_dir")

@@ -9,6 +9,7 @@ their PyPI wheels.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -79,7 +80,14 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     """Open the warehouse; a writable connection is migrated first."""
     if not read_only:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    config = {}
+    # DuckDB takes up to 80% of RAM by default; a task process on a shared worker
+    # should not. AKHBAR_DUCKDB_MEMORY_LIMIT (e.g. "1GB") caps it; past the cap
+    # DuckDB spills to disk instead of growing.
+    limit = os.environ.get("AKHBAR_DUCKDB_MEMORY_LIMIT", "1GB")
+    if limit:
+        config["memory_limit"] = limit
+    con = duckdb.connect(str(path), read_only=read_only, config=config)
     if not read_only:
         apply_migrations(con)
     return con
