@@ -111,12 +111,15 @@ def test_pipeline_survives_hostile_sources(tmp_path):
             # DuckDB buffer pool, so thread concurrency cannot inflate the peak
             "MALLOC_ARENA_MAX": "2", "AKHBAR_DUCKDB_MEMORY_LIMIT": "256MB",
         }
-        code = (  # the child reports its own peak RSS (RUSAGE_CHILDREN would include
-            # every earlier subprocess of the test session)
-            "import json, logging, resource; logging.basicConfig(level=logging.WARNING)\n"
+        code = (  # the child reports its own peak RSS: VmHWM of its address space.
+            # (ru_maxrss would not do: Linux carries it over fork+exec, so a child of a
+            # big pytest process would report the parent's size.)
+            "import json, logging; logging.basicConfig(level=logging.WARNING)\n"
             "from akhbar.stages import run_all\n"
             f"run_all({RUN_DATE!r}, run_id='hostile')\n"
-            "print(json.dumps({'peak_kb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))\n"
+            "hwm = next(int(line.split()[1]) for line in open('/proc/self/status')\n"
+            "           if line.startswith('VmHWM:'))\n"
+            "print(json.dumps({'peak_kb': hwm}))\n"
         )
         start = time.monotonic()
         proc = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO,
