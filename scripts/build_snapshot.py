@@ -33,20 +33,9 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "include"))
 
 from akhbar.archive import WarcArchive  # noqa: E402
+from akhbar.sources import CATALOGUE_COLUMNS  # noqa: E402
 
-COLUMNS = [
-    "source_id",
-    "name",
-    "country",
-    "feed_url",
-    "site_url",
-    "enabled",
-    "min_delay_s",
-    "max_concurrency",
-    "respect_robots",
-    "language",
-    "notes",
-]
+COLUMNS = list(CATALOGUE_COLUMNS)
 RSS_TYPE = "application/rss+xml; charset=utf-8"
 SNAPSHOT_DELAY_S = "0.2"  # replay is local; the live catalogue uses LIVE_DELAY_S
 LIVE_DELAY_S = "1.0"

@@ -14,23 +14,12 @@ import feedparser
 import pytest
 
 from akhbar.archive import ArchiveIndex, canonical_url, iter_responses
+from akhbar.sources import CATALOGUE_COLUMNS
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("AKHBAR_SHARED_DIR", REPO_ROOT.parent / "shared"))
 SNAPSHOT = REPO_ROOT / "snapshot"
-COLUMNS = [
-    "source_id",
-    "name",
-    "country",
-    "feed_url",
-    "site_url",
-    "enabled",
-    "min_delay_s",
-    "max_concurrency",
-    "respect_robots",
-    "language",
-    "notes",
-]
+COLUMNS = list(CATALOGUE_COLUMNS)
 EXPECTED_ITEMS = {
     "shafaq": 30,
     "cnn_arabic": 1,

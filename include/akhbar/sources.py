@@ -7,6 +7,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 REQUIRED = ("source_id", "name", "feed_url")
+# Column order of the catalogue files (seeds/sources.csv, snapshot/sources.csv).
+CATALOGUE_COLUMNS = (
+    "source_id", "name", "country", "feed_url", "site_url", "enabled", "min_delay_s",
+    "max_concurrency", "respect_robots", "language", "notes",
+)
 _TRUE = {"1", "true", "yes", "y", "on"}
 
 
