@@ -189,8 +189,11 @@ STAGE_SCHEMA: dict[str, str] = {s: s for s in STAGES}
 # --------------------------------------------------------------------------- warehouse
 # Each check reads the run's rows of one fact table (``?`` = run_date) into a
 # DataFrame with a ``record_key`` column and derived ``chk_*`` booleans, which a
-# GX suite then validates. Uniqueness is counted over the whole table (a key
-# loaded on an earlier run date is a duplicate too).
+# GX suite then validates. Each query reads only the run's rows, so the check
+# costs the day's volume, not the warehouse's: article_id uniqueness counts this
+# run's ids across the whole table (an id loaded on an earlier date is a
+# duplicate too); child rows' keys start with their article_id, whose earlier
+# copies the load deletes, so counting within the run is enough for them.
 
 
 @dataclass(frozen=True)
@@ -210,7 +213,7 @@ WAREHOUSE_CHECKS: list[WarehouseCheck] = [
                d.source_id IS NOT NULL AS chk_source_unknown,
                f.n_key = 1 AS chk_duplicate_key
         FROM (SELECT *, count(*) OVER (PARTITION BY run_date, source_id) AS n_key
-              FROM fact_feed_fetch) f
+              FROM fact_feed_fetch WHERE run_date = ?) f
         LEFT JOIN dim_source d ON d.source_id = f.source_id
         WHERE f.run_date = ?
         """,
@@ -227,7 +230,8 @@ WAREHOUSE_CHECKS: list[WarehouseCheck] = [
                d.source_id IS NOT NULL AS chk_source_unknown,
                f.n_key = 1 AS chk_duplicate_article_id
         FROM (SELECT article_id, source_id, url, run_date,
-                     count(*) OVER (PARTITION BY article_id) AS n_key FROM fact_article) f
+                     count(*) OVER (PARTITION BY article_id) AS n_key FROM fact_article
+              WHERE article_id IN (SELECT article_id FROM fact_article WHERE run_date = ?)) f
         LEFT JOIN dim_source d ON d.source_id = f.source_id
         WHERE f.run_date = ?
         """,
@@ -246,8 +250,9 @@ WAREHOUSE_CHECKS: list[WarehouseCheck] = [
                m.entity_id IS NULL OR e.entity_id IS NOT NULL AS chk_entity_unknown,
                m.n_key = 1 AS chk_duplicate_key
         FROM (SELECT *, count(*) OVER (PARTITION BY article_id, mention_idx) AS n_key
-              FROM fact_entity_mention) m
-        LEFT JOIN (SELECT DISTINCT article_id, source_id FROM fact_article) a
+              FROM fact_entity_mention WHERE run_date = ?) m
+        LEFT JOIN (SELECT DISTINCT article_id, source_id FROM fact_article
+                   WHERE run_date = ?) a
                ON a.article_id = m.article_id
         LEFT JOIN dim_entity e ON e.entity_id = m.entity_id
         WHERE m.run_date = ?
@@ -268,8 +273,9 @@ WAREHOUSE_CHECKS: list[WarehouseCheck] = [
                q.speaker_entity_id IS NULL OR e.entity_id IS NOT NULL AS chk_entity_unknown,
                q.n_key = 1 AS chk_duplicate_key
         FROM (SELECT *, count(*) OVER (PARTITION BY article_id, quote_idx) AS n_key
-              FROM fact_quote) q
-        LEFT JOIN (SELECT DISTINCT article_id, source_id FROM fact_article) a
+              FROM fact_quote WHERE run_date = ?) q
+        LEFT JOIN (SELECT DISTINCT article_id, source_id FROM fact_article
+                   WHERE run_date = ?) a
                ON a.article_id = q.article_id
         LEFT JOIN dim_entity e ON e.entity_id = q.speaker_entity_id
         WHERE q.run_date = ?
@@ -289,8 +295,9 @@ WAREHOUSE_CHECKS: list[WarehouseCheck] = [
                a.article_id IS NOT NULL AS chk_orphan_article,
                m.n_key = 1 AS chk_duplicate_key
         FROM (SELECT *, count(*) OVER (PARTITION BY article_id, mention_idx) AS n_key
-              FROM fact_date_mention) m
-        LEFT JOIN (SELECT DISTINCT article_id, source_id FROM fact_article) a
+              FROM fact_date_mention WHERE run_date = ?) m
+        LEFT JOIN (SELECT DISTINCT article_id, source_id FROM fact_article
+                   WHERE run_date = ?) a
                ON a.article_id = m.article_id
         WHERE m.run_date = ?
         """,
@@ -308,7 +315,7 @@ WAREHOUSE_CHECKS: list[WarehouseCheck] = [
                a.article_id IS NOT NULL AS chk_orphan_article,
                c.n_key = 1 AS chk_duplicate_key
         FROM (SELECT *, count(*) OVER (PARTITION BY cluster_id, article_id) AS n_key
-              FROM fact_story_cluster) c
+              FROM fact_story_cluster WHERE run_date = ?) c
         LEFT JOIN dim_source d ON d.source_id = c.source_id
         LEFT JOIN (SELECT DISTINCT article_id FROM fact_article) a ON a.article_id = c.article_id
         WHERE c.run_date = ?
