@@ -392,7 +392,7 @@ def bench_extraction(warc_dir: Path, n_pages: int, repeats: int) -> dict[str, An
 
     from akhbar.arabic.analyze import analyze
     from akhbar.pages import extract_page
-    from akhbar.stages import build_article
+    from akhbar.pipeline.extract import build_article
 
     inputs = _page_inputs(warc_dir, n_pages)
     feed_entries = _feed_inputs(warc_dir, n_pages)
@@ -465,7 +465,7 @@ def profile_extraction(warc_dir: Path, n: int) -> dict[str, Any]:
     """pyinstrument over build_article on ~n articles (pages and feed items): time by module."""
     from pyinstrument import Profiler
 
-    from akhbar.stages import build_article
+    from akhbar.pipeline.extract import build_article
 
     pages = _page_inputs(warc_dir, n // 2)
     feeds = _feed_inputs(warc_dir, n - len(pages))

@@ -4,27 +4,35 @@
 Reads like the pipeline diagram:
 
 ```
-read_sources ─► per_source[source] ( poll_feed ─► gate_entries ─► fetch_pages
-                                     ─► gate_pages ─► extract ─► gate_articles )
+read_sources ─► ingest[source] ( poll ─► gate entries ─► fetch ─► gate pages
+                                 ─► extract ─► gate articles )
              ─► load (pool duckdb_writer, 1 slot; updates Asset akhbar_warehouse)
              ─► summarise
 ```
 
-* **per_source** is mapped once per enabled source of the catalogue
-  (`seeds/sources.csv` or `$AKHBAR_SOURCES`); each task is labelled with its
-  source id. A source that times out or sends garbage fails only its own chain.
-* **gates** run Great Expectations suites: bad rows go to `quarantine` with
-  the rule that failed; a batch that fails as a whole fails the gate task with
-  the source and rule in the message, and nothing of it is loaded.
-* **load** is the only task that opens the warehouse for writing, in one
-  transaction per logical date: re-running a date replaces that date's rows.
-  Afterwards the analyst copy (`*_analyst.duckdb`) is replaced atomically.
+* **ingest** is mapped once per enabled source of the catalogue
+  (`seeds/sources.csv` or `$AKHBAR_SOURCES`) and labelled with its source id.
+  One task runs the source's whole chain, so the fixed cost of a task process
+  (Airflow start-up, Great Expectations, the NER model) is paid once per
+  source. A source that times out, sends garbage or fails a quality gate fails
+  only its own task; the task log gives the counts of every step. Catalogues
+  larger than Airflow's `max_map_length` are dealt into shards.
+* **gates** run Great Expectations suites: bad rows go to `quarantine` with the
+  rule that failed; a batch that fails as a whole fails the source's task with
+  the rule in the message (no retry), and nothing of it is loaded.
+* **load** is the only task that writes the warehouse, in one transaction per
+  logical date: re-running a date replaces that date's rows. An article carried
+  by several feeds loads once and `fact_article_source` records every source.
+  Rows the warehouse checks reject are quarantined; the rest loads.
+  Afterwards the analyst copy (`*_analyst.duckdb`) is replaced atomically and
+  the Asset update triggers `akhbar_maintenance`.
 
 The logical date decides the run's date; nothing reads the wall clock to decide
 what a run covers. Param `source=archive` re-runs a date from its raw WARC
 archive instead of the network (backfills: `airflow backfill create --dag-id
-akhbar_daily --from-date … --to-date … --dag-run-conf '{"source": "archive"}'`). Stage logic lives in `include/akhbar/stages.py`; this file
-only wires it (heavy imports happen inside tasks).
+akhbar_daily --from-date … --to-date … --dag-run-conf '{"source": "archive"}'`).
+Logic lives in `include/akhbar/pipeline/`; this file only wires it (heavy
+imports happen inside tasks).
 """
 
 from __future__ import annotations
@@ -32,7 +40,7 @@ from __future__ import annotations
 import os
 from datetime import datetime, timedelta
 
-from airflow.sdk import Param, dag, get_current_context, task, task_group
+from airflow.sdk import Param, dag, get_current_context, task
 
 from akhbar.alerts import deadline_alert
 from akhbar.assets import WAREHOUSE
@@ -40,6 +48,9 @@ from akhbar.assets import WAREHOUSE
 TAGS = ["akhbar", "arabic-news", "etl"]
 # Cron, preset or "none" (manual/asset-triggered only). Default: daily.
 SCHEDULE = os.environ.get("AKHBAR_SCHEDULE", "@daily")
+# Last logical date to schedule (YYYY-MM-DD; empty: none). A backfill of a
+# closed period (make week) sets it so the scheduler adds no run of its own.
+END_DATE = os.environ.get("AKHBAR_END_DATE") or None
 # Alert when a run has not finished this long after it was queued; 0 disables it.
 # `airflow dags test` / dag.test() in Airflow 3.3.2 crash at the end of a run of a
 # DAG that has a deadline (DagRun.update_state looks the un-serialised alert up by
@@ -64,49 +75,28 @@ DEFAULT_ARGS = {
 }
 
 
-def _run_date() -> str:
-    """The run's date: the logical date, or (for a manual run without one) the date
-    the run was queued for (``run_after``). Never the wall clock."""
-    ctx = get_current_context()
-    if ctx.get("ds"):
-        return ctx["ds"]
-    return ctx["dag_run"].run_after.date().isoformat()
-
-
-def _settings():
-    """Settings from AKHBAR_* plus this run's params (``source``: live or archive)."""
+def _run():
+    """This run: the logical date (or, for a manual run without one, the date it was
+    queued for), the settings with this run's params, and the Airflow run id."""
     from dataclasses import replace
 
     from akhbar.config import load_settings
+    from akhbar.pipeline.run import Run
 
-    params = get_current_context().get("params") or {}
-    return replace(load_settings(), from_archive=params.get("source") == "archive")
-
-
-def _label(source_id: str) -> None:
-    get_current_context()["source_label"] = source_id
-
-
-def _gate(stage: str, source_id: str) -> dict:
-    from airflow.sdk.exceptions import AirflowFailException
-
-    from akhbar.quality import BatchGateError
-    from akhbar.stages import gate
-
-    _label(source_id)
-    try:
-        return gate(stage, source_id, _run_date(), _settings())
-    except BatchGateError as exc:  # a bad batch will not get better by retrying
-        raise AirflowFailException(str(exc)) from exc
-
-
-MAPPED = {"map_index_template": "{{ source_label }}"}
+    ctx = get_current_context()
+    day = ctx.get("ds") or ctx["dag_run"].run_after.date().isoformat()
+    params = ctx.get("params") or {}
+    settings = replace(load_settings(), from_archive=params.get("source") == "archive")
+    return Run.of(day, settings, run_id=ctx["run_id"])
 
 
 @dag(
     dag_id="akhbar_daily",
     schedule=None if SCHEDULE.lower() == "none" else SCHEDULE,
-    start_date=datetime(2026, 1, 1),
+    # The earliest date a backfill may cover (archives of real feeds go back
+    # years); catchup is off, so an early start date schedules nothing by itself.
+    start_date=datetime(2010, 1, 1),
+    end_date=datetime.fromisoformat(END_DATE) if END_DATE else None,
     catchup=False,
     max_active_runs=1,
     default_args=DEFAULT_ARGS,
@@ -126,54 +116,37 @@ MAPPED = {"map_index_template": "{{ source_label }}"}
     ),
 )
 def akhbar_daily():
-    @task(doc_md="Read the sources catalogue; one mapped chain per enabled source.")
-    def read_sources() -> list[dict]:
-        from akhbar.stages import read_catalogue
+    @task(doc_md="Read the sources catalogue (snapshot for the run); one unit per source.")
+    def read_sources() -> list[list[str]]:
+        from airflow.sdk.configuration import conf
 
-        return read_catalogue(_run_date(), _settings())
+        from akhbar.pipeline.catalogue import plan_units, read_catalogue
 
-    @task(pool="akhbar_http", **MAPPED)
-    def poll_feed(source: dict) -> dict:
-        """Conditional GET of the feed; keeps entries no other date loaded."""
-        from akhbar.stages import poll_feed as stage
+        units = plan_units(read_catalogue(_run()), conf.getint("core", "max_map_length"))
+        return [[s["source_id"] for s in unit] for unit in units]
 
-        _label(source["source_id"])
-        return stage(source, _run_date(), _settings())
+    @task(pool="akhbar_http", map_index_template="{{ unit_label }}")
+    def ingest(source_ids: list[str]) -> dict:
+        """poll ─► gate ─► fetch ─► gate ─► extract ─► gate, for one source."""
+        from airflow.sdk.exceptions import AirflowFailException
 
-    @task(**MAPPED)
-    def gate_entries(polled: dict) -> dict:
-        _gate("entries", polled["source_id"])
-        return polled
+        from akhbar.pipeline.catalogue import unit_label
+        from akhbar.pipeline.files import read_json
+        from akhbar.pipeline.ingest import UnitFailed, ingest_unit
+        from akhbar.quality import BatchGateError
 
-    @task(pool="akhbar_http", **MAPPED)
-    def fetch_pages(polled: dict) -> dict:
-        """Fetch new pages politely (robots.txt, per-host delay); archive raw responses."""
-        from akhbar.stages import fetch_pages as stage
-
-        _label(polled["source_id"])
-        return stage(polled["source"], _run_date(), _settings())
-
-    @task(**MAPPED)
-    def gate_pages(fetched: dict) -> dict:
-        _gate("pages", fetched["source_id"])
-        return fetched
-
-    @task(**MAPPED)
-    def extract(fetched: dict) -> dict:
-        """trafilatura body + metadata, then Arabic entities, quotes, datelines, dates."""
-        from akhbar.stages import extract as stage
-
-        _label(fetched["source_id"])
-        return stage(fetched["source"], _run_date(), _settings())
-
-    @task(**MAPPED)
-    def gate_articles(extracted: dict) -> dict:
-        return _gate("articles", extracted["source_id"])
-
-    @task_group(group_id="per_source")
-    def per_source(source: dict):
-        polled = gate_entries(poll_feed(source))
-        return gate_articles(extract(gate_pages(fetch_pages(polled))))
+        run = _run()
+        wanted = set(source_ids)
+        unit = [s for s in read_json(run.sources_json) if s["source_id"] in wanted]
+        get_current_context()["unit_label"] = unit_label(unit)
+        try:
+            return ingest_unit(unit, run)
+        except BatchGateError as exc:  # a bad batch will not get better by retrying
+            raise AirflowFailException(str(exc)) from exc
+        except UnitFailed as exc:
+            if not exc.retryable:
+                raise AirflowFailException(str(exc)) from exc
+            raise
 
     @task(
         pool="duckdb_writer",
@@ -183,27 +156,26 @@ def akhbar_daily():
         doc_md="The single writer: one transaction per logical date, then the analyst copy.",
     )
     def load() -> dict:
-        from akhbar.stages import load as stage
+        from akhbar.pipeline.runner import load as stage
 
-        ctx = get_current_context()
-        return stage(_run_date(), run_id=ctx["run_id"], settings=_settings())
+        return stage(_run())
 
     @task(trigger_rule="all_done_min_one_success")
     def summarise(loaded: dict) -> dict:
         """Counts per source into the task log (and the pipeline_run table)."""
         import logging
 
-        from akhbar.stages import summarise as stage
+        from akhbar.pipeline.runner import summarise as stage
 
-        summary = stage(_run_date(), _settings())
+        summary = stage(_run())
         log = logging.getLogger("akhbar.summary")
         for source_id, metrics in sorted(summary["per_source"].items()):
             log.info("%-16s %s", source_id, " ".join(f"{k}={v}" for k, v in sorted(metrics.items())))
-        return {"loaded": loaded, "sources": len(summary["per_source"])}
+        return {"articles": loaded.get("articles"), "sources": len(summary["per_source"])}
 
-    chains = per_source.expand(source=read_sources())
+    ingested = ingest.expand(source_ids=read_sources())
     loaded = load()
-    chains >> loaded
+    ingested >> loaded
     summarise(loaded)
 
 

@@ -37,6 +37,9 @@ def _on_failure(context):
     start_date=datetime(2026, 1, 1),
     catchup=False,
     max_active_runs=1,
+    # Triggered by the daily load's Asset event: paused on creation, it would
+    # silently miss those events on a fresh deployment.
+    is_paused_upon_creation=False,
     tags=["akhbar", "maintenance"],
     default_args={
         "owner": "akhbar",

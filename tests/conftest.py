@@ -65,7 +65,7 @@ def replay_server():
 @pytest.fixture(scope="session")
 def snapshot_run(tmp_path_factory, replay_server):
     """One pipeline run (stage functions, no Airflow) over the whole snapshot."""
-    from akhbar.stages import run_all
+    from akhbar.pipeline.runner import run_all
 
     root = tmp_path_factory.mktemp("snapshot-run")
     settings = make_settings(root, replay_server)

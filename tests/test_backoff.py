@@ -7,9 +7,10 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
-from akhbar.stages import poll_feed
-from akhbar.staging import read_rows, stage_path
-from akhbar.state import backoff_days
+from akhbar.pipeline.files import read_rows
+from akhbar.pipeline.poll import poll_feed
+from akhbar.pipeline.run import Run
+from akhbar.pipeline.state import backoff_days
 from akhbar.warehouse.migrate import apply_migrations
 from helpers import make_settings
 
@@ -40,10 +41,11 @@ def test_failing_feed_is_skipped_then_polled_again(replay_server, tmp_path):
     settings.analyst_copy.parent.mkdir(parents=True)
     _history(settings, ["ok", "error", "error", "error", "error", "error"], date(2026, 11, 26))
 
-    out = poll_feed(source.to_dict(), "2026-11-27", settings)  # streak 5: wait 4 days
-    (row,) = read_rows(stage_path(settings, "2026-11-27", "feed_fetch", "alalam"))
+    run = Run.of("2026-11-27", settings)
+    out = poll_feed(source, run)  # streak 5: wait 4 days
+    (row,) = read_rows(run.path("feed_fetch", "alalam"))
     assert out["status"] == row["status"] == "skipped"
     assert "5 failed polls" in row["error"] and "2026-11-30" in row["error"]
 
-    out = poll_feed(source.to_dict(), "2026-11-30", settings)  # the wait is over
+    out = poll_feed(source, Run.of("2026-11-30", settings))  # the wait is over
     assert out["status"] == "ok" and out["entries_new"] == 1

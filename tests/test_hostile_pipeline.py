@@ -115,7 +115,7 @@ def test_pipeline_survives_hostile_sources(tmp_path):
             # (ru_maxrss would not do: Linux carries it over fork+exec, so a child of a
             # big pytest process would report the parent's size.)
             "import json, logging; logging.basicConfig(level=logging.WARNING)\n"
-            "from akhbar.stages import run_all\n"
+            "from akhbar.pipeline.runner import run_all\n"
             f"run_all({RUN_DATE!r}, run_id='hostile')\n"
             "hwm = next(int(line.split()[1]) for line in open('/proc/self/status')\n"
             "           if line.startswith('VmHWM:'))\n"

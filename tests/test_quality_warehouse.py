@@ -101,15 +101,14 @@ def test_orphan_mention_and_duplicate_article(con: duckdb.DuckDBPyConnection) ->
         [RUN],
     )
     r = validate_warehouse(con, run_date=RUN)
-    assert not r.passed
-    text = "\n".join(r.batch_failures)
-    assert (
-        "fact_entity_mention" in text and "'orphan_article'" in text and "no_such_article" in text
-    )
-    assert "fact_article" in text and "'duplicate_article_id'" in text
-    assert "'entity_unknown'" in text
-    assert "fact_feed_fetch" in text and "'source_unknown'" in text
+    # Bad rows are quarantined for the loader to remove; they do not fail the batch.
+    assert r.passed, r.batch_failures
     q = r.quarantined
+    rules = set(zip(q["record_key"].str.split(":").str[0], q["rule"], strict=True))
+    assert ("fact_entity_mention", "orphan_article") in rules
+    assert ("fact_entity_mention", "entity_unknown") in rules
+    assert ("fact_article", "duplicate_article_id") in rules
+    assert ("fact_feed_fetch", "source_unknown") in rules
     assert set(q["stage"]) == {"warehouse"}
     dups = q[q["rule"] == "duplicate_article_id"]
     assert set(dups["record_key"]) == {f"fact_article:{arts['article_id'].iat[2]}"}
@@ -125,8 +124,12 @@ def test_volume_collapse_against_trailing_week(con: duckdb.DuckDBPyConnection) -
         load_articles(con, base.assign(run_date=day, article_id=base["article_id"] + f"-{d}"))
     load_articles(con, base.iloc[:1])  # ... and 1 today
     r = validate_warehouse(con, run_date=RUN)
-    assert any("source shafaq" in m and "volume collapse" in m for m in r.batch_failures)
+    # Fewer articles than usual is recorded, not failed: the rows are fine.
+    assert r.passed
+    collapse = r.dq_rows[r.dq_rows["suite"] == "akhbar_warehouse_volume"]
+    assert len(collapse) and not collapse["success"].all()
     vol = r.good.set_index("source_id")
+    assert not vol.loc["shafaq", "chk_volume_collapse"]
     assert vol.loc["shafaq", "n_today"] == 1 and vol.loc["shafaq", "avg_trailing"] == 8.0
     con.execute("DELETE FROM fact_article WHERE run_date = ?", [RUN])
     load_articles(con, base)

@@ -29,8 +29,8 @@ def _catalogue(path, feed_url: str) -> None:
 
 
 def test_quarantined_entries_requeue_and_load(replay_server, tmp_path):
+    from akhbar.pipeline.runner import run_all
     from akhbar.quality import quarantine
-    from akhbar.stages import run_all
     from akhbar.warehouse.load import EmptyRunError
 
     with SNAPSHOT_SOURCES.open(encoding="utf-8") as handle:

@@ -33,13 +33,14 @@ WEBHOOK_TIMEOUT_S = 3.0
 # task_id (without any task-group prefix) -> pipeline stage named in the alert.
 STAGE_BY_TASK: dict[str, str] = {
     "read_sources": "sources",
-    "poll_feed": "poll",
-    "fetch_pages": "fetch",
-    "extract": "extract",
-    "gates": "validate",
-    "validate": "validate",
+    "ingest": "ingest (poll, fetch, extract and their quality gates)",
     "load": "load",
     "summarise": "summarise",
+    "latest_run_date": "maintenance",
+    "search_index": "search index",
+    "export_parquet": "exports",
+    "digest": "digest",
+    "data_docs": "data docs",
 }
 
 

@@ -73,9 +73,15 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from akhbar.config import load_settings
-    from akhbar.stages import run_all
+    from akhbar.pipeline.runner import run_all
+    from akhbar.warehouse.writer import WarehouseBusyError
 
-    summary = run_all(args.date, load_settings(), run_id=f"cli__{args.date}")
+    try:
+        summary = run_all(args.date, load_settings(), run_id=f"cli__{args.date}",
+                          wait_s=args.wait)
+    except WarehouseBusyError as exc:
+        print(f"akhbar run: {exc}", file=sys.stderr)
+        return 3
     _print_json(summary)
     return 0
 
@@ -88,7 +94,7 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     touching the network.
     """
     from akhbar.config import load_settings
-    from akhbar.stages import run_all
+    from akhbar.pipeline.runner import run_all
 
     settings = load_settings()
     if not settings.run_archive(args.date).exists():
@@ -178,6 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="run the whole pipeline for a date without Airflow")
     p.add_argument("--date", required=True)
+    p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                   help="wait this long for another writer of the warehouse (default: fail "
+                   "at once, naming it)")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("reprocess", help="re-run extraction and load of a date from its archive")

@@ -59,6 +59,7 @@ PAGE = pa.schema(
         ("fetched_at", TS),
         ("duration_ms", pa.int64()),
         ("error", pa.string()),
+        ("fallback", pa.bool_()),  # failed, but the entry's own text stands in for the page
         ("body", pa.binary()),
     ]
 )
@@ -150,6 +151,23 @@ DQ_RESULT = pa.schema(
         ("observed_value", pa.string()),
         ("unexpected_count", pa.int64()),
         ("element_count", pa.int64()),
+    ]
+)
+
+# The run's snapshot of the sources catalogue (``staging/<date>/sources.json``).
+SOURCE = pa.schema(
+    [
+        ("source_id", pa.string()),
+        ("name", pa.string()),
+        ("country", pa.string()),
+        ("feed_url", pa.string()),
+        ("site_url", pa.string()),
+        ("language", pa.string()),
+        ("enabled", pa.bool_()),
+        ("min_delay_s", pa.float64()),
+        ("max_concurrency", pa.int32()),
+        ("respect_robots", pa.bool_()),
+        ("notes", pa.string()),
     ]
 )
 

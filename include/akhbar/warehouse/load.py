@@ -1,47 +1,56 @@
 """The single-writer load: one logical date, one transaction, then the analyst copy.
 
-Only this module opens the warehouse for writing. It reads the run's validated
-staging Parquet through temporary views and executes ``sql/load/*.sql`` in one
-transaction: a crash or a failed warehouse check leaves the previous state
-untouched, and re-running a date replaces that date's rows (idempotent).
-After COMMIT a read-only analyst copy is published with an atomic rename, so
-analysts never wait on the writer's lock; the full-text index is rebuilt after
-the load (:func:`refresh_search_index`), off the load's critical path.
+Only this module (and the search-index refresh) opens the warehouse for
+writing, under the writer lock of :mod:`akhbar.warehouse.writer`. DuckDB reads
+the run's gated staging Parquet directly and ``sql/load/*.sql`` runs in one
+transaction: a crash leaves the previous state untouched, and re-running a
+date replaces that date's rows (idempotent). The warehouse checks then run
+inside the transaction: rows they reject are quarantined with their rule and
+removed, the rest commits; only a true batch failure (an errored check, most
+of the run rejected, no article at all) rolls the facts back. After COMMIT a
+read-only analyst copy is published with an atomic rename.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import logging
 import os
 import re
 import shutil
-from datetime import UTC, date, datetime, timedelta
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from akhbar import records
 from akhbar.config import Settings
-from akhbar.staging import read_json
+from akhbar.pipeline.files import read_json
+from akhbar.pipeline.run import Run
+from akhbar.sqlfiles import sql
 from akhbar.warehouse.migrate import connect
 
 log = logging.getLogger(__name__)
 
 CLUSTER_WINDOW_DAYS = 7
+#: Share of the run's articles the warehouse checks may reject before the run
+#: counts as broken as a whole (then nothing of it loads).
+MAX_REJECTED_SHARE = 0.5
 _PARAM = re.compile(r"\$([a-z_]+)")
 
-STAGED = {
-    "stg_feed_fetch": ("feed_fetch", records.FEED_FETCH),
-    "stg_articles": ("articles_ok", records.ARTICLE),
-    "stg_mentions": ("mentions_ok", records.ENTITY_MENTION),
-    "stg_quotes": ("quotes_ok", records.QUOTE),
-    "stg_dates": ("dates_ok", records.DATE_MENTION),
-    "stg_quarantine": ("quarantine", records.QUARANTINE),
-    "stg_dq": ("dq", records.DQ_RESULT),
+#: Staging views the load SQL reads: view -> (stage files, contract, add file_source).
+STAGED: dict[str, tuple[str, pa.Schema, bool]] = {
+    "stg_feed_fetch": ("feed_fetch", records.FEED_FETCH, False),
+    "stg_articles_all": ("articles_ok", records.ARTICLE, True),
+    "stg_mentions_all": ("mentions_ok", records.ENTITY_MENTION, True),
+    "stg_quotes_all": ("quotes_ok", records.QUOTE, True),
+    "stg_dates_all": ("dates_ok", records.DATE_MENTION, True),
+    "stg_quarantine": ("quarantine", records.QUARANTINE, False),
+    "stg_dq": ("dq", records.DQ_RESULT, False),
 }
 
 
@@ -52,14 +61,17 @@ class EmptyRunError(RuntimeError):
 RECORD_ONLY_FILES = ("080_feed_fetch.sql", "090_quarantine.sql")
 
 
-def load_statements(sql_dir: Path, *, record_only: bool = False) -> list[tuple[str, str]]:
-    """(file name, statement) pairs from ``sql/load`` in order.
+def load_statements(sql_dir: Path, *, record_only: bool = False,
+                    folder: str | None = None) -> list[tuple[str, str]]:
+    """(file name, statement) pairs from ``sql/load`` (or a sub-folder) in order.
 
     ``record_only``: just the statements that record feed polls, quarantine and
     ``dq_result`` (used when the run's facts must not be loaded).
     """
     load_dir = sql_dir / "load"
-    if record_only:
+    if folder:
+        paths = sorted((load_dir / folder).glob("*.sql"))
+    elif record_only:
         paths = sorted((load_dir / "record_only").glob("*.sql")) + [
             load_dir / name for name in RECORD_ONLY_FILES
         ]
@@ -77,28 +89,34 @@ def load_statements(sql_dir: Path, *, record_only: bool = False) -> list[tuple[s
     return out
 
 
-def _files(settings: Settings, run_date: str, folder: str) -> list[str]:
-    base = settings.run_staging(run_date) / folder
-    return sorted(str(p) for p in base.glob("*.parquet")) if base.exists() else []
+def _quote_list(paths: list[Path]) -> str:
+    return "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
 
 
-def _staged_table(files: list[str], schema: pa.Schema) -> pa.Table:
-    if not files:
-        return schema.empty_table()
-    return pa.concat_tables([pq.read_table(f).cast(schema) for f in files])
+def _register_staged(con: duckdb.DuckDBPyConnection, run: Run) -> None:
+    """Each staging view reads its files directly (DuckDB scans the Parquet)."""
+    for view, (stage, schema, with_source) in STAGED.items():
+        files = run.files(stage)
+        cols = ", ".join(f'"{name}"' for name in schema.names)
+        if files:
+            source = (", regexp_extract(filename, '([^/]+)\\.parquet$', 1) AS file_source"
+                      if with_source else "")
+            con.execute(
+                f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {cols}{source} "
+                f"FROM read_parquet({_quote_list(files)}, filename = true, union_by_name = true)"
+            )
+        else:
+            table = schema.empty_table()
+            if with_source:
+                table = table.append_column("file_source", pa.array([], pa.string()))
+            con.register(view, table)
 
 
-def _sources_table(settings: Settings, run_date: str) -> pa.Table:
-    path = settings.run_staging(run_date) / "sources.json"
-    rows = read_json(path) if path.exists() else []
-    cols = ["source_id", "name", "country", "feed_url", "site_url", "language", "enabled",
-            "min_delay_s", "max_concurrency", "respect_robots", "notes"]
-    return pa.Table.from_pylist([{c: r.get(c) for c in cols} for r in rows], schema=pa.schema([
-        ("source_id", pa.string()), ("name", pa.string()), ("country", pa.string()),
-        ("feed_url", pa.string()), ("site_url", pa.string()), ("language", pa.string()),
-        ("enabled", pa.bool_()), ("min_delay_s", pa.float64()), ("max_concurrency", pa.int32()),
-        ("respect_robots", pa.bool_()), ("notes", pa.string()),
-    ]))
+def _sources_table(run: Run) -> pa.Table:
+    rows = read_json(run.sources_json) if run.sources_json.exists() else []
+    names = records.SOURCE.names
+    return pa.Table.from_pylist([{c: r.get(c) for c in names} for r in rows],
+                                schema=records.SOURCE)
 
 
 def _entities_table(settings: Settings) -> pa.Table:
@@ -108,140 +126,170 @@ def _entities_table(settings: Settings) -> pa.Table:
                         ("wikidata_id", pa.string())])
     if not path.exists():
         return schema.empty_table()
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = [
-            {k: (row.get(k) or None) for k in schema.names}
-            for row in csv.DictReader(handle)
-            if row.get("entity_id")
-        ]
     seen: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        seen.setdefault(row["entity_id"], row)
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row.get("entity_id"):
+                seen.setdefault(row["entity_id"], {k: (row.get(k) or None) for k in schema.names})
     return pa.Table.from_pylist(list(seen.values()), schema=schema)
 
 
-def _clusters(con: duckdb.DuckDBPyConnection, articles: pa.Table, day: date) -> pa.Table:
-    """Near-duplicate story clusters over this run's and the trailing window's articles."""
-    from akhbar.dedup import assign_clusters
+def _clusters(con: duckdb.DuckDBPyConnection, run: Run) -> pa.Table:
+    """Story clusters over this run's articles and the trailing window's."""
+    from akhbar.clusters import ClusterDoc, assign_story_clusters
 
     schema = pa.schema([("article_id", pa.string()), ("cluster_id", pa.string())])
-    if articles.num_rows == 0:
+    params = {"run_date": run.day, "since": run.day - timedelta(days=CLUSTER_WINDOW_DAYS)}
+    docs = [
+        ClusterDoc(article_id=a, source_id=s, day=d, title=t, body_text=b,
+                   entity_ids=frozenset(e or ()))
+        for query, args in (("clusters/window_docs", params), ("clusters/run_docs", {}))
+        for a, s, d, t, b, e in con.execute(sql(query), args).fetchall()
+    ]
+    if not docs:
         return schema.empty_table()
-    new_ids = set(articles.column("article_id").to_pylist())
-    earlier = con.execute(
-        "SELECT article_id, source_id, body_text FROM fact_article "
-        "WHERE run_date >= ? AND run_date <> ? AND body_text IS NOT NULL "
-        "AND (language = 'ar' OR language IS NULL)",
-        [day - timedelta(days=CLUSTER_WINDOW_DAYS), day],
-    ).fetchall()
-    docs = [(a, s, b) for a, s, b in earlier if a not in new_ids]
-    for row in articles.select(["article_id", "source_id", "body_text", "language"]).to_pylist():
-        if row["body_text"] and row["language"] in ("ar", None):
-            docs.append((row["article_id"], row["source_id"], row["body_text"]))
-    mapping = assign_clusters(docs)
+    mapping = assign_story_clusters(docs)
     return pa.Table.from_pylist(
         [{"article_id": a, "cluster_id": c} for a, c in sorted(mapping.items())], schema=schema
     )
 
 
-def load_run(settings: Settings, run_date: str, *, run_id: str = "manual") -> dict[str, Any]:
-    """Load one logical date. Returns counts; raises when the warehouse checks fail."""
-    from akhbar.quality import BatchGateError, validate_warehouse
+def _params(run: Run) -> dict[str, Any]:
+    return {"run_date": run.day, "run_id": run.run_id, "loaded_at": datetime.now(UTC)}
 
-    day = date.fromisoformat(run_date[:10])
-    loaded_at = datetime.now(UTC)
-    staged = {
-        view: _staged_table(_files(settings, run_date, folder), schema)
-        for view, (folder, schema) in STAGED.items()
-    }
-    feeds = staged["stg_feed_fetch"].to_pylist()
-    new_entries = sum(r["entries_new"] or 0 for r in feeds)
-    empty_run = bool(feeds and new_entries and staged["stg_articles"].num_rows == 0)
-    con = connect(settings.warehouse)
-    try:
-        for view, table in staged.items():
-            con.register(view, table)
-        con.register("stg_sources", _sources_table(settings, run_date))
-        loaded = sorted(Path(f).stem for f in _files(settings, run_date, "articles_ok"))
-        con.register("stg_loaded_sources", pa.table({"source_id": pa.array(loaded, pa.string())}))
-        con.register("stg_entities", _entities_table(settings))
-        con.register("stg_clusters", _clusters(con, staged["stg_articles"], day))
-        params = {"run_date": day, "run_id": run_id, "loaded_at": loaded_at}
-        failure: Exception | None = None
-        if empty_run:
-            failure = EmptyRunError(
-                f"run {run_date}: feeds reported {new_entries} new entries but no article "
-                "passed the gates (batch rule: empty_run); no facts were loaded, the "
-                "quarantine and dq_result rows were recorded"
-            )
-        else:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                _execute(con, load_statements(settings.sql_dir), params)
-                check = validate_warehouse(con, run_date=day,
-                                           results_dir=settings.data_dir / "quality")
-                if check.batch_failures:
-                    failure = BatchGateError(f"warehouse ({run_date})", check.batch_failures)
-                    con.execute("ROLLBACK")
-                    staged["stg_dq"] = pa.concat_tables([
-                        staged["stg_dq"],
-                        pa.Table.from_pandas(check.dq_rows, preserve_index=False)
-                        .select(records.DQ_RESULT.names).cast(records.DQ_RESULT),
-                    ])
-                    con.register("stg_dq", staged["stg_dq"])
-                else:
-                    if check.dq_rows is not None and len(check.dq_rows):
-                        con.register("stg_dq_warehouse", check.dq_rows)
-                        con.execute(
-                            "INSERT INTO dq_result SELECT run_date, stage, suite, expectation, "
-                            "column_name, success, observed_value, unexpected_count, "
-                            "element_count, $loaded_at FROM stg_dq_warehouse",
-                            {"loaded_at": loaded_at},
-                        )
-                    con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-        if failure is not None:
-            # Facts stay as they were; record why, then fail the task.
-            con.execute("BEGIN TRANSACTION")
-            try:
-                _execute(con, load_statements(settings.sql_dir, record_only=True), params)
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+
+def load_run(run: Run) -> dict[str, Any]:
+    """Load one logical date. Returns counts; raises on a batch failure."""
+    from akhbar.warehouse.writer import writer_lock
+
+    started = time.perf_counter()
+    settings = run.settings
+    with writer_lock(settings, f"load {run.date_str}"):
+        con = connect(settings.warehouse)
+        try:
+            _register_staged(con, run)
+            con.register("stg_sources", _sources_table(run))
+            con.register("stg_loaded_sources", pa.table(
+                {"source_id": pa.array(run.loaded_sources(), pa.string())}))
+            con.register("stg_entities", _entities_table(settings))
+            params = _params(run)
+            counts = _load_transaction(con, run, params)
             con.execute("CHECKPOINT")
+        finally:
             con.close()
-            publish_analyst_copy(settings)
-            raise failure
-        counts = {
-            "run_date": run_date,
-            "articles": staged["stg_articles"].num_rows,
-            "mentions": staged["stg_mentions"].num_rows,
-            "quotes": staged["stg_quotes"].num_rows,
-            "dates": staged["stg_dates"].num_rows,
-            "quarantined": staged["stg_quarantine"].num_rows,
-            "feeds_polled": len(feeds),
-        }
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
-    publish_analyst_copy(settings)
-    counts["data_docs"] = str(_data_docs(settings))
-    log.info("loaded %s", counts)
-    log.info("Great Expectations Data Docs: %s", counts["data_docs"])
+        publish_analyst_copy(settings)
+    counts["load_s"] = round(time.perf_counter() - started, 3)
+    log.info("loaded %s", " ".join(f"{k}={v}" for k, v in counts.items()))
     return counts
 
 
-def _data_docs(settings: Settings) -> Path | None:
-    from akhbar.quality import build_data_docs
-
+def _load_transaction(con: duckdb.DuckDBPyConnection, run: Run,
+                      params: dict[str, Any]) -> dict[str, Any]:
+    feeds = con.execute(
+        "SELECT count(*), coalesce(sum(entries_new), 0) FROM stg_feed_fetch").fetchone() or (0, 0)
+    statements = load_statements(run.settings.sql_dir)
+    run_rows = [s for s in statements if s[0] == "005_run_rows.sql"]
+    con.execute("BEGIN TRANSACTION")
     try:
-        return build_data_docs(settings.data_dir / "quality")
-    except Exception as exc:
-        log.warning("could not build Data Docs: %s", exc)
-        return None
+        _execute(con, run_rows, params)
+        n_articles = con.execute("SELECT count(*) FROM stg_articles").fetchone()[0]
+        n_carried = con.execute("SELECT count(*) FROM stg_articles_all").fetchone()[0]
+        if feeds[0] and feeds[1] and n_carried == 0:
+            raise EmptyRunError(
+                f"run {run.date_str}: feeds reported {feeds[1]} new entries but no article "
+                "passed the gates (batch rule: empty_run); no facts were loaded, the "
+                "quarantine and dq_result rows were recorded"
+            )
+        con.register("stg_clusters", _clusters(con, run))
+        _execute(con, [s for s in statements if s not in run_rows], params)
+        rejected = _apply_warehouse_checks(con, run, params, n_articles)
+        counts = {
+            "run_date": run.date_str,
+            "articles": n_articles - rejected,
+            "duplicate_copies": n_carried - n_articles,
+            "mentions": _count(con, "fact_entity_mention", run),
+            "quotes": _count(con, "fact_quote", run),
+            "dates": _count(con, "fact_date_mention", run),
+            "quarantined": con.execute("SELECT count(*) FROM stg_quarantine").fetchone()[0]
+            + rejected,
+            "rejected_by_warehouse_checks": rejected,
+            "feeds_polled": feeds[0],
+        }
+        con.execute("COMMIT")
+        return counts
+    except BaseException as exc:
+        con.execute("ROLLBACK")
+        if isinstance(exc, Exception) and _is_batch_failure(exc):
+            _record_only(con, run, params)
+        raise
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str, run: Run) -> int:
+    return con.execute(f"SELECT count(*) FROM {table} WHERE run_date = ?", [run.day]).fetchone()[0]
+
+
+def _is_batch_failure(exc: Exception) -> bool:
+    from akhbar.quality import BatchGateError
+
+    return isinstance(exc, EmptyRunError | BatchGateError)
+
+
+def _record_only(con: duckdb.DuckDBPyConnection, run: Run, params: dict[str, Any]) -> None:
+    """Facts stay as they were; the run's polls, quarantine and dq rows are recorded."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _execute(con, load_statements(run.settings.sql_dir, record_only=True), params)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _apply_warehouse_checks(con: duckdb.DuckDBPyConnection, run: Run,
+                            params: dict[str, Any], n_articles: int) -> int:
+    """Run the warehouse suite; quarantine and remove the rows it rejects.
+
+    Returns the number of this run's articles rejected. Raises
+    :class:`BatchGateError` when a check errored, when more than
+    ``MAX_REJECTED_SHARE`` of the run's articles were rejected, or when rows
+    still fail after the rejected ones were removed.
+    """
+    from akhbar.quality import BatchGateError, validate_warehouse
+
+    results_dir = run.settings.data_dir / "quality"
+    check = validate_warehouse(con, run_date=run.day, results_dir=results_dir)
+    _record_dq(con, check.dq_rows, params)
+    if check.batch_failures:
+        raise BatchGateError(f"warehouse ({run.date_str})", check.batch_failures)
+    rejects = check.quarantined
+    if not len(rejects):
+        return 0
+    keys = rejects["record_key"].astype(str).str.split(":", n=1, expand=True)
+    con.register("wh_rejects", pa.table({"table_name": keys[0].tolist(),
+                                         "record_key": keys[1].tolist()}))
+    con.register("wh_quarantine", pa.Table.from_pandas(rejects, preserve_index=False))
+    rejected_articles = int((keys[0] == "fact_article").sum())
+    if n_articles and rejected_articles / n_articles > MAX_REJECTED_SHARE:
+        raise BatchGateError(f"warehouse ({run.date_str})", [
+            f"{rejected_articles} of {n_articles} articles failed the warehouse checks "
+            f"(more than {MAX_REJECTED_SHARE:.0%}; batch rule: integrity), e.g. "
+            + "; ".join(sorted(set(rejects["rule"]))[:3])])
+    _execute(con, load_statements(run.settings.sql_dir, folder="rejected"), params)
+    log.warning("warehouse checks quarantined %d row(s) and kept the rest: %s", len(rejects),
+                ", ".join(f"{r}={n}" for r, n in rejects["rule"].value_counts().items()))
+    again = validate_warehouse(con, run_date=run.day, results_dir=results_dir)
+    if again.batch_failures or len(again.quarantined):
+        raise BatchGateError(f"warehouse ({run.date_str})", [
+            "rows still fail the warehouse checks after the rejected rows were removed: "
+            + ", ".join(sorted(set(again.quarantined["rule"])) or again.batch_failures)])
+    return rejected_articles
+
+
+def _record_dq(con: duckdb.DuckDBPyConnection, dq_rows: Any, params: dict[str, Any]) -> None:
+    if dq_rows is None or not len(dq_rows):
+        return
+    con.register("stg_dq_warehouse", dq_rows)
+    con.execute(sql("load/queries/record_warehouse_dq"), {"loaded_at": params["loaded_at"]})
 
 
 def _execute(con: duckdb.DuckDBPyConnection, statements: list[tuple[str, str]],
@@ -263,14 +311,16 @@ def refresh_search_index(settings: Settings) -> dict[str, int]:
     (in the single-writer pool); until then search falls back to a scan.
     """
     from akhbar.warehouse.search import build_search_index
+    from akhbar.warehouse.writer import writer_lock
 
-    con = connect(settings.warehouse)
-    try:
-        counts = build_search_index(con)
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
-    publish_analyst_copy(settings)
+    with writer_lock(settings, "search index refresh"):
+        con = connect(settings.warehouse)
+        try:
+            counts = build_search_index(con)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        publish_analyst_copy(settings)
     log.info("search index rebuilt: %s", counts)
     return counts
 
@@ -278,29 +328,29 @@ def refresh_search_index(settings: Settings) -> dict[str, int]:
 def publish_analyst_copy(settings: Settings) -> Path:
     """Copy the checkpointed warehouse next to itself and rename it into place.
 
-    The rename is atomic on one filesystem: an analyst who opens the copy sees
-    either the previous run or this one, never a half-written file.
+    Called with the writer lock held. The rename is atomic on one filesystem:
+    an analyst who opens the copy sees either the previous run or this one,
+    never a half-written file. Copies left by a publish that crashed are removed.
     """
     target = settings.analyst_copy
+    for stale in target.parent.glob(f".{target.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     shutil.copyfile(settings.warehouse, tmp)
     os.replace(tmp, target)
     return target
 
 
-def run_summary(settings: Settings, run_date: str) -> dict[str, Any]:
+def run_summary(settings: Settings, day: Any) -> dict[str, Any]:
     """Counts per source for a run, read from the analyst copy."""
     path = settings.analyst_copy if settings.analyst_copy.exists() else settings.warehouse
     con = duckdb.connect(str(path), read_only=True)
     try:
-        rows = con.execute(
-            "SELECT source_id, stage, metric, value FROM pipeline_run WHERE run_date = ? "
-            "ORDER BY source_id, stage, metric",
-            [date.fromisoformat(run_date[:10])],
-        ).fetchall()
+        rows = con.execute(sql("reports/run_summary"), {"run_date": day}).fetchall()
     finally:
         con.close()
     per_source: dict[str, dict[str, int]] = {}
     for source_id, stage, metric, value in rows:
         per_source.setdefault(source_id, {})[f"{stage}.{metric}"] = int(value)
-    return {"run_date": run_date, "per_source": per_source}
+    return {"run_date": str(day), "per_source": per_source}

@@ -9,12 +9,12 @@ source, and moved to ``requeue/done/<run_date>/`` once the load committed.
 from __future__ import annotations
 
 import logging
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from akhbar.config import Settings
-from akhbar.staging import read_json, read_rows
+from akhbar.pipeline.files import read_json, read_rows
+from akhbar.pipeline.run import Run
 
 log = logging.getLogger(__name__)
 
@@ -36,17 +36,15 @@ def requeue_files(settings: Settings) -> list[str]:
     )
 
 
-def inbox_rows(
-    settings: Settings, run_date: str, target: str, source_id: str
-) -> list[dict[str, Any]]:
+def inbox_rows(run: Run, target: str, source_id: str) -> list[dict[str, Any]]:
     """Re-queued rows for ``target`` (entries or pages) of one source.
 
     Only files listed when the run started are read, so every task of a run sees
     the same set; the load moves them to ``requeue/done/`` once they landed.
     """
-    listing = settings.run_staging(run_date) / "requeue.json"
+    listing = run.requeue_json
     files = read_json(listing) if listing.exists() else []
-    day = date.fromisoformat(run_date[:10])
+    day = run.day
     rows: list[dict[str, Any]] = []
     for name in files:
         stage = Path(name).parent.name
@@ -72,14 +70,14 @@ def inbox_rows(
     return rows
 
 
-def finish_requeue(settings: Settings, run_date: str) -> int:
+def finish_requeue(run: Run) -> int:
     """After a committed load: move the run's re-queued files to ``requeue/done/``."""
-    listing = settings.run_staging(run_date) / "requeue.json"
+    listing = run.requeue_json
     moved = 0
     for name in read_json(listing) if listing.exists() else []:
         path = Path(name)
         if path.exists():
-            done = settings.data_dir / "requeue" / "done" / run_date / path.parent.name
+            done = run.settings.data_dir / "requeue" / "done" / run.date_str / path.parent.name
             done.mkdir(parents=True, exist_ok=True)
             path.replace(done / path.name)
             moved += 1

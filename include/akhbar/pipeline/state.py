@@ -1,16 +1,22 @@
-"""What earlier runs left behind, as the per-source stages need it.
+"""What earlier runs left behind, as the per-source steps need it.
 
-Mapped tasks must not open the warehouse itself (the loader may hold its write
-lock), so state is read from the analyst copy, which the load replaces
-atomically: always a consistent picture of the last successful run.
+State is read from the writer's warehouse whenever it can be opened (a
+read-only connection held for milliseconds), so a crash between a load's
+COMMIT and the publishing of the analyst copy cannot make a later run believe
+that committed articles are new. When the loader holds the file lock, the
+analyst copy (replaced atomically after each load) is the fallback; the load
+itself never moves an article already loaded under another date, whatever the
+state said.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
+from typing import Any
 
 from akhbar.config import Settings
+from akhbar.sqlfiles import sql
 
 log = logging.getLogger(__name__)
 
@@ -26,34 +32,40 @@ def backoff_days(streak: int) -> int:
     return min(2 ** (streak - BACKOFF_AFTER), BACKOFF_MAX_DAYS)
 
 
+def _open(settings: Settings) -> Any:
+    import duckdb
+
+    for path, what in ((settings.warehouse, "warehouse"), (settings.analyst_copy, "analyst copy")):
+        if not path.exists():
+            continue
+        try:
+            return duckdb.connect(str(path), read_only=True)
+        except duckdb.Error as exc:  # locked by the loader, or unreadable
+            log.info("state: cannot open the %s %s (%s)", what, path, str(exc).splitlines()[0])
+    return None
+
+
 class WarehouseState:
-    """Feed validators, failure streaks, loaded ids and recent titles from the analyst copy."""
+    """Feed validators, failure streaks, loaded ids and recent titles."""
 
     def __init__(self, settings: Settings):
-        self.path = settings.analyst_copy
-        self._con = None
-        if self.path.exists():
-            import duckdb
-
-            try:
-                self._con = duckdb.connect(str(self.path), read_only=True)
-            except duckdb.Error as exc:  # unreadable copy: behave as a first run
-                log.warning("cannot read analyst copy %s: %s", self.path, exc)
+        self._con = _open(settings)
 
     def close(self) -> None:
         if self._con is not None:
             self._con.close()
             self._con = None
 
+    def __enter__(self) -> WarehouseState:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def feed_validators(self, source_id: str) -> tuple[str | None, str | None]:
         if self._con is None:
             return None, None
-        row = self._con.execute(
-            "SELECT etag, last_modified FROM fact_feed_fetch WHERE source_id = ? "
-            "AND status IN ('ok', 'not_modified') AND (etag IS NOT NULL OR last_modified IS NOT NULL) "
-            "ORDER BY fetched_at DESC LIMIT 1",
-            [source_id],
-        ).fetchone()
+        row = self._con.execute(sql("state/feed_validators"), {"source_id": source_id}).fetchone()
         return (row[0], row[1]) if row else (None, None)
 
     def failure_streak(self, source_id: str, run_date: date) -> tuple[int, date | None]:
@@ -62,9 +74,7 @@ class WarehouseState:
         if self._con is None:
             return 0, None
         rows = self._con.execute(
-            "SELECT run_date, status FROM fact_feed_fetch WHERE source_id = ? AND run_date < ? "
-            "AND status <> 'skipped' ORDER BY run_date DESC LIMIT 32",
-            [source_id, run_date],
+            sql("state/recent_polls"), {"source_id": source_id, "run_date": run_date}
         ).fetchall()
         streak = 0
         for _, status in rows:
@@ -78,9 +88,7 @@ class WarehouseState:
         if self._con is None or not article_ids:
             return set()
         rows = self._con.execute(
-            "SELECT article_id FROM fact_article WHERE run_date <> ? "
-            "AND article_id IN (SELECT unnest(?::VARCHAR[]))",
-            [run_date, article_ids],
+            sql("state/loaded_elsewhere"), {"run_date": run_date, "article_ids": article_ids}
         ).fetchall()
         return {r[0] for r in rows}
 
@@ -91,8 +99,7 @@ class WarehouseState:
         from akhbar.dedup import title_key
 
         rows = self._con.execute(
-            "SELECT article_id, title FROM fact_article WHERE source_id = ? "
-            "AND run_date < ? AND run_date >= ? AND title IS NOT NULL",
-            [source_id, run_date, run_date - timedelta(days=days)],
+            sql("state/recent_titles"),
+            {"source_id": source_id, "run_date": run_date, "since": run_date - timedelta(days=days)},
         ).fetchall()
         return {title_key(title): aid for aid, title in rows}

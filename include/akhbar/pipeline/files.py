@@ -1,8 +1,8 @@
-"""Staging Parquet files: one per (run date, stage, source), written atomically.
+"""Reading and writing staging files (Parquet, JSON), always atomically.
 
-Stages pass paths, never data, through XCom. A file is written to a temporary
-name and renamed, so a crashed task never leaves a half file that the next
-stage (or a retry) would read.
+A file is written to a temporary name and renamed, so a crashed task never
+leaves a half file that the next stage (or a retry) would read. Where each file
+lives is :class:`akhbar.pipeline.run.Run`'s business.
 """
 
 from __future__ import annotations
@@ -15,12 +15,6 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-
-from akhbar.config import Settings
-
-
-def stage_path(settings: Settings, run_date: str, stage: str, source_id: str) -> Path:
-    return settings.run_staging(run_date) / stage / f"{source_id}.parquet"
 
 
 def write_rows(path: Path, rows: Sequence[dict[str, Any]], schema: pa.Schema) -> Path:
