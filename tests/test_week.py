@@ -306,3 +306,20 @@ def test_cli_week_build_prints_progress(tmp_path: Path, capsys: pytest.CaptureFi
     expected = _expected(date(2015, 8, 7))
     assert f"2015-08-07: 2 outlets, {len(expected['okaz'][:3]) + len(expected['sabq'][:3])} items" in out
     assert (tmp_path / "warc" / "news_week.warc.gz").is_file()
+
+
+@needs_week
+def test_outlet_without_records_that_day_gets_an_empty_valid_feed(tmp_path: Path) -> None:
+    """Every catalogue row has a feed every day, so a quiet outlet is not a failed poll."""
+    from akhbar.feeds import parse_feed
+
+    with zipfile.ZipFile(WEEK_DIR / "2015-08-06.zip") as archive:
+        records = json.loads(archive.read("2015-08-06.json"))
+    assert not any(r["source"] == "was" for r in records)  # SPA starts on 08-10
+    snap = build_week_snapshot(WEEK_DIR, tmp_path, DAYS[:1], outlets=["was", "okaz"],
+                               per_outlet_limit=1)
+    assert [(f.outlet, f.items) for f in snap.feeds] == [("okaz", 1), ("was", 0)]
+    body = next(r.body for r in iter_responses(snap.warc) if "/was/" in r.url)
+    parsed = parse_feed(body)
+    assert parsed.rejected_reason is None and parsed.entries == []
+    assert parsed.title == "Saudi Press Agency 2015-08-06 (built feed, not a captured original)"

@@ -156,10 +156,14 @@ def feed_url(outlet: str, day: date | str) -> str:
 
 
 def _published(value: str, where: str) -> datetime:
-    try:
-        return datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S").replace(tzinfo=RIYADH)
-    except (ValueError, AttributeError):
+    text = value.strip()
+    try:  # "YYYY-MM-DD hh:mm:ss"; fromisoformat is ~10x faster than strptime
+        if len(text) != 19:
+            raise ValueError(text)
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
         raise WeekDataError(f"{where}: bad date_extracted {value!r}") from None
+    return parsed.replace(tzinfo=RIYADH)
 
 
 def read_day(week_dir: Path, day: date) -> tuple[list[WeekRecord], int]:
