@@ -323,3 +323,23 @@ def test_outlet_without_records_that_day_gets_an_empty_valid_feed(tmp_path: Path
     parsed = parse_feed(body)
     assert parsed.rejected_reason is None and parsed.entries == []
     assert parsed.title == "Saudi Press Agency 2015-08-06 (built feed, not a captured original)"
+
+
+@needs_week
+def test_repeated_url_is_kept_and_empty_content_skipped(tmp_path: Path) -> None:
+    """Real records re-packed in a temporary zip: one URL carried by two outlets
+    (as syndicated copies are) stays in both feeds; a record without content is dropped."""
+    with zipfile.ZipFile(WEEK_DIR / "2015-08-06.zip") as archive:
+        records = json.loads(archive.read("2015-08-06.json"))
+    okaz = [r for r in records if r["source"] == "okaz" and r["content"].strip()][:2]
+    copy = {**okaz[0], "source": "sabq"}
+    blank = {**okaz[1], "content": "  "}
+    (tmp_path / "in").mkdir()
+    with zipfile.ZipFile(tmp_path / "in" / "2015-08-06.zip", "w") as archive:
+        archive.writestr("2015-08-06.json", json.dumps([okaz[0], copy, blank]))
+    snap = build_week_snapshot(tmp_path / "in", tmp_path / "out", DAYS[:1])
+    assert snap.skipped_empty == 1 and snap.outlets == ("okaz", "sabq")
+    bodies = {r.url.split("/")[-2]: r.body for r in iter_responses(snap.warc)}
+    link = f"<link>{okaz[0]['url']}</link>".encode()
+    assert link in bodies["okaz"] and link in bodies["sabq"]
+    assert okaz[1]["url"].encode() not in bodies["okaz"]

@@ -29,11 +29,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
 from akhbar.archive import WarcArchive
 from akhbar.config import Settings
 from akhbar.sources import CATALOGUE_COLUMNS, DATE_PLACEHOLDER
+
+if TYPE_CHECKING:
+    import duckdb
 
 FEED_HOST = "news-week.akhbar.test"
 RSS_TYPE = "application/rss+xml; charset=utf-8"
@@ -482,9 +486,11 @@ def provenance(snapshot: WeekSnapshot, week_dir: Path, limit: int | None) -> str
 REPORTS_DIR = Path(__file__).resolve().parents[2] / "sql" / "reports"
 
 
-def _query(con: object, name: str, params: dict[str, object]) -> tuple[list[str], list[tuple]]:
+def _query(
+    con: duckdb.DuckDBPyConnection, name: str, params: dict[str, object]
+) -> tuple[list[str], list[tuple]]:
     sql = (REPORTS_DIR / name).read_text(encoding="utf-8")
-    rel = con.execute(sql, params)  # type: ignore[attr-defined]
+    rel = con.execute(sql, params)
     return [d[0] for d in rel.description], rel.fetchall()
 
 
