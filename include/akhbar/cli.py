@@ -19,6 +19,12 @@ FROM fact_article a
 JOIN dim_source s USING (source_id)
 LEFT JOIN fact_quote q USING (article_id)
 GROUP BY ALL ORDER BY articles DESC;"""
+# `akhbar week-build` / `week-report` defaults: the shared SaudiNewsNet week.
+DEFAULT_WEEK_DIR = (
+    Path(os.environ.get("AKHBAR_SHARED_DIR") or Path(__file__).resolve().parents[3] / "shared")
+    / "corpus" / "news_week" / "dataset"
+)
+DEFAULT_WEEK_DAYS = "2015-08-06..2015-08-11"
 
 
 def _print_json(data: Any) -> None:
@@ -155,6 +161,58 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
     return 0
 
 
+def _week_days(spec: str) -> list[Any]:
+    from akhbar.week import parse_days
+
+    return parse_days(spec)
+
+
+def cmd_week_build(args: argparse.Namespace) -> int:
+    """Build per-outlet, per-day RSS feeds (a WARC + catalogue) from SaudiNewsNet zips."""
+    from akhbar.config import load_settings
+    from akhbar.week import WeekDataError, build_week_snapshot
+
+    out = Path(args.out) if args.out else load_settings().data_dir / "week_snapshot"
+    week_dir = Path(args.week_dir)
+    if not week_dir.is_dir():
+        hint = " (../shared is not here)" if args.week_dir == str(DEFAULT_WEEK_DIR) else ""
+        print(f"akhbar week-build: no week data at {week_dir}{hint}; pass --week-dir DIR "
+              "of SaudiNewsNet-format YYYY-MM-DD.zip files", file=sys.stderr)
+        return 2
+    outlets = [o.strip() for o in args.outlets.split(",") if o.strip()] if args.outlets else None
+    try:
+        snap = build_week_snapshot(
+            week_dir, out, _week_days(args.days), outlets=outlets,
+            per_outlet_limit=args.limit, progress=print,
+        )
+    except WeekDataError as exc:
+        print(f"akhbar week-build: {exc}", file=sys.stderr)
+        return 2
+    print(f"built {len(snap.feeds)} feeds ({snap.articles} items, {len(snap.outlets)} outlets, "
+          f"largest {snap.max_feed_bytes} bytes; {snap.skipped_empty} input records with "
+          "empty content skipped)")
+    print(f"WARC: {snap.warc}\ncatalogue: {snap.sources_csv}\nprovenance: {snap.readme}")
+    return 0
+
+
+def cmd_week_report(args: argparse.Namespace) -> int:
+    """Per day, biggest cross-outlet stories, speakers quoted by most outlets."""
+    from akhbar.config import load_settings
+    from akhbar.week import WeekDataError, week_report
+
+    if args.warehouse:
+        path = Path(args.warehouse)
+    else:
+        settings = load_settings()
+        path = settings.analyst_copy if settings.analyst_copy.exists() else settings.warehouse
+    try:
+        print(week_report(path, _week_days(args.days), top=args.top), end="")
+    except (WeekDataError, FileNotFoundError) as exc:
+        print(f"akhbar week-report: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="akhbar", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -212,6 +270,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--requeue", action="store_true")
     p.add_argument("--id", action="append", help="quarantine_id to re-queue (repeatable)")
     p.set_defaults(func=cmd_quarantine)
+
+    p = sub.add_parser("week-build", help="build per-day RSS feeds from SaudiNewsNet zips")
+    p.add_argument("--week-dir", default=str(DEFAULT_WEEK_DIR),
+                   help="directory of YYYY-MM-DD.zip (default: ../shared news_week)")
+    p.add_argument("--out", help="output directory (default: $AKHBAR_DATA_DIR/week_snapshot)")
+    p.add_argument("--days", default=DEFAULT_WEEK_DAYS, help="FIRST..LAST (inclusive)")
+    p.add_argument("--outlets", help="comma-separated SaudiNewsNet outlet ids (default: all)")
+    p.add_argument("--limit", type=int, help="at most N articles per outlet and day")
+    p.set_defaults(func=cmd_week_build)
+
+    p = sub.add_parser("week-report", help="print what a week of runs landed")
+    p.add_argument("--days", default=DEFAULT_WEEK_DAYS, help="FIRST..LAST (inclusive)")
+    p.add_argument("--warehouse", help="DuckDB file (default: the analyst copy)")
+    p.add_argument("--top", type=int, default=10, help="stories and speakers to list")
+    p.set_defaults(func=cmd_week_report)
     return parser
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import asdict, dataclass
+from datetime import date
 from pathlib import Path
 
 REQUIRED = ("source_id", "name", "feed_url")
@@ -12,6 +13,8 @@ CATALOGUE_COLUMNS = (
     "source_id", "name", "country", "feed_url", "site_url", "enabled", "min_delay_s",
     "max_concurrency", "respect_robots", "language", "notes",
 )
+#: Placeholder in ``feed_url`` for the logical date (YYYY-MM-DD); see Source.feed_url_for.
+DATE_PLACEHOLDER = "{date}"
 _TRUE = {"1", "true", "yes", "y", "on"}
 
 
@@ -32,6 +35,15 @@ class Source:
     respect_robots: bool = True
     language: str | None = "ar"
     notes: str | None = None
+
+    def feed_url_for(self, run_date: str) -> str:
+        """``feed_url`` with its ``{date}`` placeholder (if any) set to ``run_date``.
+
+        Built per-day feeds (``akhbar week-build``) have one URL per logical date;
+        a URL without the placeholder is returned unchanged.
+        """
+        day = date.fromisoformat(run_date[:10]).isoformat()
+        return self.feed_url.replace(DATE_PLACEHOLDER, day)
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)

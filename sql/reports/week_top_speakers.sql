@@ -1,0 +1,15 @@
+-- Speakers quoted by the most outlets over $days (DATE[]), top $limit:
+-- fact_quote.speaker (trimmed) with the number of distinct outlets quoting it.
+SELECT trim(q.speaker) AS speaker,
+       count(DISTINCT a.source_id) AS outlets,
+       count(*) AS quotes,
+       count(DISTINCT q.article_id) AS articles,
+       array_to_string(list_sort(list(DISTINCT a.source_id)), ', ') AS outlet_ids,
+       left(arg_min(q.text, (a.published_at, q.article_id, q.quote_idx)), 120) AS sample_quote
+FROM fact_quote q
+JOIN fact_article a ON a.article_id = q.article_id AND a.run_date = q.run_date
+WHERE list_contains($days::DATE[], q.run_date)
+  AND nullif(trim(q.speaker), '') IS NOT NULL
+GROUP BY trim(q.speaker)
+ORDER BY outlets DESC, quotes DESC, speaker
+LIMIT $limit;
