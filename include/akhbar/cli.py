@@ -195,6 +195,44 @@ def cmd_week_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_week(args: argparse.Namespace) -> int:
+    """Build the week's feeds, backfill them through the scheduler, report (make week)."""
+    from akhbar.config import REPO_ROOT
+    from akhbar.ops.local_airflow import AirflowRunError
+    from akhbar.ops.week_run import run_days
+    from akhbar.week import WeekDataError, week_report
+
+    week_dir = Path(args.week_dir)
+    if not week_dir.is_dir():
+        hint = " (../shared is not here)" if args.week_dir == str(DEFAULT_WEEK_DIR) else ""
+        print(f"akhbar week: no week data at {week_dir}{hint}; pass --week-dir DIR "
+              "of SaudiNewsNet-format YYYY-MM-DD.zip files", file=sys.stderr)
+        return 2
+    # Its own data dir unless told otherwise: make run's warehouse is left alone.
+    data_dir = Path(os.environ.get("AKHBAR_DATA_DIR") or REPO_ROOT / "data" / "week").resolve()
+    outlets = [o.strip() for o in args.outlets.split(",") if o.strip()] if args.outlets else None
+    try:
+        days = _week_days(args.days)
+        result = run_days(week_dir, days, data_dir, outlets=outlets, per_outlet_limit=args.limit,
+                          timeout_s=args.timeout, parallelism=args.parallelism)
+    except (WeekDataError, AirflowRunError) as exc:
+        print(f"akhbar week: {exc}", file=sys.stderr)
+        return 2
+    print(week_report(result.warehouse, days, top=args.top), end="")
+    stats = result.task_stats()
+    print(f"\nscheduler: {len(result.daily_runs)} daily runs "
+          f"({sum(r['state'] == 'success' for r in result.daily_runs)} succeeded), "
+          f"{len(result.maintenance_runs)} maintenance run(s), {result.wall_s / 60:.1f} min; "
+          f"median task overhead {stats['task_overhead_s_median']} s, largest task "
+          f"{stats['peak_task_rss_mb']} MB")
+    print(f"warehouse: {result.warehouse}  (akhbar sql --database {result.warehouse} \"...\")")
+    if not result.ok:
+        print(f"akhbar week: a daily run failed; task logs under {data_dir / 'airflow_home'}",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_week_report(args: argparse.Namespace) -> int:
     """Per day, biggest cross-outlet stories, speakers quoted by most outlets."""
     from akhbar.config import load_settings
@@ -279,6 +317,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--outlets", help="comma-separated SaudiNewsNet outlet ids (default: all)")
     p.add_argument("--limit", type=int, help="at most N articles per outlet and day")
     p.set_defaults(func=cmd_week_build)
+
+    p = sub.add_parser("week", help="make week: real days through the Airflow scheduler")
+    p.add_argument("--week-dir", default=str(DEFAULT_WEEK_DIR),
+                   help="directory of YYYY-MM-DD.zip (default: ../shared news_week)")
+    p.add_argument("--days", default=DEFAULT_WEEK_DAYS, help="FIRST..LAST (inclusive)")
+    p.add_argument("--outlets", help="comma-separated SaudiNewsNet outlet ids (default: all)")
+    p.add_argument("--limit", type=int, help="at most N articles per outlet and day")
+    p.add_argument("--timeout", type=float, default=3 * 3600, help="seconds for all runs")
+    p.add_argument("--parallelism", type=int, default=2, help="LocalExecutor task slots")
+    p.add_argument("--top", type=int, default=10, help="stories and speakers to list")
+    p.set_defaults(func=cmd_week)
 
     p = sub.add_parser("week-report", help="print what a week of runs landed")
     p.add_argument("--days", default=DEFAULT_WEEK_DAYS, help="FIRST..LAST (inclusive)")

@@ -198,6 +198,14 @@ class LocalAirflow:
                               "end_date"), row, strict=True)) for row in rows]
         return []
 
+    def pending_asset_triggers(self, dag_id: str) -> int:
+        """Asset events queued for ``dag_id`` that have not become a run yet."""
+        with contextlib.suppress(sqlite3.Error), self._db() as con:
+            row = con.execute("SELECT count(*) FROM asset_dag_run_queue WHERE target_dag_id = ?",
+                              [dag_id]).fetchone()
+            return int(row[0]) if row else 0
+        return 0
+
     def wait_for_runs(self, dag_id: str, count: int, *, timeout: float,
                       progress: Callable[[list[dict[str, Any]]], None] | None = None,
                       ) -> list[dict[str, Any]]:
@@ -210,7 +218,8 @@ class LocalAirflow:
             if progress and [r["state"] for r in runs] != last:
                 progress(runs)
                 last = [r["state"] for r in runs]
-            if len(done) >= count and all(r["state"] in FINISHED for r in runs):
+            if (len(done) >= count and all(r["state"] in FINISHED for r in runs)
+                    and not self.pending_asset_triggers(dag_id)):
                 return runs
             for proc in self.procs:
                 if proc.poll() is not None:

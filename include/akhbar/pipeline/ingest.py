@@ -78,12 +78,25 @@ def ingest_unit(sources: list[dict[str, Any]], run: Run) -> dict[str, Any]:
             failures[sid] = exc
     summary = {"sources": len(sources), "failed": sorted(failures),
                "work_s": round(time.perf_counter() - started, 3),
+               "peak_rss_mb": peak_rss_mb(),
                "articles": sum(r["gate_articles"].get("articles_ok", 0) for r in results.values())}
     if failures:
         if len(sources) == 1:
             raise next(iter(failures.values()))
         raise UnitFailed(failures)
     return summary
+
+
+def peak_rss_mb() -> float | None:
+    """This process's peak resident memory (VmHWM), in MB; None where /proc is absent."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
 
 
 def _finished_in_this_run(run: Run, source_id: str) -> bool:

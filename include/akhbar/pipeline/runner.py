@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from akhbar.config import Settings
@@ -16,10 +17,14 @@ log = logging.getLogger(__name__)
 
 def load(run: Run) -> dict[str, Any]:
     """Load the run's gated files into the warehouse in one transaction."""
+    from akhbar.pipeline.ingest import peak_rss_mb
     from akhbar.warehouse.load import load_run
 
+    started = time.perf_counter()
     counts = load_run(run)
     counts["requeued_files_done"] = finish_requeue(run)
+    counts["work_s"] = round(time.perf_counter() - started, 3)
+    counts["peak_rss_mb"] = peak_rss_mb()
     return counts
 
 
