@@ -415,7 +415,9 @@ def test_one_bad_char_ref_quarantines_one_item_not_the_feed(ref: str, problem: s
     assert bad.rule == "invalid_char_ref"
     assert bad.key == bad.url == "http://www.bbc.com/urdu/pakistan-42577314"
     assert bad.title == "a\ufffdb"
-    assert bad.detail == f"title: invalid character reference {ref} ({problem}) replaced with U+FFFD"
+    assert (
+        bad.detail == f"title: invalid character reference {ref} ({problem}) replaced with U+FFFD"
+    )
 
 
 def test_two_bad_items_each_name_their_own_reference() -> None:
@@ -435,9 +437,12 @@ def test_two_bad_items_each_name_their_own_reference() -> None:
 
 def test_valid_references_and_escaped_ones_are_untouched() -> None:
     head, items, tail = _bbc_items()
-    doc = head + _with_title(items[0], "&#x627;&#1604;&#x1F600;") + _with_title(
-        items[1], "a&amp;#xD800;b"
-    ) + tail
+    doc = (
+        head
+        + _with_title(items[0], "&#x627;&#1604;&#x1F600;")
+        + _with_title(items[1], "a&amp;#xD800;b")
+        + tail
+    )
     feed = parse_feed(doc.encode("utf-8"))
     assert feed.bad_entries == [] and len(feed.entries) == 2
     assert feed.entries[0].title == "ال\U0001f600"

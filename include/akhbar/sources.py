@@ -53,9 +53,7 @@ def _number(path: Path, line: int, column: str, raw: str, *, integer: bool) -> f
         value = int(raw) if integer else float(raw)
     except ValueError:
         kind = "a whole number" if integer else "a number"
-        raise CatalogueError(
-            f"{path}:{line}: column {column}: {raw!r} is not {kind}"
-        ) from None
+        raise CatalogueError(f"{path}:{line}: column {column}: {raw!r} is not {kind}") from None
     if not math.isfinite(value) or value < 0:
         raise CatalogueError(
             f"{path}:{line}: column {column}: {raw!r} must be a finite number >= 0"
