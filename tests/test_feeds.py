@@ -370,3 +370,97 @@ def test_decode_feed_never_raises_on_random_bytes() -> None:
         text, enc = decode_feed(blob)
         assert isinstance(text, str) and enc
         parse_feed(blob)
+
+
+# ------------------------------------------------ invalid numeric character references
+
+
+def _bbc_items() -> tuple[str, list[str], str]:
+    """(head, items, tail) of the real BBC Urdu RSS (26 items), split as text."""
+    src = (REAL / "bbc_urdu_1.xml").read_text("utf-8")
+    head = src[: src.index("<item>")]
+    tail = src[src.rindex("</item>") + len("</item>") :]
+    items = [chunk + "</item>" for chunk in src[len(head) : -len(tail)].split("</item>")[:-1]]
+    assert len(items) == 26 and all(i.strip().startswith("<item>") for i in items)
+    return head, items, tail
+
+
+def _with_title(item: str, title: str) -> str:
+    start, end = item.index("<title>"), item.index("</title>") + len("</title>")
+    return item[:start] + f"<title>{title}</title>" + item[end:]
+
+
+@pytest.mark.parametrize(
+    ("ref", "problem"),
+    [
+        ("&#xD800;", "surrogate"),
+        ("&#x110000;", "beyond U+10FFFF"),
+        ("&#0;", "NUL"),
+        ("&#55296;", "surrogate"),  # U+D800 in decimal
+        ("&#57343;", "surrogate"),  # U+DFFF in decimal
+        ("&#99999999999999999999;", "beyond U+10FFFF"),
+        ("&#x1;", "control character"),
+    ],
+)
+def test_one_bad_char_ref_quarantines_one_item_not_the_feed(ref: str, problem: str) -> None:
+    head, items, tail = _bbc_items()
+    good_only = parse_feed((head + "".join(items[:10]) + tail).encode("utf-8"))
+    bad_item = _with_title(items[10], f"a{ref}b")
+    feed = parse_feed((head + "".join(items[:10]) + bad_item + tail).encode("utf-8"))
+    assert feed.rejected_reason is None
+    assert [e.entry_id for e in feed.entries] == [e.entry_id for e in good_only.entries]
+    assert [e.title for e in feed.entries] == [e.title for e in good_only.entries]
+    assert len(feed.entries) == 10
+    (bad,) = feed.bad_entries
+    assert bad.rule == "invalid_char_ref"
+    assert bad.key == bad.url == "http://www.bbc.com/urdu/pakistan-42577314"
+    assert bad.title == "a\ufffdb"
+    assert (
+        bad.detail == f"title: invalid character reference {ref} ({problem}) replaced with U+FFFD"
+    )
+
+
+def test_two_bad_items_each_name_their_own_reference() -> None:
+    head, items, tail = _bbc_items()
+    doc = (
+        head + "".join(items[:5]) + _with_title(items[5], "x&#xD800;y")
+        + "".join(items[6:9]) + _with_title(items[9], "&#x110000;") + tail
+    )  # fmt: skip
+    feed = parse_feed(doc.encode("utf-8"))
+    assert len(feed.entries) == 8
+    assert [b.detail.split(" (")[0] for b in feed.bad_entries] == [
+        "title: invalid character reference &#xD800;",
+        "title: invalid character reference &#x110000;",
+    ]
+    assert not {b.key for b in feed.bad_entries} & {e.entry_id for e in feed.entries}
+
+
+def test_valid_references_and_escaped_ones_are_untouched() -> None:
+    head, items, tail = _bbc_items()
+    doc = (
+        head
+        + _with_title(items[0], "&#x627;&#1604;&#x1F600;")
+        + _with_title(items[1], "a&amp;#xD800;b")
+        + tail
+    )
+    feed = parse_feed(doc.encode("utf-8"))
+    assert feed.bad_entries == [] and len(feed.entries) == 2
+    assert feed.entries[0].title == "ال\U0001f600"
+    # an escaped reference is text; html_to_text's unescape maps it to U+FFFD
+    assert feed.entries[1].title == "a\ufffdb"
+
+
+def test_bad_reference_in_channel_title_keeps_every_item() -> None:
+    head, items, tail = _bbc_items()
+    head = head.replace("<title>", "<title>&#xD800;", 1)
+    feed = parse_feed((head + "".join(items[:10]) + tail).encode("utf-8"))
+    assert len(feed.entries) == 10 and feed.bad_entries == []
+    assert feed.bozo and "&#xD800; (surrogate)" in (feed.bozo_reason or "")
+    assert feed.title and feed.title.startswith("\ufffd")
+
+
+def test_marker_characters_in_the_document_do_not_flag_items() -> None:
+    head, items, tail = _bbc_items()
+    doc = head + _with_title(items[0], "a\ufdd0b") + tail
+    feed = parse_feed(doc.encode("utf-8"))
+    assert feed.bad_entries == [] and feed.entries[0].title == "a\ufffdb"

@@ -132,6 +132,113 @@ def test_private_and_metadata_addresses_refused(fetcher: Fetcher, url: str) -> N
     assert res.error == "address_refused", res.detail
 
 
+@pytest.mark.parametrize(
+    "host",
+    # inet_aton forms of 127.0.0.1 that ipaddress does not parse: the resolver
+    # turns them into 127.0.0.1, and the resolved address is what gets checked
+    ["2130706433", "0177.0.0.1", "0x7f.1", "0x7f000001", "127.1", "017700000001"],
+)
+def test_numeric_ipv4_forms_refused(fetcher: Fetcher, host: str) -> None:
+    res = fetcher.get(f"http://{host}/", kind="page")
+    assert res.error == "address_refused", res.detail
+    assert "127.0.0.1: loopback address" in (res.detail or "")
+
+
+@pytest.mark.parametrize(
+    ("host", "reason"),
+    [
+        ("2002:7f00:1::", "6to4 address (embeds 127.0.0.1)"),
+        ("2002:a9fe:a9fe::", "6to4 address (embeds 169.254.169.254)"),
+        ("2002:808:808::1", "6to4 address (embeds 8.8.8.8)"),  # whole range, public too
+        ("64:ff9b::7f00:1", "NAT64 address (embeds 127.0.0.1)"),
+        ("64:ff9b::a9fe:a9fe", "NAT64 address (embeds 169.254.169.254)"),
+        ("64:ff9b::808:808", "NAT64 address (embeds 8.8.8.8)"),
+        ("64:ff9b:1::7f00:1", "NAT64 local-use address"),
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", "Teredo address (embeds 192.0.2.45)"),
+        ("2001::1", "Teredo address (embeds 255.255.255.254)"),
+        ("::127.0.0.1", "IPv4-compatible address (embeds 127.0.0.1)"),
+        ("::ffff:0:7f00:1", "IPv4-translated address (embeds 127.0.0.1)"),
+        ("::ffff:169.254.169.254", "cloud metadata address"),
+        ("::ffff:10.0.0.1", "private address"),
+        ("fec0::1", "site-local address"),
+        ("3fff::1", "non-global address"),
+    ],
+)
+def test_ipv6_transition_ranges_refused(fetcher: Fetcher, host: str, reason: str) -> None:
+    res = fetcher.get(f"http://[{host}]/", kind="page")
+    assert res.error == "address_refused", res.detail
+    assert (res.detail or "").endswith(reason), res.detail
+
+
+def test_public_addresses_are_not_refused() -> None:
+    import ipaddress
+
+    from akhbar.http import _ip_refused
+
+    for addr in ("8.8.8.8", "::ffff:8.8.8.8", "2a00:1450:4001:82a::200e", "2606:4700::1111"):
+        assert _ip_refused(ipaddress.ip_address(addr)) is None, addr
+
+
+class _RebindingResolver:
+    """A resolver for one name that answers public first, then the loopback server.
+
+    No DNS server runs here, so the resolver is replaced for that one name;
+    every other lookup goes to the real ``getaddrinfo`` except the public
+    address, which fails as it would offline (no outbound connection is made).
+    """
+
+    PUBLIC = "93.184.216.34"
+
+    def __init__(self, name: str, answers: list[list[str]]) -> None:
+        import socket
+
+        self.name, self.answers, self.calls = name, answers, 0
+        self.real = socket.getaddrinfo
+
+    def __call__(self, host: object, port: object, *args: object, **kw: object) -> list:
+        import socket
+
+        if host == self.PUBLIC:
+            raise socket.gaierror(socket.EAI_NONAME, "offline test: no route")
+        if host != self.name:
+            return self.real(host, port, *args, **kw)  # type: ignore[arg-type]
+        answer = self.answers[min(self.calls, len(self.answers) - 1)]
+        self.calls += 1
+        return [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, int(port)))  # type: ignore[call-overload]
+            for a in answer
+        ]
+
+
+def test_dns_rebinding_connects_only_to_the_checked_address(
+    server: HostileServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    resolver = _RebindingResolver("rebind.test", [[_RebindingResolver.PUBLIC], ["127.0.0.1"]])
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    with Fetcher(_settings(server), min_delay_s=0, max_retries=0, respect_robots=False) as f:
+        res = f.get(f"http://rebind.test:{server.port}/_/ok", kind="page")
+    # Resolved once; the connection went to the checked public address (which
+    # fails offline), never to a second answer pointing at the loopback server.
+    assert resolver.calls == 1
+    assert res.status is None and res.body == b""
+    assert res.error == "connection_error", res.detail
+
+
+def test_dns_answer_with_any_private_address_is_refused(
+    server: HostileServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    resolver = _RebindingResolver("mixed.test", [[_RebindingResolver.PUBLIC, "127.0.0.1"]])
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    with Fetcher(_settings(server), min_delay_s=0, max_retries=0, respect_robots=False) as f:
+        res = f.get(f"http://mixed.test:{server.port}/_/ok", kind="page")
+    assert res.error == "address_refused"
+    assert "127.0.0.1: loopback address" in (res.detail or "")
+
+
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/x", "data:text/html,hi"])
 def test_non_http_schemes_refused(fetcher: Fetcher, url: str) -> None:
     assert fetcher.get(url, kind="page").error == "scheme_refused"

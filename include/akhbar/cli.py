@@ -121,11 +121,16 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 def cmd_sql(args: argparse.Namespace) -> int:
     from akhbar.config import load_settings
-    from akhbar.sqlshell import run_sql
+    from akhbar.sqlshell import EXIT_ERROR, run_sql
 
-    settings = load_settings()
-    path = Path(args.database) if args.database else settings.analyst_copy
-    query = Path(args.file).read_text(encoding="utf-8") if args.file else args.query
+    path = Path(args.database) if args.database else load_settings().analyst_copy
+    query = args.query
+    if args.file:
+        try:
+            query = Path(args.file).read_text(encoding="utf-8")
+        except (OSError, UnicodeError) as exc:
+            print(f"akhbar sql: cannot read {args.file}: {exc}", file=sys.stderr)
+            return EXIT_ERROR
     return run_sql(path, query, fmt=args.format)
 
 
@@ -293,11 +298,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date")
     p.set_defaults(func=cmd_summary)
 
-    p = sub.add_parser("sql", help="query the analyst copy read-only")
+    p = sub.add_parser("sql", help="query the analyst copy read-only (no query: a shell)")
     p.add_argument("query", nargs="?")
-    p.add_argument("--file")
+    p.add_argument("--file", help="read the SQL from this file")
     p.add_argument("--database", help="DuckDB file (default: the analyst copy)")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--format", choices=["table", "csv", "json", "line"], default="table")
     p.set_defaults(func=cmd_sql)
 
     p = sub.add_parser("quarantine", help="list quarantined rows, or re-queue them")

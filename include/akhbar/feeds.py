@@ -97,6 +97,22 @@ class FeedEntry:
     image_url: str | None = None
 
 
+@dataclass(frozen=True)
+class BadEntry:
+    """An item left out of ``entries`` so the poll stage can quarantine it.
+
+    ``key`` is the entry id the item would have had (GUID, normalised link or
+    title/date hash, with U+FFFD where a reference was repaired); ``rule`` is
+    machine-readable (``invalid_char_ref``); ``detail`` says what and where.
+    """
+
+    key: str
+    rule: str
+    detail: str
+    url: str | None = None
+    title: str | None = None
+
+
 @dataclass
 class ParsedFeed:
     entries: list[FeedEntry] = field(default_factory=list)
@@ -105,6 +121,7 @@ class ParsedFeed:
     bozo: bool = False
     bozo_reason: str | None = None
     rejected_reason: str | None = None
+    bad_entries: list[BadEntry] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- decoding
@@ -239,6 +256,136 @@ def _guard_dtd(text: str) -> tuple[str | None, bool]:
             return text[:pos] + text[i + 1 :], True
         i += 1
     return None, False
+
+
+# --------------------------------------------------------------------------- char refs
+
+# feedparser crashes on some numeric references (&#xD800; -> UnicodeEncodeError,
+# &#x110000; -> ValueError, 20 digits -> OverflowError) and loses the whole
+# document. Every reference to a character XML 1.0 does not allow is replaced
+# before parsing by a marker, one Unicode noncharacter (U+FDD0..U+FDEF) per
+# distinct reference; an item whose fields carry a marker afterwards is left
+# out of ``entries`` and reported in ``ParsedFeed.bad_entries``.
+_CHAR_REF = re.compile(r"&#(?:[xX]([0-9A-Fa-f]+)|([0-9]+));")
+_MARKERS = tuple(chr(cp) for cp in range(0xFDD0, 0xFDF0))
+_MARKER_SET = frozenset(_MARKERS)
+_MARKER_RE = re.compile("[" + "".join(_MARKERS) + "]")
+_MAX_REF_DIGITS = 8  # longer than any valid code point, whatever the base
+
+
+def _xml_char_problem(digits: str, base: int) -> str | None:
+    """Why the referenced code point is not an XML 1.0 character, or None."""
+    if len(digits.lstrip("0")) > _MAX_REF_DIGITS:
+        return "beyond U+10FFFF"
+    cp = int(digits, base)
+    if cp > 0x10FFFF:
+        return "beyond U+10FFFF"
+    if 0xD800 <= cp <= 0xDFFF:
+        return "surrogate"
+    if cp == 0:
+        return "NUL"
+    if cp < 0x20 and cp not in (0x9, 0xA, 0xD):
+        return "control character"
+    if cp in (0xFFFE, 0xFFFF):
+        return "noncharacter"
+    return None
+
+
+def mark_invalid_char_refs(text: str) -> tuple[str, dict[str, list[str]]]:
+    """(text with invalid references replaced by markers, marker -> references).
+
+    Markers already present in the document (noncharacters, not for interchange)
+    become U+FFFD first, so only repaired references carry one.
+    """
+    text = _MARKER_RE.sub("\ufffd", text)
+    found: dict[str, list[str]] = {}
+    by_ref: dict[str, str] = {}
+
+    def _sub(m: re.Match[str]) -> str:
+        hex_digits, dec_digits = m.group(1), m.group(2)
+        problem = _xml_char_problem(hex_digits or dec_digits, 16 if hex_digits else 10)
+        if problem is None:
+            return m.group(0)
+        ref = m.group(0) if len(m.group(0)) <= 24 else m.group(0)[:20] + "…;"
+        if ref not in by_ref:
+            marker = _MARKERS[min(len(by_ref), len(_MARKERS) - 1)]
+            by_ref[ref] = marker
+            found.setdefault(marker, []).append(f"{ref} ({problem})")
+        return by_ref[ref]
+
+    return _CHAR_REF.sub(_sub, text), found
+
+
+def _markers_in(value: Any, out: set[str]) -> None:
+    if isinstance(value, str):
+        out.update(ch for ch in value if ch in _MARKER_SET)
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            _markers_in(item, out)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _markers_in(item, out)
+
+
+def _marked_fields(entry: Mapping[str, Any]) -> tuple[list[str], set[str]]:
+    """(top-level field names holding a marker, markers seen) of one raw entry."""
+    fields: list[str] = []
+    markers: set[str] = set()
+    for key, value in entry.items():
+        here: set[str] = set()
+        _markers_in(value, here)
+        if here:
+            markers |= here
+            if not key.endswith(("_detail", "_parsed")):
+                fields.append(key)
+    return sorted(fields), markers
+
+
+def _unmark(text: str | None) -> str | None:
+    return _MARKER_RE.sub("\ufffd", text) if text else text
+
+
+def _unmark_in_place(value: Any) -> Any:
+    """Markers -> U+FFFD in a feedparser structure (dicts and lists changed in place)."""
+    if isinstance(value, str):
+        return _unmark(value)
+    if isinstance(value, dict):
+        for key in list(value):
+            value[key] = _unmark_in_place(value[key])
+    elif isinstance(value, list):
+        value[:] = [_unmark_in_place(item) for item in value]
+    return value
+
+
+def _split_marked(
+    raw: list[Any], found: dict[str, list[str]], base: str | None
+) -> tuple[list[Any], list[BadEntry], set[str]]:
+    """(entries without repaired references, the others as BadEntry, markers they used)."""
+    if not found:
+        return raw, [], set()
+    good: list[Any] = []
+    bad: list[BadEntry] = []
+    used: set[str] = set()
+    for entry in raw:
+        fields, markers = _marked_fields(entry)
+        if not markers:
+            good.append(entry)
+            continue
+        used |= markers
+        refs = ", ".join(sorted({ref for m in markers for ref in found.get(m, [])}))
+        built = _build_entries([_unmark_in_place(entry)], base)
+        first = built[0] if built else None
+        bad.append(
+            BadEntry(
+                key=first.entry_id if first else _hash_id(None, None),
+                rule="invalid_char_ref",
+                detail=f"{', '.join(fields) or 'entry'}: invalid character reference "
+                f"{refs} replaced with U+FFFD",
+                url=first.url if first else None,
+                title=first.title if first else None,
+            )
+        )
+    return good, bad, used
 
 
 # --------------------------------------------------------------------------- text
@@ -492,6 +639,7 @@ def parse_feed(
             bozo_reason="DOCTYPE internal subset or ENTITY declaration",
             rejected_reason="dtd_or_entity_declaration",
         )
+    guarded, found = mark_invalid_char_refs(guarded)
     utf8 = _with_utf8_declaration(guarded).encode("utf-8", errors="surrogatepass")
     fp_headers = {k.lower(): v for k, v in (headers or {}).items()}
     fp_headers["content-type"] = "application/xml; charset=utf-8"
@@ -508,7 +656,8 @@ def parse_feed(
             rejected_reason="parser_crash",
         )
     base = fp_headers.get("content-location") or base_url
-    feed_title = html_to_text(parsed.feed.get("title"))
+    feed_title = _unmark(html_to_text(parsed.feed.get("title")))
+    good_raw, bad_entries, used = _split_marked(list(parsed.entries), found, base)
     bozo = bool(parsed.get("bozo"))
     reason = None
     if bozo:
@@ -516,14 +665,19 @@ def parse_feed(
         reason = f"{type(exc).__name__}: {exc}"[:500] if exc else "bozo"
     elif doctype_removed:
         reason = "doctype_removed"
+    outside = [ref for marker, refs in found.items() if marker not in used for ref in refs]
+    if outside:  # repaired in the channel header: the items stay, the feed is flagged
+        bozo = True
+        reason = reason or f"invalid character reference {', '.join(outside)} replaced"[:500]
     rejected = None
     if not parsed.get("version") and not parsed.entries and not feed_title:
         rejected = "not_a_feed"
     return ParsedFeed(
-        entries=_build_entries(list(parsed.entries), base),
+        entries=_build_entries(good_raw, base),
         title=feed_title,
         encoding=encoding,
         bozo=bozo,
         bozo_reason=reason,
         rejected_reason=rejected,
+        bad_entries=bad_entries,
     )

@@ -30,10 +30,12 @@ def open_readonly(warehouse: Path, analyst_copy: Path) -> Any | None:
     """
     import duckdb
 
+    from akhbar.warehouse.readonly import open_readonly as open_locked
+
     for path in (analyst_copy, warehouse):
         if path.is_file():
-            try:
-                return duckdb.connect(str(path), read_only=True)
+            try:  # external access off, configuration locked; no fts needed here
+                return open_locked(path, extensions=())
             except duckdb.Error:
                 continue
     return None

@@ -9,7 +9,9 @@ Design (urllib3 2.8 low-level connections, one connection per hop):
 
 * **Address checks on every hop.** The host is resolved once, every resolved
   address must be public (not loopback/private/link-local/multicast/reserved/
-  metadata), and the connection is opened to that *checked* address (Host
+  metadata, or an IPv6 transition range: 6to4, Teredo, NAT64, IPv4-compatible,
+  refused whole; IPv4-mapped is checked as its IPv4 address), and the
+  connection is opened to that *checked* address (Host
   header and TLS SNI/hostname check use the name), so DNS rebinding between
   check and connect cannot redirect us. ``settings.allow_hosts`` entries
   (exact ``host:port``) skip the range check (test and replay servers).
@@ -71,6 +73,23 @@ BINARY_MAGIC: tuple[bytes, ...] = (
 # Addresses refused even if some future ipaddress version calls them global.
 METADATA_ADDRESSES = frozenset(
     ipaddress.ip_address(a) for a in ("169.254.169.254", "100.100.100.200", "fd00:ec2::254")
+)
+# IPv6 ranges that embed or route to IPv4, refused whole (order: specific first).
+TRANSITION_NETWORKS: tuple[tuple[ipaddress.IPv6Network, str], ...] = tuple(
+    (ipaddress.IPv6Network(net), name)
+    for net, name in (
+        ("64:ff9b::/96", "NAT64"),
+        ("64:ff9b:1::/48", "NAT64 local-use"),
+        ("2001::/32", "Teredo"),
+        ("2002::/16", "6to4"),
+        ("::/96", "IPv4-compatible"),
+        ("::ffff:0:0:0/96", "IPv4-translated"),
+    )
+)
+# Special-purpose blocks newer than the ipaddress tables of Python 3.11.
+EXTRA_NON_GLOBAL: tuple[ipaddress.IPv6Network, ...] = (
+    ipaddress.IPv6Network("3fff::/20"),  # documentation (RFC 9637)
+    ipaddress.IPv6Network("5f00::/16"),  # SRv6 SIDs (RFC 9602)
 )
 METADATA_HOSTNAMES = frozenset({"metadata.google.internal", "metadata", "instance-data"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -160,15 +179,52 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+def _embedded_ipv4(ip: ipaddress.IPv6Address, name: str) -> ipaddress.IPv4Address | None:
+    """The IPv4 address a transition address carries (for the refusal message only)."""
+    if name == "6to4":
+        return ip.sixtofour
+    if name == "Teredo":
+        return ip.teredo[1] if ip.teredo else None
+    if name == "NAT64 local-use":  # RFC 8215: the embedding depends on the prefix length
+        return None
+    return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+
+
+def _transition_refused(ip: ipaddress.IPv6Address) -> str | None:
+    """Refuse IPv6 ranges that carry (or route to) an IPv4 address, whatever it is.
+
+    6to4, Teredo and NAT64 are refused as whole ranges rather than decoded: a
+    6to4 site prefix also reaches the hosts behind that site's router, Teredo
+    obfuscates its client address, and a NAT64 gateway decides itself what it
+    forwards to. IPv4-mapped addresses are the one exception (see _ip_refused).
+    """
+    if int(ip) <= 1:  # :: and ::1 are the unspecified and loopback addresses
+        return None
+    for network, name in TRANSITION_NETWORKS:
+        if ip in network:
+            embedded = _embedded_ipv4(ip, name)
+            return f"{name} address" + (f" (embeds {embedded})" if embedded else "")
+    return None
+
+
 def _ip_refused(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    # ::ffff:a.b.c.d is the same socket address as a.b.c.d: check that one.
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        transition = _transition_refused(ip)
+        if transition:
+            return transition
     if ip in METADATA_ADDRESSES:
         return "cloud metadata address"
     for attr in ("is_loopback", "is_private", "is_link_local", "is_multicast", "is_reserved"):
         if getattr(ip, attr):
             return attr[3:].replace("_", "-") + " address"
     if ip.is_unspecified or not ip.is_global:
+        return "non-global address"
+    if isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local:
+        return "site-local address"  # fec0::/10: deprecated, still routed inside sites
+    if any(ip in network for network in EXTRA_NON_GLOBAL):
         return "non-global address"
     return None
 

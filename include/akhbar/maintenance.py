@@ -46,11 +46,12 @@ def export_parquet(run_date: str | None, settings: Settings | None = None) -> li
 
 def write_digest(run_date: str | None, settings: Settings | None = None) -> str | None:
     from akhbar.digest import render_digest
+    from akhbar.warehouse.readonly import open_readonly
 
     settings = settings or load_settings()
     if run_date is None:
         return None
-    con = _open(settings)
+    con = open_readonly(settings.analyst_copy, extensions=())  # locked down; no fts needed
     try:
         out = render_digest(con, date.fromisoformat(run_date),
                             settings.data_dir / "digest" / f"{run_date}.html")

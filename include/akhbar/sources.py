@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import math
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -58,16 +59,32 @@ def _opt(row: dict[str, str], key: str) -> str | None:
     return value or None
 
 
+def _number(path: Path, line: int, column: str, raw: str, *, integer: bool) -> float:
+    """A finite, non-negative number from a catalogue cell, or a CatalogueError naming it."""
+    try:
+        value = int(raw) if integer else float(raw)
+    except ValueError:
+        kind = "a whole number" if integer else "a number"
+        raise CatalogueError(f"{path}:{line}: column {column}: {raw!r} is not {kind}") from None
+    if not math.isfinite(value) or value < 0:
+        raise CatalogueError(
+            f"{path}:{line}: column {column}: {raw!r} must be a finite number >= 0"
+        )
+    return value
+
+
 def read_sources(path: Path, *, only_enabled: bool = True) -> list[Source]:
     """Parse the catalogue; rows with an empty feed_url are skipped, bad files raise."""
-    with path.open(encoding="utf-8", newline="") as handle:
+    # utf-8-sig: spreadsheets save CSV with a byte-order mark before "source_id"
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
         if missing:
             raise CatalogueError(f"{path}: missing column(s) {', '.join(missing)}")
         sources: list[Source] = []
         seen: set[str] = set()
-        for line, row in enumerate(reader, start=2):
+        for row in reader:
+            line = reader.line_num  # the physical line, also after quoted newlines
             source_id = (row.get("source_id") or "").strip()
             feed_url = (row.get("feed_url") or "").strip()
             if not source_id or not feed_url:
@@ -84,8 +101,12 @@ def read_sources(path: Path, *, only_enabled: bool = True) -> list[Source]:
                 country=_opt(row, "country"),
                 site_url=_opt(row, "site_url"),
                 enabled=(row.get("enabled") or "true").strip().lower() in _TRUE,
-                min_delay_s=float(delay) if delay else None,
-                max_concurrency=int(conc) if conc else 2,
+                min_delay_s=(
+                    _number(path, line, "min_delay_s", delay, integer=False) if delay else None
+                ),
+                max_concurrency=(
+                    int(_number(path, line, "max_concurrency", conc, integer=True)) if conc else 2
+                ),
                 respect_robots=(row.get("respect_robots") or "true").strip().lower() in _TRUE,
                 language=_opt(row, "language") or "ar",
                 notes=_opt(row, "notes") or _opt(row, "found_in"),

@@ -1,0 +1,137 @@
+"""Read-only DuckDB connections that cannot write anywhere (shell, health page, digest).
+
+``read_only=True`` alone only protects the opened file: ATTACH of another file
+(READ_WRITE), ``COPY … TO``, ``EXPORT DATABASE`` and ``INSTALL`` still work.
+:func:`open_readonly` therefore loads what its users need first (the ``fts``
+extension from its wheel, offline), then turns external access off, disables
+extension install/autoload and persistent secrets, and locks the configuration.
+
+Checked with DuckDB 1.5.5 (tests/test_sqlshell.py tries each): after the
+lockdown ATTACH, COPY TO/FROM, EXPORT/IMPORT DATABASE, INSTALL, LOAD of a file
+or a non-built-in extension, ``read_csv('/etc/passwd')`` and SET of any locked
+option all fail inside DuckDB. Two things are not stopped by the settings:
+``CALL enable_logging(storage := 'file', …)`` bypasses the configuration lock
+(with external access off it writes nothing, but leaves the session unusable),
+and temporary tables/macros can be created (in memory). :func:`check_statements`
+refuses the first, and refuses every file- or catalogue-moving statement type
+by DuckDB's own parse, before anything runs, with one clear message.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+# Extensions the shell, health page and digest need (loaded before the lock).
+READONLY_EXTENSIONS: tuple[str, ...] = ("fts",)
+
+LOCKDOWN: tuple[str, ...] = (
+    "SET enable_external_access = false",
+    "SET autoinstall_known_extensions = false",
+    "SET autoload_known_extensions = false",
+    "SET allow_community_extensions = false",
+    "SET allow_persistent_secrets = false",
+    "SET lock_configuration = true",  # last: nothing above can be undone afterwards
+)
+
+# Statement types refused before execution, with the reason shown to the user.
+REFUSED_TYPES: dict[str, str] = {
+    "ATTACH": "ATTACH opens other database files",
+    "DETACH": "DETACH changes the attached databases",
+    "COPY": "COPY … TO writes files (and COPY … FROM reads them)",
+    "COPY_DATABASE": "COPY FROM DATABASE writes another database",
+    "EXPORT": "EXPORT DATABASE writes files",
+    "LOAD": "INSTALL/LOAD fetches or loads extensions (the shell's are loaded already)",
+    "EXTENSION": "extension statements change the engine",
+    "CALL": "CALL runs procedures; use SELECT * FROM <function>(…) for table functions",
+    "LOGICAL_PLAN": "logical plan statements are not accepted",
+}
+# Allowed statement types (anything else, e.g. UPDATE EXTENSIONS, is refused).
+ALLOWED_TYPES: frozenset[str] = frozenset(
+    {
+        "SELECT", "EXPLAIN", "PRAGMA", "SET", "VARIABLE_SET", "TRANSACTION", "PREPARE",
+        "EXECUTE", "RELATION", "ANALYZE", "VACUUM",
+        # only temporary objects: the read-only database refuses the rest itself
+        "CREATE", "CREATE_FUNC", "DROP", "ALTER", "INSERT", "UPDATE", "DELETE", "MERGE_INTO",
+    }
+)  # fmt: skip
+# Functions that change the session's engine state despite the configuration lock.
+REFUSED_FUNCTIONS: dict[str, str] = {
+    "enable_logging": "enable_logging() redirects the engine log (it bypasses the lock)",
+    "disable_logging": "disable_logging() changes the engine log",
+}
+
+
+class ReadOnlyViolation(Exception):
+    """A statement the read-only shell does not run; ``str()`` is the reason."""
+
+
+def open_readonly(
+    path: Path | str,
+    *,
+    extensions: tuple[str, ...] = READONLY_EXTENSIONS,
+    config: dict[str, str | int | bool] | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """Open ``path`` read-only, load ``extensions``, then lock external access down.
+
+    A missing extension wheel is not an error (only search needs ``fts``);
+    ``config`` (e.g. ``{"memory_limit": "512MB"}``) applies at connect time,
+    since the configuration is locked afterwards.
+    """
+    from akhbar.warehouse.search import ExtensionMissingError, load_extension
+
+    con = duckdb.connect(str(path), read_only=True, config=dict(config or {}))
+    try:
+        for name in extensions:
+            try:
+                load_extension(con, name)
+            except ExtensionMissingError:
+                continue
+        for statement in LOCKDOWN:
+            con.execute(statement)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _identifier_names(sql: str) -> set[str]:
+    """Lower-cased identifiers of ``sql`` by DuckDB's own tokenizer (quotes removed)."""
+    tokens = duckdb.tokenize(sql)
+    names: set[str] = set()
+    for i, (start, kind) in enumerate(tokens):
+        if kind != duckdb.token_type.identifier:
+            continue
+        end = tokens[i + 1][0] if i + 1 < len(tokens) else len(sql)
+        text = sql[start:end].strip()
+        if text.startswith('"'):
+            closing = text.find('"', 1)
+            while closing != -1 and text[closing + 1 : closing + 2] == '"':
+                closing = text.find('"', closing + 2)
+            names.add(text[1 : closing if closing != -1 else None].replace('""', '"').lower())
+        else:
+            word = "".join(ch for ch in text.split()[0] if ch.isalnum() or ch in "_$")
+            names.add(word.lower())
+    return names
+
+
+def check_statements(con: duckdb.DuckDBPyConnection, sql: str) -> list[duckdb.Statement]:
+    """Parse ``sql`` with ``con`` and return its statements, or raise ReadOnlyViolation.
+
+    Parsing uses the locked connection itself: ``IMPORT DATABASE`` reads files
+    while it is parsed, which the lock stops. Nothing is executed here.
+    """
+    statements = con.extract_statements(sql)
+    for statement in statements:
+        kind = statement.type.name
+        if kind in REFUSED_TYPES:
+            raise ReadOnlyViolation(f"{REFUSED_TYPES[kind]}; the analyst shell is read-only")
+        if kind not in ALLOWED_TYPES:  # e.g. UPDATE EXTENSIONS, which has no type name
+            words = statement.query.split()[:2]
+            raise ReadOnlyViolation(
+                f"{' '.join(words).upper()} is not accepted; the analyst shell is read-only"
+            )
+        for name in sorted(_identifier_names(statement.query) & REFUSED_FUNCTIONS.keys()):
+            raise ReadOnlyViolation(f"{REFUSED_FUNCTIONS[name]}; the analyst shell is read-only")
+    return statements
