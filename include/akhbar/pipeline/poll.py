@@ -127,11 +127,12 @@ def _quarantine_bad_entries(run: Run, source: Source, parsed: Any) -> None:
     """Items the parser had to repair or drop go to quarantine with their reason."""
     import json
 
-    bad = list(getattr(parsed, "bad_entries", None) or [])
+    bad = parsed.bad_entries
     rows = [{
         "run_date": run.day, "stage": "entries", "source_id": source.source_id,
         "record_key": item.key, "rule": item.rule, "detail": item.detail,
-        "payload": json.dumps({"key": item.key, "detail": item.detail}, ensure_ascii=False),
+        "payload": json.dumps({"key": item.key, "url": item.url, "title": item.title,
+                               "detail": item.detail}, ensure_ascii=False),
     } for item in bad]
     if rows:
         log.warning("poll %s: %d feed item(s) set aside: %s", source.source_id, len(rows),
