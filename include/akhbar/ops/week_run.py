@@ -65,11 +65,30 @@ def _progress(say: Callable[[str], None], total: int, started: float
     return report
 
 
+def _add_second_feeds(catalogue: Path, outlets: Sequence[str]) -> None:
+    import csv
+
+    with catalogue.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields, rows = list(reader.fieldnames or []), list(reader)
+    extra = [{**row, "source_id": row["source_id"] + "_2", "name": row["name"] + " (2nd feed)"}
+             for row in rows if row["source_id"].removeprefix("snn_") in set(outlets)]
+    with catalogue.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows + extra)
+
+
 def run_days(week_dir: Path, days: Sequence[date], data_dir: Path, *,
              outlets: Sequence[str] | None = None, per_outlet_limit: int | None = None,
              timeout_s: float = 3600, parallelism: int = 2,
+             second_feeds: Sequence[str] = (),
              say: Callable[[str], None] = print) -> WeekRun:
-    """Build the feeds, replay them, backfill ``days`` through the scheduler."""
+    """Build the feeds, replay them, backfill ``days`` through the scheduler.
+
+    ``second_feeds``: outlets that get a second catalogue row with the same feed
+    (two category feeds of one outlet carrying the same links).
+    """
     from akhbar.replay import ReplayServer
     from akhbar.week import build_week_snapshot
 
@@ -80,6 +99,8 @@ def run_days(week_dir: Path, days: Sequence[date], data_dir: Path, *,
                                per_outlet_limit=per_outlet_limit, progress=say)
     say(f"[week] {snap.articles} articles from {len(snap.outlets)} outlets in {len(snap.feeds)} "
         "feeds")
+    if second_feeds:
+        _add_second_feeds(snap.sources_csv, second_feeds)
     home = data_dir / "airflow_home"
     shutil.rmtree(home, ignore_errors=True)  # a fresh scheduler: every day is a new backfill
     started = time.monotonic()
