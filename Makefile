@@ -10,9 +10,12 @@ STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.9
 PIP_VERSION := 26.0
 RUN_DATE ?= $(shell date -u +%F)
+# make week: SaudiNewsNet-format zips and the days to backfill through the scheduler.
+WEEK_DIR ?= $(CURDIR)/../shared/corpus/news_week/dataset
+DAYS ?= 2015-08-06..2015-08-11
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: help venv run test test-fast test-distributed lint format eval train-ner bench airflow \
+.PHONY: week help venv run test test-fast test-distributed lint format eval train-ner bench airflow \
         airflow-home snapshot system-deps clean
 
 help: ## list the targets
@@ -33,6 +36,9 @@ airflow-home: $(STAMP) ## prepare airflow_home/ (SQLite metadata, pools)
 
 run: $(STAMP) airflow-home ## run akhbar_daily once, end to end, on the offline snapshot
 	bash scripts/run_snapshot.sh $(RUN_DATE)
+
+week: $(STAMP) ## real days of news_week through the Airflow scheduler (WEEK_DIR=, DAYS=)
+	$(BIN)/akhbar week --week-dir "$(WEEK_DIR)" --days "$(DAYS)"
 
 system-deps: ## Debian packages the full test suite uses (chromium, redis)
 	@bash scripts/system_deps.sh
@@ -65,7 +71,7 @@ eval: $(STAMP) ## extraction quality vs floors (NER, quotations, datelines)
 bench: $(STAMP) airflow-home ## benchmarks, written to bench/results.json and bench/results.md
 	$(BIN)/python bench/run.py
 
-airflow: $(STAMP) airflow-home ## Airflow UI (standalone) with this project's settings; Ctrl-C stops it
+airflow: $(STAMP) airflow-home ## Airflow UI on the offline snapshot (AKHBAR_LIVE=1: real feeds); Ctrl-C stops it
 	bash scripts/airflow_standalone.sh
 
 snapshot: $(STAMP) ## rebuild snapshot/ from ../shared (deterministic)

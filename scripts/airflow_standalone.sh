@@ -17,6 +17,27 @@ airflow db migrate >"$AIRFLOW_HOME/db_migrate.log" 2>&1 || {
 akhbar_import_settings
 echo "[akhbar] pools: $(airflow pools list -o plain 2>/dev/null | awk 'NR>1{printf "%s(%s) ", $1, $2}')"
 
+# Offline by default: the bundled snapshot of real feeds and pages, replayed on loopback,
+# so a newcomer without internet sees a green run. AKHBAR_LIVE=1 polls the real catalogue.
+REPLAY_PID=""
+if [ "${AKHBAR_LIVE:-0}" != 1 ]; then
+    ready="$AIRFLOW_HOME/replay.port"; rm -f "$ready"
+    akhbar replay snapshot/warc --port 0 --ready-file "$ready" >"$AIRFLOW_HOME/replay.log" 2>&1 &
+    REPLAY_PID=$!
+    for _ in $(seq 1 100); do [[ -s "$ready" ]] && break; sleep 0.1; done
+    [[ -s "$ready" ]] || { echo "[akhbar] replay server did not start"; cat "$AIRFLOW_HOME/replay.log"; exit 1; }
+    port="$(cat "$ready")"
+    export AKHBAR_SOURCES="$PWD/snapshot/sources.csv"
+    export AKHBAR_REPLAY_URL="http://127.0.0.1:$port"
+    export AKHBAR_ALLOW_HOSTS="127.0.0.1:$port${AKHBAR_ALLOW_HOSTS:+,$AKHBAR_ALLOW_HOSTS}"
+    export AKHBAR_MIN_DELAY_S="${AKHBAR_MIN_DELAY_S:-0.1}"
+    # Unpaused on creation: the scheduler runs the latest day on the snapshot at once.
+    export AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION="${AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION:-False}"
+    echo "[akhbar] offline: snapshot/warc replayed on $AKHBAR_REPLAY_URL (AKHBAR_LIVE=1 make airflow polls the real feeds)"
+else
+    echo "[akhbar] live: polling the catalogue ${AKHBAR_SOURCES:-seeds/sources.csv} over the internet"
+fi
+
 # Own session => own process group whose id is the standalone pid.
 setsid airflow standalone &
 PGID=$!
@@ -40,6 +61,7 @@ stop_group() {
         echo "[akhbar] still running after 15 s, sending SIGKILL"
         kill -KILL -- "-$PGID" 2>/dev/null || true
     fi
+    [ -n "$REPLAY_PID" ] && { kill "$REPLAY_PID" 2>/dev/null || true; wait "$REPLAY_PID" 2>/dev/null || true; }
     echo "[akhbar] stopped"
 }
 trap 'stop_group; exit 130' INT
