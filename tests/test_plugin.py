@@ -276,3 +276,37 @@ def test_plugin_import_is_light() -> None:
         check=True,
     )
     assert out.stdout.split()[-2:] == ["False", "False"]
+
+
+def test_page_on_the_pipelines_warehouse_needs_no_fts(snapshot_warehouse) -> None:
+    """The real pipeline's analyst copy (with its fts index), fts unavailable: the page works."""
+    code = r"""
+import json, sys
+from pathlib import Path
+sys.modules["duckdb_extension_fts"] = None  # the wheel cannot be imported
+import duckdb
+_connect = duckdb.connect
+def connect(*args, config=None, **kwargs):  # and DuckDB may not autoload or download it
+    config = {**(config or {}), "autoload_known_extensions": False,
+              "autoinstall_known_extensions": False}
+    return _connect(*args, config=config, **kwargs)
+duckdb.connect = connect
+sys.path.insert(0, "plugins")
+import akhbar_health
+from akhbar.health import health_report
+wh = Path(sys.argv[1])
+report = health_report(wh, wh)
+page = akhbar_health.render_page(report)
+print(json.dumps({"status": report["status"], "sources": len(report["sources"]),
+                  "runs": len(report["runs"]), "alalam": "alalam" in page}))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(snapshot_warehouse)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got["status"] == "ok" and got["sources"] > 0 and got["runs"] == 1 and got["alalam"]

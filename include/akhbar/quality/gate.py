@@ -397,13 +397,13 @@ def _derive_articles(df: pd.DataFrame, frame: pd.DataFrame, ctx: _Ctx, details: 
     )
     bodies = [_str_or_none(b) or "" for b in df["body_text"]]
     lengths = [len(clean_text(b)) for b in bodies]
-    frame["chk_body_too_short"] = [n >= S.MIN_BODY_CHARS for n in lengths]
-    details["chk_body_too_short"] = [
+    frame["cleaned_body_chars"] = lengths
+    details["cleaned_body_chars"] = [
         "" if n >= S.MIN_BODY_CHARS else f"body has {n} chars < {S.MIN_BODY_CHARS}" for n in lengths
     ]
     langs = df["language"] if "language" in df else pd.Series([None] * len(df))
     shares_in = df["arabic_share"] if "arabic_share" in df else pd.Series([None] * len(df))
-    ok, det = [], []
+    ok, det, checked = [], [], []
     for lang, share, body in zip(langs, shares_in, bodies, strict=True):
         code = (_str_or_none(lang) or "").strip().lower().split("-")[0]
         try:
@@ -413,15 +413,17 @@ def _derive_articles(df: pd.DataFrame, frame: pd.DataFrame, ctx: _Ctx, details: 
         if code and code not in S.ARABIC_LANGUAGES:
             ok.append(True)  # non-Arabic articles are kept, flagged by `language`
             det.append("")
+            checked.append(None)  # null: the between expectation skips it
         else:
+            checked.append(s)
             ok.append(s >= S.MIN_ARABIC_SHARE)
             det.append(
                 ""
                 if ok[-1]
                 else f"arabic_share {s:.2f} < {S.MIN_ARABIC_SHARE} (language {code or 'unset'})"
             )
-    frame["chk_not_arabic"] = ok
-    details["chk_not_arabic"] = det
+    frame["arabic_share_checked"] = checked
+    details["arabic_share_checked"] = det
     frame["chk_title_missing"] = [_has_text(t) for t in df["title"]]
     details["chk_title_missing"] = [
         "" if ok else f"title {_str_or_none(t)!r} has no letters"
