@@ -35,8 +35,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     df.loc[0, "url"] = None  # one url_missing failure
     validate_stage("entries", df, run_date=RUN, now=NOW, results_dir=results)
     validate_stage("articles", articles_df(), run_date=RUN, now=NOW, results_dir=results)
-    code = (
-        "import sys; from pathlib import Path; from akhbar.quality import build_data_docs; "
+    code = (  # INFO logging on, as in an Airflow task: GX's temp-dir line must not show
+        "import logging, sys; logging.basicConfig(level=logging.INFO); "
+        "from pathlib import Path; from akhbar.quality import build_data_docs; "
         "print(build_data_docs(Path(sys.argv[1])))"
     )
     out = subprocess.run(
@@ -47,6 +48,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         check=True,
     )
     assert "Created temporary directory" not in out.stderr + out.stdout
+    assert "data docs: " in out.stderr  # INFO lines do get through
     index = Path(out.stdout.strip().splitlines()[-1])
     assert index == results / "data_docs" / "index.html"
     return index.parent

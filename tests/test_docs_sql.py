@@ -142,6 +142,26 @@ def test_every_star_schema_table_and_column_is_described(con) -> None:
     assert not bare, f"columns without COMMENT ON: {[b[0] for b in bare]}"
 
 
+def test_readme_schema_table_names_real_columns(con) -> None:
+    """The README's table of tables: every table and column it names exists."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `(\w+)` \| [^|]+ \| ([^|]+) \|$", text, re.M)
+    rows = [(table, cols) for table, cols in rows if STAR_SCHEMA.search(table)]
+    assert len(rows) >= 12
+    for table, cols in rows:
+        cols = re.sub(r"\([^)]*\)", "", cols)  # drop explanations in parentheses
+        names = [c.strip() for c in cols.split(",")]
+        real = {
+            r[0]
+            for r in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [table]
+            ).fetchall()
+        }
+        assert real, f"README names table {table}, which does not exist"
+        named = [n for n in names if re.fullmatch(r"[a-z_]+", n)]
+        assert set(named) <= real, (table, sorted(set(named) - real))
+
+
 def test_one_name_for_the_number_of_outlets(con) -> None:
     cols = con.execute(
         "SELECT table_name, column_name FROM duckdb_columns() "
