@@ -44,6 +44,10 @@ th{background:#f6f8fa}
 .num{text-align:end;font-variant-numeric:tabular-nums}
 .ok{color:#1a7f37;font-weight:600}.fail{color:#cf222e;font-weight:600}
 .collapse:not(.show){display:block}
+nav.sticky-top{height:auto!important;display:flex;align-items:center;gap:1rem;position:static}
+.breadcrumb{display:flex!important;list-style:none;gap:0.4rem;margin:0;padding:0}
+.breadcrumb-item+.breadcrumb-item::before{content:"/ "}
+footer{display:none}
 """
 
 
