@@ -7,8 +7,15 @@ FROM apache/airflow:3.3.2-python3.11
 ENV AKHBAR_DATA_DIR=/opt/airflow/data \
     PIP_NO_CACHE_DIR=1
 
+# Airflow's constraints approach (docs: "Installing from PyPI" / "Customizing the image"):
+# pin apache-airflow to the image's own AIRFLOW_VERSION in the same command so pip can never
+# up- or downgrade it, and resolve everything against one constraints file. Only the runtime
+# requirements go in; pytest, ruff and the profilers are in requirements-dev.txt, which the
+# image never installs.
 COPY --chown=airflow:0 requirements.txt constraints.txt /opt/akhbar/
-RUN pip install -r /opt/akhbar/requirements.txt -c /opt/akhbar/constraints.txt
+RUN pip install "apache-airflow==${AIRFLOW_VERSION}" \
+        -r /opt/akhbar/requirements.txt -c /opt/akhbar/constraints.txt \
+    && ! pip show pytest ruff pyinstrument >/dev/null 2>&1
 
 COPY --chown=airflow:0 pyproject.toml README.md /opt/airflow/
 COPY --chown=airflow:0 include/ /opt/airflow/include/

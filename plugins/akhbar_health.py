@@ -19,7 +19,7 @@ URL_PREFIX = "/akhbar"
 
 STATUS_COLOURS = {
     "ok": "#1a7f37",
-    "not modified": "#57606a",
+    "not modified (304)": "#57606a",
     "slow": "#9a6700",
     "failing": "#cf222e",
     "dead": "#82071e",
@@ -30,11 +30,11 @@ STATUS_COLOURS = {
 SOURCE_COLUMNS = [
     ("source_id", "Source"),
     ("name", "Name"),
-    ("last_poll", "Last poll"),
+    ("last_poll_display", "Last poll (local time)"),
     ("status", "Status"),
     ("http_status", "HTTP"),
     ("duration_ms", "ms"),
-    ("new_articles", "New articles (last run)"),
+    ("articles_display", "Articles (last run)"),
     ("quarantined", "Quarantined (last run)"),
     ("dq", "Quality"),
 ]
@@ -76,6 +76,85 @@ def _cell(key: str, value: Any) -> str:
     return f'<td dir="auto"><bdi>{text}</bdi></td>'
 
 
+def _when(local: str | None, ago: str | None) -> str | None:
+    return f"{local} · {ago}" if local and ago else local
+
+
+def _source_row(row: dict[str, Any]) -> dict[str, Any]:
+    """Display fields: the poll time with its age, and the article count with its label."""
+    n = row.get("new_articles") or 0
+    return {
+        **row,
+        "last_poll_display": _when(row.get("last_poll_local"), row.get("last_poll_age")),
+        "articles_display": f"{n} {row.get('new_label', 'new')}",
+    }
+
+
+def _overview(report: dict[str, Any]) -> list[str]:
+    runs = report["runs"]
+    if not runs:
+        return []
+    last = runs[0]
+    by_status: dict[str, int] = {}
+    for row in report["sources"]:
+        by_status[row["status"]] = by_status.get(row["status"], 0) + 1
+    items = [
+        ("Last run", f"{last['run_date']} ({last['run_id']})"),
+        ("Started", last.get("started_local")),
+        ("Loaded", _when(last.get("loaded_local"), last.get("loaded_age"))),
+        ("Duration", last.get("duration")),
+        ("Sources", ", ".join(f"{n} {s}" for s, n in sorted(by_status.items()))),
+        ("Quality checks", f"{last['dq_passed']} passed, {last['dq_failed']} failed"),
+    ]
+    parts = ['<h2>Overview</h2><table class="overview"><tbody>']
+    for label, value in items:
+        parts.append(f"<tr><th>{html.escape(label)}</th>{_cell('overview', value)}</tr>")
+    parts.append("</tbody></table>")
+    return parts
+
+
+def _runs_table(runs: list[dict[str, Any]]) -> list[str]:
+    metrics = sorted({m for run in runs for m in run["counts"]})
+    parts = ["<h2>Runs</h2><table><thead><tr><th>Run date</th><th>Run id</th>"]
+    parts.append("<th>Started</th><th>Loaded</th><th>Duration</th><th>DQ pass/fail</th>")
+    parts += [f"<th>{html.escape(m)}</th>" for m in metrics]
+    parts.append("</tr></thead><tbody>")
+    for run in runs:
+        parts.append(
+            "<tr>"
+            + _cell("run_date", run["run_date"])
+            + _cell("run_id", run["run_id"])
+            + _cell("started", run.get("started_local"))
+            + _cell("loaded", run.get("loaded_local"))
+            + _cell("duration", run.get("duration"))
+            + _cell("dq", f"{run['dq_passed']}/{run['dq_failed']}")
+            + "".join(_cell(m, run["counts"].get(m)) for m in metrics)
+            + "</tr>"
+        )
+    parts.append("</tbody></table>")
+    return parts
+
+
+def _per_source_table(per_source: dict[str, dict[str, int]]) -> list[str]:
+    """Last run's counts per source; the run-total ('*') rows are not among them."""
+    if not per_source:
+        return []
+    metrics = sorted({m for counts in per_source.values() for m in counts})
+    parts = ["<h2>Last run per source</h2><table><thead><tr><th>Source</th>"]
+    parts += [f"<th>{html.escape(m)}</th>" for m in metrics]
+    parts.append("</tr></thead><tbody>")
+    for source_id in sorted(per_source):
+        counts = per_source[source_id]
+        parts.append(
+            "<tr>"
+            + _cell("source_id", source_id)
+            + "".join(_cell(m, counts.get(m)) for m in metrics)
+            + "</tr>"
+        )
+    parts.append("</tbody></table>")
+    return parts
+
+
 def render_page(report: dict[str, Any]) -> str:
     """The health page as one HTML document (no external assets, safe for RTL names)."""
     parts = [
@@ -91,33 +170,22 @@ def render_page(report: dict[str, Any]) -> str:
         )
     else:
         parts.append(
-            f'<p class="muted">Read from <code>{html.escape(str(report["database"]))}</code></p>'
+            f'<p class="muted">Read from <code>{html.escape(str(report["database"]))}</code>. '
+            "Times are the server's local time. A source whose feed answered "
+            "<em>not modified (304)</em> has not changed since its last poll; its entries "
+            "that were never loaded before are counted as <em>not yet loaded</em>.</p>"
         )
+        parts += _overview(report)
         parts.append("<h2>Sources</h2><table><thead><tr>")
         parts += [f"<th>{html.escape(label)}</th>" for _, label in SOURCE_COLUMNS]
         parts.append("</tr></thead><tbody>")
-        for row in report["sources"]:
+        for row in map(_source_row, report["sources"]):
             parts.append(
                 "<tr>" + "".join(_cell(k, row.get(k)) for k, _ in SOURCE_COLUMNS) + "</tr>"
             )
         parts.append("</tbody></table>")
-
-        metrics = sorted({m for run in report["runs"] for m in run["counts"]})
-        parts.append("<h2>Runs</h2><table><thead><tr><th>Run date</th><th>Run id</th>")
-        parts.append("<th>Loaded at</th><th>DQ pass/fail</th>")
-        parts += [f"<th>{html.escape(m)}</th>" for m in metrics]
-        parts.append("</tr></thead><tbody>")
-        for run in report["runs"]:
-            parts.append(
-                "<tr>"
-                + _cell("run_date", run["run_date"])
-                + _cell("run_id", run["run_id"])
-                + _cell("loaded_at", run["loaded_at"])
-                + _cell("dq", f"{run['dq_passed']}/{run['dq_failed']}")
-                + "".join(_cell(m, run["counts"].get(m)) for m in metrics)
-                + "</tr>"
-            )
-        parts.append("</tbody></table>")
+        parts += _runs_table(report["runs"])
+        parts += _per_source_table(report.get("per_source") or {})
     parts.append("</body></html>")
     return "".join(parts)
 

@@ -116,7 +116,13 @@ def test_dockerfile_installs_the_pinned_files() -> None:
     assert pin and base.group(1) == pin.group(1)
     assert base.group(2) == "3.11"
     assert re.search(r"COPY .*requirements\.txt constraints\.txt", text)
-    assert re.search(r"pip install -r \S*requirements\.txt -c \S*constraints\.txt", text)
+    # Airflow's constraints approach: airflow pinned to the image's version in the same install
+    assert re.search(
+        r'pip install "apache-airflow==\$\{AIRFLOW_VERSION\}"\s*\\\s*'
+        r"-r \S*/requirements\.txt -c \S*/constraints\.txt",
+        text,
+    )
+    assert not re.search(r"^(?:RUN|COPY)\b.*requirements-dev", text, re.M)
     for line in re.findall(r"^COPY\s+(?:--\S+\s+)*(.+)\s+\S+$", text, re.M):
         for src in line.split():
             assert (REPO / src.rstrip("/")).exists(), f"Dockerfile copies missing {src}"
@@ -144,3 +150,77 @@ def test_compose_config_validates() -> None:
         timeout=60,
     )
     assert out.returncode == 0, out.stderr
+
+
+def _pins(name: str) -> dict[str, str]:
+    pins = {}
+    for line in (REPO / name).read_text("utf-8").splitlines():
+        m = re.match(r"^([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?==(\S+)", line)
+        if m:
+            pins[m.group(1).lower().replace("_", "-")] = m.group(2)
+    return pins
+
+
+def test_runtime_and_dev_requirements_are_split_and_constrained() -> None:
+    runtime, dev, constraints = (
+        _pins("requirements.txt"),
+        _pins("requirements-dev.txt"),
+        _pins("constraints.txt"),
+    )
+    tools = {"pytest", "pytest-timeout", "ruff", "pyinstrument"}
+    assert not tools & set(runtime), "dev tools must not be runtime requirements"
+    assert tools <= set(dev)
+    assert "-r requirements.txt" in (REPO / "requirements-dev.txt").read_text("utf-8")
+    for name, version in (runtime | dev).items():
+        assert constraints.get(name) == version, f"{name}=={version} not in constraints.txt"
+
+
+# AKHBAR_* variables read by the code that runs in the Airflow services (not test-only ones).
+_TEST_ONLY = {"AKHBAR_REPO", "AKHBAR_SHARED", "AKHBAR_AIRFLOW_PORT"}
+
+
+def _akhbar_vars_read_by_code() -> set[str]:
+    found: set[str] = set()
+    for folder in ("include", "dags", "plugins"):
+        for path in (REPO / folder).rglob("*.py"):
+            found |= set(re.findall(r"AKHBAR_[A-Z_]+", path.read_text("utf-8")))
+    return {v for v in found if not v.startswith("AKHBAR_DIST_")} - _TEST_ONLY
+
+
+def test_every_akhbar_setting_reaches_every_service(compose) -> None:
+    akhbar = {k: str(v) for k, v in compose["x-akhbar-env"].items()}
+    missing = _akhbar_vars_read_by_code() - set(akhbar)
+    assert not missing, f"x-akhbar-env lacks {sorted(missing)}"
+    for name in AIRFLOW_SERVICES:
+        env = _env(compose["services"][name])
+        for key, value in akhbar.items():
+            assert env.get(key) == value, (name, key)
+
+
+def test_compose_defaults_are_the_code_defaults(compose) -> None:
+    from akhbar.config import Settings
+
+    akhbar = {k: str(v) for k, v in compose["x-akhbar-env"].items()}
+
+    def default(key: str) -> str:
+        m = re.fullmatch(r"\$\{" + key + r":-(.*)\}", akhbar[key])
+        assert m, f"{key} should be ${{{key}:-default}}"
+        return m.group(1)
+
+    assert default("AKHBAR_USER_AGENT") == Settings.user_agent
+    for key in ("AKHBAR_TIMEOUT_S", "AKHBAR_MIN_DELAY_S", "AKHBAR_DEADLINE_MINUTES"):
+        float(default(key))  # an empty value would crash float() in the code
+
+
+def test_compose_login_is_documented_as_user_and_role(compose) -> None:
+    env = _env(compose["x-airflow-common"])
+    for entry in env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS"].split(","):
+        _user, role = entry.split(":")[:2]
+        assert role in {"viewer", "user", "op", "admin"}, entry
+    pw_file = env["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE"]
+    assert pw_file.startswith("/opt/airflow/data/"), (
+        "the password must survive re-created containers"
+    )
+    doc = (REPO / "docs/operations.md").read_text("utf-8")
+    assert "admin / admin" not in doc and "admin/admin" not in doc
+    assert "username:role" in doc and pw_file in doc

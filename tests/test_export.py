@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import duckdb
 import pytest
 
-from akhbar.warehouse.export import FACT_TABLES, export_parquet, partition_dir, read_exported
+from akhbar.warehouse.export import (
+    DIMENSION_TABLES,
+    FACT_TABLES,
+    export_parquet,
+    partition_dir,
+    read_exported,
+)
 from analyst_warehouse import build_test_warehouse
 
 SEED_DAY = date(2020, 1, 14)  # seed article + its syndicated copy
@@ -29,7 +36,7 @@ def _count(con, table: str, day: date) -> int:
 def test_layout_and_round_trip(con, tmp_path):
     out = tmp_path / "exports"
     written = export_parquet(con, out, SEED_DAY) + export_parquet(con, out, SHAFAQ_DAY)
-    assert len(written) == 2 * len(FACT_TABLES)
+    assert len(written) == 2 * (len(FACT_TABLES) + len(DIMENSION_TABLES))
     for table in FACT_TABLES:
         for day in (SEED_DAY, SHAFAQ_DAY):
             f = partition_dir(out, table, day) / "part-0.parquet"
@@ -84,3 +91,53 @@ def test_bad_input_is_rejected(con, tmp_path):
         export_parquet(con, tmp_path, SEED_DAY, tables=("fact_article; DROP TABLE x",))
     with pytest.raises(TypeError):
         export_parquet(con, tmp_path, "2020-01-14")  # type: ignore[arg-type]
+
+
+def test_names_resolve_from_the_files_alone(con, tmp_path):
+    """Dimensions and a manifest travel with the facts: a plain DuckDB, no warehouse."""
+    out = tmp_path / "exports"
+    export_parquet(con, out, SEED_DAY)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    tables = manifest["tables"]
+    assert set(tables) == set(FACT_TABLES) | set(DIMENSION_TABLES)
+    for name, entry in tables.items():
+        for f in entry["files"]:
+            assert (out / f["path"]).is_file(), f
+        assert entry["rows"] == sum(f["rows"] for f in entry["files"])
+        assert all(col["description"] for col in entry["schema"]), name
+    mentions = tables["fact_entity_mention"]
+    assert mentions["files"][0]["run_date"] == SEED_DAY.isoformat()
+    assert mentions["rows"] == _count(con, "fact_entity_mention", SEED_DAY)
+    assert (
+        tables["dim_entity"]["rows"] == con.execute("SELECT count(*) FROM dim_entity").fetchone()[0]
+    )
+
+    plain = duckdb.connect()  # knows nothing but the files
+    try:
+        rows = plain.execute(
+            f"""
+            SELECT e.name_ar, s.name, count(*) AS n
+            FROM {_reader(out, tables["fact_entity_mention"])} m
+            JOIN {_reader(out, tables["fact_article"])} a USING (article_id)
+            JOIN {_reader(out, tables["dim_source"])} s USING (source_id)
+            JOIN {_reader(out, tables["dim_entity"])} e USING (entity_id)
+            GROUP BY ALL ORDER BY n DESC, e.name_ar, s.name LIMIT 3
+            """
+        ).fetchall()
+    finally:
+        plain.close()
+    expected = con.execute(
+        """
+        SELECT e.name_ar, s.name, count(*) AS n FROM fact_entity_mention m
+        JOIN fact_article a USING (article_id) JOIN dim_source s USING (source_id)
+        JOIN dim_entity e USING (entity_id) WHERE m.run_date = ?
+        GROUP BY ALL ORDER BY n DESC, e.name_ar, s.name LIMIT 3
+        """,
+        [SEED_DAY],
+    ).fetchall()
+    assert rows == expected and rows
+
+
+def _reader(out, entry) -> str:
+    """The manifest's read_with expression, made absolute."""
+    return entry["read_with"].replace("read_parquet('", f"read_parquet('{out.as_posix()}/")

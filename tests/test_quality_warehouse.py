@@ -114,7 +114,7 @@ def test_orphan_mention_and_duplicate_article(con: duckdb.DuckDBPyConnection) ->
     assert set(dups["record_key"]) == {f"fact_article:{arts['article_id'].iat[2]}"}
     assert "fact_entity_mention:no_such_article#0" in set(q["record_key"])
     failed = r.dq_rows[~r.dq_rows["success"]]
-    assert "fact_entity_mention.chk_orphan_article" in set(failed["column_name"])
+    assert "fact_entity_mention.fact_article_id" in set(failed["column_name"])
 
 
 def test_volume_collapse_against_trailing_week(con: duckdb.DuckDBPyConnection) -> None:
@@ -142,14 +142,15 @@ def test_data_docs_written(tmp_path: Path) -> None:
     df.loc[0, "url"] = None
     validate_stage("entries", df, run_date=RUN, now=NOW, results_dir=results)
     validate_stage("articles", articles_df(), run_date=RUN, now=NOW, results_dir=results)
-    assert (results / "validations" / RUN.isoformat() / "entries.json").exists()
+    # one file per gate call (stage and source), so mapped per-source gates do not collide
+    assert (results / "validations" / RUN.isoformat() / "entries__shafaq.json").exists()
     index = build_data_docs(results)
     assert index == results / "data_docs" / "index.html"
     page = index.read_text(encoding="utf-8")
     assert "akhbar_entries" in page and "akhbar_articles" in page
     rendered = list((results / "data_docs" / "validations").rglob("*.html"))
     assert len(rendered) >= 2
-    entries_page = next(p for p in rendered if p.name == "entries.html").read_text()
+    entries_page = next(p for p in rendered if p.name == "entries__shafaq.html").read_text()
     assert "values must never be null" in entries_page  # the url_missing expectation, failed
     assert "1 unexpected values found" in entries_page
 

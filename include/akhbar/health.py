@@ -20,6 +20,52 @@ STATUS_RULES: dict[str, float | int] = {
 }
 FAILED_FETCH = ("error", "rejected")
 NOT_MODIFIED = ("not_modified",)
+NOT_MODIFIED_LABEL = "not modified (304)"
+RUN_TOTAL = "*"  # pipeline_run.source_id of the run-total rows
+
+
+def local_time(value: dt.datetime | None) -> str | None:
+    """``2026-11-28 09:00 +03`` in the server's local time zone (minutes, no microseconds)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    local = value.astimezone()
+    offset = local.strftime("%z")
+    offset = offset[:3] if offset.endswith("00") else f"{offset[:3]}:{offset[3:]}"
+    return local.strftime("%Y-%m-%d %H:%M ") + ("UTC" if offset in ("+00", "-00") else offset)
+
+
+def age(value: dt.datetime | None, now: dt.datetime | None = None) -> str | None:
+    """How long ago, in one unit: ``just now``, ``12 min ago``, ``3 h ago``, ``4 d ago``."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    seconds = ((now or dt.datetime.now(dt.UTC)) - value).total_seconds()
+    if seconds < 0:
+        return "in the future"
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 48 * 3600:
+        return f"{int(seconds // 3600)} h ago"
+    return f"{int(seconds // 86400)} d ago"
+
+
+def duration(start: dt.datetime | None, end: dt.datetime | None) -> str | None:
+    """``4 min 12 s`` / ``1 h 03 min`` between two instants (None when either is unknown)."""
+    if start is None or end is None:
+        return None
+    seconds = int((end - start).total_seconds())
+    if seconds < 0:
+        return None
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
 
 def open_readonly(warehouse: Path, analyst_copy: Path) -> Any | None:
@@ -57,7 +103,9 @@ def _rows(con: Any, sql: str, params: list[Any] | None = None) -> list[dict[str,
 def classify(history: list[dict[str, Any]]) -> str:
     """Status of one source from its fetch history, newest first.
 
-    Returns one of: ok, not modified, slow, failing, dead, skipped, never polled.
+    Returns one of: ok, not modified (304), slow, failing, dead, skipped, never polled.
+    A 304 means the feed did not change since the last poll; its entries that were
+    never loaded are still new, so the page labels them "not yet loaded".
     """
     if not history:
         return "never polled"
@@ -73,7 +121,7 @@ def classify(history: list[dict[str, Any]]) -> str:
         return "failing"
     last = history[0]
     if last["status"] in NOT_MODIFIED:
-        return "not modified"
+        return NOT_MODIFIED_LABEL
     if last["status"] == "skipped":
         return "skipped"
     if (last.get("duration_ms") or 0) > STATUS_RULES["slow_ms"]:
@@ -94,17 +142,18 @@ def last_run_date(con: Any) -> dt.date | None:
     return row[0] if row else None
 
 
-def source_health(con: Any) -> list[dict[str, Any]]:
-    """One dict per source: last poll, status, new articles and quarantined rows in the last run.
+def source_health(con: Any, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """One dict per source: last poll, status, articles and quarantined rows of the last run.
 
     ``dq_result`` has no source column, so the per-source quality signal is the
     quarantine (rows a gate rejected) and the rules they hit; the run-level
-    expectation outcome is in :func:`run_counts`.
+    expectation outcome is in :func:`run_counts`. For a 304 the feed did not change,
+    but entries of it never loaded before are still new: ``new_label`` says
+    "not yet loaded" then, so the status and the count do not contradict each other.
     """
     if not _has_table(con, "fact_feed_fetch"):
         return []
     run_date = last_run_date(con)
-    depth = int(STATUS_RULES["dead_after_failures"])
     history = _rows(
         con,
         """
@@ -118,56 +167,42 @@ def source_health(con: Any) -> list[dict[str, Any]]:
         ) WHERE rn <= ?
         ORDER BY source_id, rn
         """,
-        [depth],
+        [int(STATUS_RULES["dead_after_failures"])],
     )
     by_source: dict[str, list[dict[str, Any]]] = {}
     for row in history:
         by_source.setdefault(row["source_id"], []).append(row)
-
     names: dict[str, str] = {}
     if _has_table(con, "dim_source"):
         for row in _rows(con, "SELECT source_id, name FROM dim_source"):
             names[row["source_id"]] = row["name"]
             by_source.setdefault(row["source_id"], [])
-
-    articles: dict[str, int] = {}
-    if run_date is not None and _has_table(con, "fact_article"):
-        for row in _rows(
-            con,
-            "SELECT source_id, count(*) AS n FROM fact_article WHERE run_date = ? GROUP BY 1",
-            [run_date],
-        ):
-            articles[row["source_id"]] = int(row["n"])
-
-    quarantined: dict[str, tuple[int, str]] = {}
-    if run_date is not None and _has_table(con, "quarantine"):
-        for row in _rows(
-            con,
-            """
-            SELECT source_id, count(*) AS n, string_agg(DISTINCT rule, ', ' ORDER BY rule) AS rules
-            FROM quarantine WHERE run_date = ? GROUP BY 1
-            """,
-            [run_date],
-        ):
-            quarantined[row["source_id"] or "?"] = (int(row["n"]), row["rules"] or "")
-
+    articles = _per_source_count(con, "fact_article", run_date)
+    quarantined = _quarantined(con, run_date)
     out: list[dict[str, Any]] = []
     for source_id in sorted(by_source):
         hist = by_source[source_id]
         last = hist[0] if hist else {}
         n_q, rules = quarantined.get(source_id, (0, ""))
         fetched = last.get("fetched_at")
+        status = classify(hist)
+        new = articles.get(source_id, 0)
         out.append(
             {
                 "source_id": source_id,
                 "name": names.get(source_id, ""),
                 "last_poll": fetched.isoformat() if fetched else None,
+                "last_poll_local": local_time(fetched),
+                "last_poll_age": age(fetched, now),
                 "last_run_date": last["run_date"].isoformat() if last else None,
-                "status": classify(hist),
+                "status": status,
                 "http_status": last.get("http_status"),
                 "duration_ms": last.get("duration_ms"),
                 "error": last.get("error"),
-                "new_articles": articles.get(source_id, 0),
+                "entries_seen": last.get("entries_seen"),
+                "entries_new": last.get("entries_new"),
+                "new_articles": new,
+                "new_label": "not yet loaded" if status == NOT_MODIFIED_LABEL else "new",
                 "quarantined": n_q,
                 "dq": "pass" if n_q == 0 else f"quarantined: {rules}",
             }
@@ -175,8 +210,105 @@ def source_health(con: Any) -> list[dict[str, Any]]:
     return out
 
 
-def run_counts(con: Any, limit: int = 7) -> list[dict[str, Any]]:
-    """The newest ``limit`` runs with run-total counts per ``stage.metric`` and the DQ outcome."""
+def _per_source_count(con: Any, table: str, run_date: dt.date | None) -> dict[str, int]:
+    if run_date is None or not _has_table(con, table):
+        return {}
+    rows = _rows(
+        con,
+        f"SELECT source_id, count(*) AS n FROM {table} WHERE run_date = ? GROUP BY 1",
+        [run_date],
+    )
+    return {row["source_id"]: int(row["n"]) for row in rows}
+
+
+def _quarantined(con: Any, run_date: dt.date | None) -> dict[str, tuple[int, str]]:
+    if run_date is None or not _has_table(con, "quarantine"):
+        return {}
+    rows = _rows(
+        con,
+        """
+        SELECT source_id, count(*) AS n, string_agg(DISTINCT rule, ', ' ORDER BY rule) AS rules
+        FROM quarantine WHERE run_date = ? GROUP BY 1
+        """,
+        [run_date],
+    )
+    return {(row["source_id"] or "?"): (int(row["n"]), row["rules"] or "") for row in rows}
+
+
+def _stage_counts(con: Any, run_date: dt.date, run_id: str) -> dict[str, int]:
+    """Run totals per ``stage.metric`` of every stage the warehouse records.
+
+    pipeline_run: a metric's ``*`` row is the run total; a metric written only per
+    source is summed over the sources (never adding the ``*`` row to them). The
+    poll outcome comes from fact_feed_fetch, the gate outcome from dq_result.
+    """
+    counts = {
+        f"{r['stage']}.{r['metric']}": int(r["value"])
+        for r in _rows(
+            con,
+            f"""
+            SELECT stage, metric,
+                   coalesce(sum(value) FILTER (WHERE source_id = '{RUN_TOTAL}'),
+                            sum(value) FILTER (WHERE source_id <> '{RUN_TOTAL}')) AS value
+            FROM pipeline_run WHERE run_date = ? AND run_id = ?
+            GROUP BY 1, 2 ORDER BY 1, 2
+            """,
+            [run_date, run_id],
+        )
+    }
+    if _has_table(con, "fact_feed_fetch"):
+        for row in _rows(
+            con,
+            "SELECT status, count(*) AS n FROM fact_feed_fetch WHERE run_date = ? GROUP BY 1",
+            [run_date],
+        ):
+            counts[f"poll.feeds_{row['status']}"] = int(row["n"])
+    if _has_table(con, "dq_result"):
+        for row in _rows(
+            con,
+            "SELECT stage, count(*) FILTER (WHERE NOT success) AS failed, count(*) AS n "
+            "FROM dq_result WHERE run_date = ? GROUP BY 1",
+            [run_date],
+        ):
+            counts[f"gate.{row['stage']}_expectations_failed"] = int(row["failed"])
+    return counts
+
+
+def source_counts(con: Any, run_date: dt.date | None) -> dict[str, dict[str, int]]:
+    """Per source, every ``stage.metric`` of pipeline_run for one run (``*`` rows excluded)."""
+    if run_date is None or not _has_table(con, "pipeline_run"):
+        return {}
+    out: dict[str, dict[str, int]] = {}
+    for row in _rows(
+        con,
+        f"""
+        SELECT source_id, stage || '.' || metric AS key, sum(value) AS value
+        FROM pipeline_run WHERE run_date = ? AND source_id <> '{RUN_TOTAL}'
+        GROUP BY 1, 2 ORDER BY 1, 2
+        """,
+        [run_date],
+    ):
+        out.setdefault(row["source_id"], {})[row["key"]] = int(row["value"])
+    return out
+
+
+def _run_start(con: Any, run: dict[str, Any]) -> dt.datetime | None:
+    """When the run really started: pipeline_run.started_at, else its first feed poll.
+
+    Never the logical date's midnight: a run for yesterday started when it was triggered.
+    """
+    if run.get("started_at") is not None:
+        return run["started_at"]
+    if not _has_table(con, "fact_feed_fetch"):
+        return None
+    row = con.execute(
+        "SELECT min(fetched_at) FROM fact_feed_fetch WHERE run_date = ?", [run["run_date"]]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def run_counts(con: Any, limit: int = 7, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """The newest ``limit`` runs: counts of every stage, real duration and the DQ outcome."""
     if not _has_table(con, "pipeline_run"):
         return []
     runs = _rows(
@@ -189,20 +321,6 @@ def run_counts(con: Any, limit: int = 7) -> list[dict[str, Any]]:
     )
     out: list[dict[str, Any]] = []
     for run in runs:
-        # Run totals are the source_id='*' rows; a metric written only per source is summed.
-        counts = {
-            f"{r['stage']}.{r['metric']}": int(r["value"])
-            for r in _rows(
-                con,
-                """
-                SELECT stage, metric,
-                       coalesce(sum(value) FILTER (WHERE source_id = '*'), sum(value)) AS value
-                FROM pipeline_run WHERE run_date = ? AND run_id = ?
-                GROUP BY 1, 2 ORDER BY 1, 2
-                """,
-                [run["run_date"], run["run_id"]],
-            )
-        }
         dq = {"passed": 0, "failed": 0}
         if _has_table(con, "dq_result"):
             row = con.execute(
@@ -212,13 +330,21 @@ def run_counts(con: Any, limit: int = 7) -> list[dict[str, Any]]:
             ).fetchone()
             if row:
                 dq = {"passed": int(row[0]), "failed": int(row[1])}
+        started, loaded = _run_start(con, run), run["loaded_at"]
         out.append(
             {
                 "run_date": run["run_date"].isoformat(),
                 "run_id": run["run_id"],
-                "started_at": run["started_at"].isoformat() if run["started_at"] else None,
-                "loaded_at": run["loaded_at"].isoformat() if run["loaded_at"] else None,
-                "counts": counts,
+                "started_at": started.isoformat() if started else None,
+                "loaded_at": loaded.isoformat() if loaded else None,
+                "started_local": local_time(started),
+                "loaded_local": local_time(loaded),
+                "loaded_age": age(loaded, now),
+                "duration": duration(started, loaded),
+                "duration_s": int((loaded - started).total_seconds())
+                if started and loaded
+                else None,
+                "counts": _stage_counts(con, run["run_date"], run["run_id"]),
                 "dq_passed": dq["passed"],
                 "dq_failed": dq["failed"],
                 "dq": "none"
@@ -242,7 +368,14 @@ def health_report(warehouse: Path, analyst_copy: Path, limit: int = 7) -> dict[s
         )
         sources = source_health(con)
         runs = run_counts(con, limit=limit)
+        per_source = source_counts(con, last_run_date(con))
     finally:
         con.close()
     status = "ok" if sources or runs else "no_runs"
-    return {"status": status, "database": path, "sources": sources, "runs": runs}
+    return {
+        "status": status,
+        "database": path,
+        "sources": sources,
+        "runs": runs,
+        "per_source": per_source,
+    }

@@ -19,7 +19,7 @@ SELECT
     c.other_name AS co_mentioned,
     c.other_type AS co_mentioned_type,
     c.articles AS shared_articles,
-    c.sources AS outlets,
+    c.outlets,
     c.first_day,
     c.last_day
 FROM v_entity_comentions c

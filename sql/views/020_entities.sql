@@ -39,7 +39,7 @@ SELECT
     any_value(y.entity_name) AS other_name,
     any_value(y.entity_type) AS other_type,
     count(DISTINCT x.article_id) AS articles,
-    count(DISTINCT x.source_id) AS sources,
+    count(DISTINCT x.source_id) AS outlets,
     min(x.day) AS first_day,
     max(x.day) AS last_day
 FROM per_article x
@@ -62,7 +62,7 @@ daily AS (
         any_value(m.entity_type) AS entity_type,
         count(*) AS mentions,
         count(DISTINCT m.article_id) AS articles,
-        count(DISTINCT m.source_id) AS sources
+        count(DISTINCT m.source_id) AS outlets
     FROM v_entity_mentions m
     GROUP BY m.day, m.entity_key
 ),

@@ -94,8 +94,19 @@ class BatchGateError(RuntimeError):
 def _quiet() -> None:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("TQDM_DISABLE", "1")
-    for name in ("great_expectations", "great_expectations.core", "great_expectations.datasource"):
+    for name in _GX_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+# GX loggers that log routine INFO lines; ``data_context.types.base`` sets its own level to
+# INFO at import and logs "Created temporary directory ... for ephemeral docs site" for
+# every ephemeral context, so it is named explicitly (a parent's level does not override it).
+_GX_LOGGERS = (
+    "great_expectations",
+    "great_expectations.core",
+    "great_expectations.datasource",
+    "great_expectations.data_context.types.base",
+)
 
 
 @dataclass
@@ -134,14 +145,35 @@ def _suite_for(name: str, rules: Sequence[S.Rule]) -> tuple[Any, Any]:
 
         asset = rt.datasource.add_dataframe_asset(name)
         rt.batch_defs[name] = asset.add_batch_definition_whole_dataframe(f"{name}_whole")
-        suite = gx.ExpectationSuite(name=f"akhbar_{name}")
+        suite = gx.ExpectationSuite(name=f"akhbar_{name}", notes=S.suite_notes(rules))
         for r in rules:
             cls = getattr(gxe, r.expectation)
-            suite.add_expectation(
-                cls(column=r.column, meta={"rule": r.rule, "notes": r.notes}, **r.kwargs)
-            )
+            extra: dict[str, Any] = {"column": r.column} if r.column else {}
+            if r.description:
+                extra["description"] = r.description
+            suite.add_expectation(cls(meta={"rule": r.rule, "notes": r.notes}, **extra, **r.kwargs))
         rt.suites[name] = rt.context.suites.add(suite)
     return rt.batch_defs[name], rt.suites[name]
+
+
+def _columns_of(kwargs: Mapping[str, Any]) -> str:
+    """The column(s) an expectation reads, for dq_result.column_name."""
+    if kwargs.get("column"):
+        return str(kwargs["column"])
+    if kwargs.get("column_list"):
+        return ",".join(kwargs["column_list"])
+    return ",".join(str(kwargs[k]) for k in ("column_A", "column_B") if kwargs.get(k))
+
+
+def _index_list(raw: Sequence[Any]) -> list[int]:
+    """GX's unexpected_index_list: ints for column maps, dicts for multi-column ones."""
+    out = []
+    for item in raw:
+        if isinstance(item, Mapping):
+            item = item.get("index", next(iter(item.values()), None))
+        if item is not None:
+            out.append(int(item))
+    return out
 
 
 @dataclass
@@ -164,12 +196,13 @@ def _run_suite(
     *,
     run_date: dt.date,
     results_dir: Path | None,
+    source: str | None = None,
 ) -> list[_Outcome]:
     batch_def, suite = _suite_for(name, rules)
     batch = batch_def.get_batch(batch_parameters={"dataframe": frame})
     res = batch.validate(suite, result_format={"result_format": "COMPLETE"})
     if results_dir is not None:
-        _persist(res, name, run_date, results_dir)
+        _persist(res, name, run_date, results_dir, source=source)
     outcomes = []
     for er in res.results:
         cfg = er.expectation_config
@@ -178,7 +211,7 @@ def _run_suite(
         error = None
         if isinstance(exc, dict) and exc.get("raised_exception"):
             error = str(exc.get("exception_message"))
-        idx = [int(i) for i in (result.get("unexpected_index_list") or [])]
+        idx = _index_list(result.get("unexpected_index_list") or [])
         unexpected = int(result.get("unexpected_count") or 0)
         element = int(result.get("element_count") or len(frame))
         if "observed_value" in result:
@@ -194,7 +227,7 @@ def _run_suite(
             _Outcome(
                 rule=(cfg.meta or {}).get("rule", cfg.type),
                 expectation=cfg.type,
-                column=cfg.kwargs.get("column", ""),
+                column=_columns_of(cfg.kwargs),
                 success=bool(er.success),
                 observed=observed,
                 unexpected_count=unexpected,
@@ -213,18 +246,39 @@ def default_results_dir() -> Path:
     return load_settings().data_dir / "quality"
 
 
-def _persist(res: Any, name: str, run_date: dt.date, results_dir: Path) -> None:
-    """Write the GX validation result as JSON (full unexpected lists stripped)."""
+def result_file(results_dir: Path, run_date: dt.date, name: str, source: str | None) -> Path:
+    """``validations/<run_date>/<suite>[__<source>].json``: one file per gate call, so the
+    mapped per-source gates of one stage do not overwrite each other."""
+    stem = f"{name}__{source}" if source else name
+    return Path(results_dir) / "validations" / run_date.isoformat() / f"{stem}.json"
+
+
+def _persist(
+    res: Any, name: str, run_date: dt.date, results_dir: Path, *, source: str | None = None
+) -> None:
+    """Write the GX validation result as JSON (full unexpected lists stripped).
+
+    The run is named ``<run_date> <source>`` and the data asset is the suite's stage, so the
+    Data Docs show both instead of GX's "__none__" / "None" for in-memory batches.
+    """
     try:
         data = res.to_json_dict()
         for r in data.get("results", []):
             for key in ("unexpected_list", "unexpected_index_list", "unexpected_index_query"):
                 (r.get("result") or {}).pop(key, None)
-        out = Path(results_dir) / "validations" / run_date.isoformat()
-        out.mkdir(parents=True, exist_ok=True)
-        tmp = out / f".{name}.json.tmp"
+        meta = data.setdefault("meta", {})
+        meta["run_id"] = {
+            "run_name": f"{run_date.isoformat()} {source or 'all sources'}",
+            "run_time": dt.datetime.now(dt.UTC).isoformat(),
+        }
+        spec = meta.get("batch_spec") if isinstance(meta.get("batch_spec"), dict) else {}
+        meta["batch_spec"] = {**spec, "data_asset_name": name, "datasource": "akhbar"}
+        meta["akhbar_source"] = source
+        target = result_file(results_dir, run_date, name, source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8")
-        tmp.replace(out / f"{name}.json")
+        tmp.replace(target)
     except OSError as exc:  # docs are a by-product; never fail the gate on them
         log.warning("could not persist validation result %s: %s", name, exc)
 
@@ -349,13 +403,13 @@ def _derive_articles(df: pd.DataFrame, frame: pd.DataFrame, ctx: _Ctx, details: 
     )
     bodies = [_str_or_none(b) or "" for b in df["body_text"]]
     lengths = [len(clean_text(b)) for b in bodies]
-    frame["chk_body_too_short"] = [n >= S.MIN_BODY_CHARS for n in lengths]
-    details["chk_body_too_short"] = [
+    frame["cleaned_body_chars"] = lengths
+    details["cleaned_body_chars"] = [
         "" if n >= S.MIN_BODY_CHARS else f"body has {n} chars < {S.MIN_BODY_CHARS}" for n in lengths
     ]
     langs = df["language"] if "language" in df else pd.Series([None] * len(df))
     shares_in = df["arabic_share"] if "arabic_share" in df else pd.Series([None] * len(df))
-    ok, det = [], []
+    ok, det, checked = [], [], []
     for lang, share, body in zip(langs, shares_in, bodies, strict=True):
         code = (_str_or_none(lang) or "").strip().lower().split("-")[0]
         try:
@@ -365,15 +419,17 @@ def _derive_articles(df: pd.DataFrame, frame: pd.DataFrame, ctx: _Ctx, details: 
         if code and code not in S.ARABIC_LANGUAGES:
             ok.append(True)  # non-Arabic articles are kept, flagged by `language`
             det.append("")
+            checked.append(None)  # null: the between expectation skips it
         else:
+            checked.append(s)
             ok.append(s >= S.MIN_ARABIC_SHARE)
             det.append(
                 ""
                 if ok[-1]
                 else f"arabic_share {s:.2f} < {S.MIN_ARABIC_SHARE} (language {code or 'unset'})"
             )
-    frame["chk_not_arabic"] = ok
-    details["chk_not_arabic"] = det
+    frame["arabic_share_checked"] = checked
+    details["arabic_share_checked"] = det
     frame["chk_title_missing"] = [_has_text(t) for t in df["title"]]
     details["chk_title_missing"] = [
         "" if ok else f"title {_str_or_none(t)!r} has no letters"
@@ -481,6 +537,13 @@ def _dq_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return df.astype({"success": "bool", "unexpected_count": "int64", "element_count": "int64"})
 
 
+def _single_source(df: pd.DataFrame) -> str | None:
+    if "source_id" not in df.columns:
+        return None
+    found = {s for s in df["source_id"].dropna().astype(str).unique()}
+    return found.pop() if len(found) == 1 else None
+
+
 def _source_ids(df: pd.DataFrame) -> list[str]:
     if "source_id" in df.columns:
         return [_str_or_none(s) or "(none)" for s in df["source_id"]]
@@ -536,9 +599,7 @@ def _batch_share_failures(
             f"{rule_desc.get(rule, rule)} ({by_rule_all[rule]} rows) "
             f"(batch rule: max_failed_share {S.MAX_FAILED_SHARE})"
         )
-        stats.append(
-            {"source": "*", "n": total, "bad": total_bad, "failed": True, "share": share}
-        )
+        stats.append({"source": "*", "n": total, "bad": total_bad, "failed": True, "share": share})
     return failures, stats
 
 
@@ -581,6 +642,7 @@ def validate_stage(
     polled_sources: Sequence[str] | None = None,
     results_dir: Path | None = None,
     passed_elsewhere: Mapping[str, int] | None = None,
+    source_id: str | None = None,
 ) -> GateResult:
     """Validate one stage's batch; see the module docstring.
 
@@ -590,7 +652,8 @@ def validate_stage(
 
     ``polled_sources``: sources whose feed poll succeeded this run; an empty batch
     with any of them is an "empty run" batch failure. ``results_dir``: where the
-    GX result JSON goes (default ``<data_dir>/quality``).
+    GX result JSON goes (default ``<data_dir>/quality``). ``source_id``: the source this
+    batch belongs to, for the run name in Data Docs (default: the frame's only source_id).
     """
     if stage not in S.SUITES:
         raise ValueError(f"unknown stage {stage!r}; expected one of {', '.join(S.STAGES)}")
@@ -656,14 +719,17 @@ def validate_stage(
         )
 
     # Validation frame: the columns rules read plus derived chk_* columns.
-    used = sorted({r.column for r in rules if not r.derived})
+    used = sorted({c for r in rules if not r.derived for c in r.columns})
     frame = pd.DataFrame({c: work[c].astype(object).where(work[c].notna(), None) for c in used})
     details: Details = {}
     _DERIVE[stage](work, frame, _Ctx(now=now, bodies=bodies), details)
 
     failures_by_row: dict[int, list[tuple[str, str]]] = {}
+    source = source_id or _single_source(work)
     outcomes = (
-        _run_suite(stage, rules, frame, run_date=run_date, results_dir=results_dir) if n else []
+        _run_suite(stage, rules, frame, run_date=run_date, results_dir=results_dir, source=source)
+        if n
+        else []
     )
     rule_desc: dict[str, str] = {}
     for o in outcomes:

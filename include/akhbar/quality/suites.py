@@ -1,13 +1,17 @@
 """Expectation definitions per stage, as data.
 
 Each :class:`Rule` names one quarantine reason code and the Great Expectations
-expectation that detects it. Rules whose check spans several columns (a span
-inside its article body, a date after ``now``) are expressed as a *derived*
-boolean column ``chk_<rule>`` (True = row is fine) that :mod:`akhbar.quality.gate`
-computes before validation; the expectation is then a plain
-``expect_column_values_to_be_in_set([True])`` so GX still counts, reports and
-indexes every failing row. Order matters: a row failing several rules is
-quarantined once, under the first rule it fails (all failures go in ``detail``).
+expectation that detects it. A rule is a native GX expectation wherever one fits
+(not-null, regex, in-set, between, unique, compound-columns-unique, column pair
+equality). Only checks no expectation can state (a span inside another row's
+article body, "first occurrence kept" duplicates, text with a letter after Arabic
+cleaning, a date against the run's clock) are a *derived* boolean column
+``chk_<rule>`` (True = row is fine) that :mod:`akhbar.quality.gate` computes before
+validation, checked with ``expect_column_values_to_be_in_set([True])``; those carry
+a ``description`` so Data Docs say what the rule checks instead of "values must
+belong to this set: True". Every expectation's ``meta`` holds its rule code and notes,
+and each suite's ``notes`` list the rules. Order matters: a row failing several
+rules is quarantined once, under the first rule it fails (all failures go in ``detail``).
 
 Nothing here imports great_expectations; the GX objects are built lazily.
 """
@@ -47,17 +51,27 @@ class Rule:
 
     rule: str
     expectation: str  # GX expectation class name
-    column: str
+    column: str  # "" for multi-column expectations (their columns are in kwargs)
     kwargs: dict[str, Any] = field(default_factory=dict)
     notes: str = ""
+    description: str = ""  # shown in Data Docs instead of GX's generated sentence
+    computed: bool = False  # the gate computes the column (a measure, not a chk_ flag)
 
     @property
     def derived(self) -> bool:
-        return self.column.startswith("chk_")
+        return self.computed or self.column.startswith("chk_")
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Every column the expectation reads."""
+        if self.column:
+            return (self.column,)
+        pair = tuple(self.kwargs[k] for k in ("column_A", "column_B") if k in self.kwargs)
+        return tuple(self.kwargs.get("column_list", ())) + pair
 
     def describe(self) -> str:
         """Short human form, e.g. ``expect_column_values_to_not_be_null(title)``."""
-        return f"{snake(self.expectation)}({self.column})"
+        return f"{snake(self.expectation)}({', '.join(self.columns)})"
 
 
 def snake(name: str) -> str:
@@ -70,7 +84,27 @@ def snake(name: str) -> str:
 
 
 def _chk(rule: str, notes: str) -> Rule:
-    return Rule(rule, "ExpectColumnValuesToBeInSet", f"chk_{rule}", {"value_set": [True]}, notes)
+    """A derived check: ``chk_<rule>`` is True for a good row; the docs show ``notes``."""
+    return Rule(
+        rule,
+        "ExpectColumnValuesToBeInSet",
+        f"chk_{rule}",
+        {"value_set": [True]},
+        notes,
+        description=f"Rule {rule}: {notes} (derived column chk_{rule} must be True).",
+    )
+
+
+def suite_notes(rules: list[Rule]) -> list[str]:
+    """Markdown notes of a suite: one line per rule, in quarantine priority order."""
+    lines = ["Rules, in the order a failing row is attributed to them:"]
+    seen: set[str] = set()
+    for r in rules:
+        if r.rule in seen:
+            continue
+        seen.add(r.rule)
+        lines.append(f"* **{r.rule}**: {r.notes or r.describe()}")
+    return ["\n".join(lines)]
 
 
 SUITES: dict[str, list[Rule]] = {
@@ -131,11 +165,22 @@ SUITES: dict[str, list[Rule]] = {
     ],
     "articles": [
         _chk("duplicate_article_id", "article_id unique in the batch; first kept"),
-        _chk("body_too_short", f"cleaned body has >= {MIN_BODY_CHARS} characters"),
-        _chk(
+        Rule(
+            "body_too_short",
+            "ExpectColumnValuesToBeBetween",
+            "cleaned_body_chars",
+            {"min_value": MIN_BODY_CHARS},
+            f"cleaned body has >= {MIN_BODY_CHARS} characters",
+            computed=True,
+        ),
+        Rule(
             "not_arabic",
+            "ExpectColumnValuesToBeBetween",
+            "arabic_share_checked",
+            {"min_value": MIN_ARABIC_SHARE},
             f"arabic_share >= {MIN_ARABIC_SHARE} unless `language` says non-Arabic "
-            "(those are kept, flagged by language)",
+            "(those are kept, flagged by language; their value here is null, so not checked)",
+            computed=True,
         ),
         _chk("title_missing", "title has at least one letter or digit after cleaning"),
         _chk("published_too_old", f"published_at (when known) not before {MIN_PUBLISHED_YEAR}"),
@@ -150,8 +195,9 @@ SUITES: dict[str, list[Rule]] = {
             "ExpectColumnValuesToBeInSet",
             "type",
             {"value_set": list(ENTITY_TYPES)},
+            f"entity type is one of {', '.join(ENTITY_TYPES)}",
         ),
-        Rule("type_not_allowed", "ExpectColumnValuesToNotBeNull", "type"),
+        Rule("type_not_allowed", "ExpectColumnValuesToNotBeNull", "type", notes="type missing"),
     ],
     "quotes": [
         _chk("article_unknown", "article_id has a body in this run"),
@@ -161,8 +207,11 @@ SUITES: dict[str, list[Rule]] = {
             "ExpectColumnValuesToBeInSet",
             "kind",
             {"value_set": list(QUOTE_KINDS)},
+            f"quote kind is one of {', '.join(QUOTE_KINDS)}",
         ),
-        Rule("quote_kind_not_allowed", "ExpectColumnValuesToNotBeNull", "kind"),
+        Rule(
+            "quote_kind_not_allowed", "ExpectColumnValuesToNotBeNull", "kind", notes="kind missing"
+        ),
         _chk("speaker_missing", "quote has a speaker"),
         _chk("quote_text_missing", "quote text present"),
     ],
@@ -188,8 +237,8 @@ STAGE_SCHEMA: dict[str, str] = {s: s for s in STAGES}
 
 # --------------------------------------------------------------------------- warehouse
 # Each check reads the run's rows of one fact table (``?`` = run_date) into a
-# DataFrame with a ``record_key`` column and derived ``chk_*`` booleans, which a
-# GX suite then validates. Each query reads only the run's rows, so the check
+# DataFrame with a ``record_key`` column and the LEFT JOINed dimension keys, which a
+# GX suite then validates with native expectations (not-null, unique, pair equality). Each query reads only the run's rows, so the check
 # costs the day's volume, not the warehouse's: article_id uniqueness counts this
 # run's ids across the whole table (an id loaded on an earlier date is a
 # duplicate too); child rows' keys start with their article_id, whose earlier
@@ -204,22 +253,55 @@ class WarehouseCheck:
     rules: list[Rule]
 
 
+def _known(rule: str, column: str, dim: str, notes: str) -> Rule:
+    """``column`` has a row in ``dim`` (the query's LEFT JOIN leaves ``<dim>_id`` null)."""
+    return Rule(
+        rule,
+        "ExpectColumnValuesToNotBeNull",
+        column,
+        notes=notes,
+        description=f"Rule {rule}: {notes.replace(' not in ', ' must be in ')} "
+        f"({column}, from a LEFT JOIN, is never null).",
+    )
+
+
+def _unique(rule: str, columns: list[str], notes: str) -> Rule:
+    if len(columns) == 1:
+        return Rule(rule, "ExpectColumnValuesToBeUnique", columns[0], notes=notes)
+    return Rule(rule, "ExpectCompoundColumnsToBeUnique", "", {"column_list": columns}, notes)
+
+
+def _entity_known(column: str, notes: str) -> Rule:
+    return Rule(
+        "entity_unknown",
+        "ExpectColumnPairValuesToBeEqual",
+        "",
+        {
+            "column_A": column,
+            "column_B": "dim_entity_id",
+            "ignore_row_if": "both_values_are_missing",
+        },
+        notes,
+        description=f"Rule entity_unknown: a non-null {column} must have a row in dim_entity "
+        f"({column} equals dim_entity_id from a LEFT JOIN).",
+    )
+
+
 WAREHOUSE_CHECKS: list[WarehouseCheck] = [
     WarehouseCheck(
         "feed_fetch",
         "fact_feed_fetch",
         """
         SELECT f.run_date::VARCHAR || '|' || f.source_id AS record_key, f.source_id,
-               d.source_id IS NOT NULL AS chk_source_unknown,
-               f.n_key = 1 AS chk_duplicate_key
-        FROM (SELECT *, count(*) OVER (PARTITION BY run_date, source_id) AS n_key
-              FROM fact_feed_fetch WHERE run_date = ?) f
+               d.source_id AS dim_source_id
+        FROM fact_feed_fetch f
         LEFT JOIN dim_source d ON d.source_id = f.source_id
         WHERE f.run_date = ?
         """,
         [
-            _chk("source_unknown", "source_id not in dim_source"),
-            _chk("duplicate_key", "natural key (run_date, source_id) not unique"),
+            _known("source_unknown", "dim_source_id", "dim_source", "source_id not in dim_source"),
+            # one run_date per frame: (run_date, source_id) unique == source_id unique
+            _unique("duplicate_key", ["source_id"], "natural key (run_date, source_id) not unique"),
         ],
     ),
     WarehouseCheck(
@@ -227,7 +309,7 @@ WAREHOUSE_CHECKS: list[WarehouseCheck] = [
         "fact_article",
         """
         SELECT f.article_id AS record_key, f.source_id, f.url,
-               d.source_id IS NOT NULL AS chk_source_unknown,
+               d.source_id AS dim_source_id,
                f.n_key = 1 AS chk_duplicate_article_id
         FROM (SELECT article_id, source_id, url, run_date,
                      count(*) OVER (PARTITION BY article_id) AS n_key FROM fact_article
@@ -236,7 +318,9 @@ WAREHOUSE_CHECKS: list[WarehouseCheck] = [
         WHERE f.run_date = ?
         """,
         [
-            _chk("source_unknown", "source_id not in dim_source"),
+            _known("source_unknown", "dim_source_id", "dim_source", "source_id not in dim_source"),
+            # derived: an id loaded on an earlier date is a duplicate too, and the frame
+            # holds only this run's rows, so a unique-in-frame expectation cannot see it
             _chk("duplicate_article_id", "article_id not unique in fact_article"),
         ],
     ),
@@ -246,11 +330,8 @@ WAREHOUSE_CHECKS: list[WarehouseCheck] = [
         """
         SELECT m.article_id || '#' || m.mention_idx AS record_key, a.source_id,
                m.article_id, m.mention_idx, m.entity_id,
-               a.article_id IS NOT NULL AS chk_orphan_article,
-               m.entity_id IS NULL OR e.entity_id IS NOT NULL AS chk_entity_unknown,
-               m.n_key = 1 AS chk_duplicate_key
-        FROM (SELECT *, count(*) OVER (PARTITION BY article_id, mention_idx) AS n_key
-              FROM fact_entity_mention WHERE run_date = ?) m
+               a.article_id AS fact_article_id, e.entity_id AS dim_entity_id
+        FROM fact_entity_mention m
         LEFT JOIN (SELECT DISTINCT article_id, source_id FROM fact_article
                    WHERE run_date = ?) a
                ON a.article_id = m.article_id
@@ -258,9 +339,18 @@ WAREHOUSE_CHECKS: list[WarehouseCheck] = [
         WHERE m.run_date = ?
         """,
         [
-            _chk("orphan_article", "article_id not in fact_article"),
-            _chk("entity_unknown", "entity_id not in dim_entity"),
-            _chk("duplicate_key", "natural key (article_id, mention_idx) not unique"),
+            _known(
+                "orphan_article",
+                "fact_article_id",
+                "fact_article",
+                "article_id not in fact_article",
+            ),
+            _entity_known("entity_id", "entity_id not in dim_entity"),
+            _unique(
+                "duplicate_key",
+                ["article_id", "mention_idx"],
+                "natural key (article_id, mention_idx) not unique",
+            ),
         ],
     ),
     WarehouseCheck(
@@ -269,11 +359,8 @@ WAREHOUSE_CHECKS: list[WarehouseCheck] = [
         """
         SELECT q.article_id || '#q' || q.quote_idx AS record_key, a.source_id,
                q.article_id, q.quote_idx, q.speaker_entity_id,
-               a.article_id IS NOT NULL AS chk_orphan_article,
-               q.speaker_entity_id IS NULL OR e.entity_id IS NOT NULL AS chk_entity_unknown,
-               q.n_key = 1 AS chk_duplicate_key
-        FROM (SELECT *, count(*) OVER (PARTITION BY article_id, quote_idx) AS n_key
-              FROM fact_quote WHERE run_date = ?) q
+               a.article_id AS fact_article_id, e.entity_id AS dim_entity_id
+        FROM fact_quote q
         LEFT JOIN (SELECT DISTINCT article_id, source_id FROM fact_article
                    WHERE run_date = ?) a
                ON a.article_id = q.article_id
@@ -281,9 +368,18 @@ WAREHOUSE_CHECKS: list[WarehouseCheck] = [
         WHERE q.run_date = ?
         """,
         [
-            _chk("orphan_article", "article_id not in fact_article"),
-            _chk("entity_unknown", "speaker_entity_id not in dim_entity"),
-            _chk("duplicate_key", "natural key (article_id, quote_idx) not unique"),
+            _known(
+                "orphan_article",
+                "fact_article_id",
+                "fact_article",
+                "article_id not in fact_article",
+            ),
+            _entity_known("speaker_entity_id", "speaker_entity_id not in dim_entity"),
+            _unique(
+                "duplicate_key",
+                ["article_id", "quote_idx"],
+                "natural key (article_id, quote_idx) not unique",
+            ),
         ],
     ),
     WarehouseCheck(
@@ -291,19 +387,25 @@ WAREHOUSE_CHECKS: list[WarehouseCheck] = [
         "fact_date_mention",
         """
         SELECT m.article_id || '#d' || m.mention_idx AS record_key, a.source_id,
-               m.article_id, m.mention_idx,
-               a.article_id IS NOT NULL AS chk_orphan_article,
-               m.n_key = 1 AS chk_duplicate_key
-        FROM (SELECT *, count(*) OVER (PARTITION BY article_id, mention_idx) AS n_key
-              FROM fact_date_mention WHERE run_date = ?) m
+               m.article_id, m.mention_idx, a.article_id AS fact_article_id
+        FROM fact_date_mention m
         LEFT JOIN (SELECT DISTINCT article_id, source_id FROM fact_article
                    WHERE run_date = ?) a
                ON a.article_id = m.article_id
         WHERE m.run_date = ?
         """,
         [
-            _chk("orphan_article", "article_id not in fact_article"),
-            _chk("duplicate_key", "natural key (article_id, mention_idx) not unique"),
+            _known(
+                "orphan_article",
+                "fact_article_id",
+                "fact_article",
+                "article_id not in fact_article",
+            ),
+            _unique(
+                "duplicate_key",
+                ["article_id", "mention_idx"],
+                "natural key (article_id, mention_idx) not unique",
+            ),
         ],
     ),
     WarehouseCheck(
@@ -311,19 +413,26 @@ WAREHOUSE_CHECKS: list[WarehouseCheck] = [
         "fact_story_cluster",
         """
         SELECT c.cluster_id || '|' || c.article_id AS record_key, c.source_id,
-               d.source_id IS NOT NULL AS chk_source_unknown,
-               a.article_id IS NOT NULL AS chk_orphan_article,
-               c.n_key = 1 AS chk_duplicate_key
-        FROM (SELECT *, count(*) OVER (PARTITION BY cluster_id, article_id) AS n_key
-              FROM fact_story_cluster WHERE run_date = ?) c
+               c.cluster_id, c.article_id,
+               d.source_id AS dim_source_id, a.article_id AS fact_article_id
+        FROM fact_story_cluster c
         LEFT JOIN dim_source d ON d.source_id = c.source_id
         LEFT JOIN (SELECT DISTINCT article_id FROM fact_article) a ON a.article_id = c.article_id
         WHERE c.run_date = ?
         """,
         [
-            _chk("source_unknown", "source_id not in dim_source"),
-            _chk("orphan_article", "article_id not in fact_article"),
-            _chk("duplicate_key", "natural key (cluster_id, article_id) not unique"),
+            _known("source_unknown", "dim_source_id", "dim_source", "source_id not in dim_source"),
+            _known(
+                "orphan_article",
+                "fact_article_id",
+                "fact_article",
+                "article_id not in fact_article",
+            ),
+            _unique(
+                "duplicate_key",
+                ["cluster_id", "article_id"],
+                "natural key (cluster_id, article_id) not unique",
+            ),
         ],
     ),
 ]

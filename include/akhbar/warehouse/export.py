@@ -8,11 +8,19 @@ file). A partition is written to a staging directory first
 place with a single ``rename`` (new partition) or ``os.replace`` of the file
 (existing partition), so a reader sees the old file or the new one, never a
 half-written one. Re-exporting a date replaces that date only.
+
+Each export also writes the dimensions whole (``out_dir/<dim>.parquet``: sources,
+entities, dates; small, replaced atomically) so ids in the facts resolve to names
+from the files alone, and ``out_dir/manifest.json``: every file with its table,
+run date and row count, and each table's schema with the warehouse's column
+descriptions. The manifest is rebuilt from the files on disk after every export.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import json
 import os
 import shutil
 import uuid
@@ -29,7 +37,9 @@ FACT_TABLES: tuple[str, ...] = (
     "fact_date_mention",
     "fact_story_cluster",
 )
+DIMENSION_TABLES: tuple[str, ...] = ("dim_source", "dim_entity", "dim_date")
 PART_NAME = "part-0.parquet"
+MANIFEST = "manifest.json"
 
 
 def _sql_str(value: str) -> str:
@@ -90,9 +100,95 @@ def export_parquet(
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
+    written += export_dimensions(con, out_dir, [d for d in DIMENSION_TABLES if d in known])
     with contextlib.suppress(OSError):
         staging_root.rmdir()  # only when empty (no concurrent export)
+    write_manifest(con, out_dir)
     return written
+
+
+def export_dimensions(
+    con: duckdb.DuckDBPyConnection, out_dir: Path, tables: list[str] | tuple[str, ...]
+) -> list[Path]:
+    """Write each dimension whole to ``out_dir/<table>.parquet`` (temp file + os.replace)."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for table in tables:
+        final = out_dir / f"{table}.parquet"
+        tmp = out_dir / f".{table}.{uuid.uuid4().hex[:8]}.parquet.tmp"
+        try:
+            con.execute(
+                f"COPY (SELECT * FROM {table}) TO {_sql_str(tmp.as_posix())} "
+                "(FORMAT parquet, COMPRESSION zstd)"
+            )
+            os.replace(tmp, final)
+        finally:
+            tmp.unlink(missing_ok=True)
+        written.append(final)
+    return written
+
+
+def _schema(con: duckdb.DuckDBPyConnection, table: str) -> list[dict[str, str | None]]:
+    rows = con.execute(
+        "SELECT column_name, data_type, comment FROM duckdb_columns() "
+        "WHERE schema_name = 'main' AND table_name = ? ORDER BY column_index",
+        [table],
+    ).fetchall()
+    return [{"name": n, "type": t, "description": c} for n, t, c in rows]
+
+
+def write_manifest(con: duckdb.DuckDBPyConnection, out_dir: Path) -> Path:
+    """``out_dir/manifest.json`` listing every exported file (rows, run date) and schema."""
+    out_dir = Path(out_dir)
+    comments = dict(
+        con.execute(
+            "SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'main'"
+        ).fetchall()
+    )
+    tables: dict[str, dict] = {}
+    for kind, names in (("fact", FACT_TABLES), ("dimension", DIMENSION_TABLES)):
+        for table in names:
+            if kind == "fact":
+                paths = sorted((out_dir / table).glob(f"run_date=*/{PART_NAME}"))
+            else:
+                paths = [p for p in [out_dir / f"{table}.parquet"] if p.is_file()]
+            if not paths:
+                continue
+            files = []
+            for path in paths:
+                (rows,) = con.execute(
+                    "SELECT num_rows FROM parquet_file_metadata(?)", [path.as_posix()]
+                ).fetchone()
+                entry = {"path": path.relative_to(out_dir).as_posix(), "rows": int(rows)}
+                if kind == "fact":
+                    entry["run_date"] = path.parent.name.removeprefix("run_date=")
+                files.append(entry)
+            tables[table] = {
+                "kind": kind,
+                "description": comments.get(table),
+                "read_with": _reader(table, kind),
+                "rows": sum(f["rows"] for f in files),
+                "files": files,
+                "schema": _schema(con, table),
+            }
+    manifest = {
+        "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "layout": "facts: <table>/run_date=YYYY-MM-DD/part-0.parquet (run_date from the "
+        "path, hive partitioning); dimensions: <table>.parquet (whole table)",
+        "tables": tables,
+    }
+    target = out_dir / MANIFEST
+    tmp = out_dir / f".{MANIFEST}.{uuid.uuid4().hex[:8]}.tmp"
+    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, target)
+    return target
+
+
+def _reader(table: str, kind: str) -> str:
+    if kind == "fact":
+        return f"read_parquet('{table}/*/*.parquet', hive_partitioning = true)"
+    return f"read_parquet('{table}.parquet')"
 
 
 def _remove(path: Path) -> None:
