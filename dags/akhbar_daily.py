@@ -87,7 +87,7 @@ def _run():
     day = ctx.get("ds") or ctx["dag_run"].run_after.date().isoformat()
     params = ctx.get("params") or {}
     settings = replace(load_settings(), from_archive=params.get("source") == "archive")
-    return Run.of(day, settings, run_id=ctx["run_id"])
+    return Run.of(day, settings, run_id=ctx["run_id"], started_at=ctx["dag_run"].start_date)
 
 
 @dag(

@@ -1,6 +1,6 @@
 -- Counts per stage and source for the run table (and the Airflow task log).
 INSERT INTO pipeline_run
-SELECT $run_date, $run_id, NULL, $loaded_at, stage, source_id, metric, value
+SELECT $run_date, $run_id, $started_at, $loaded_at, stage, source_id, metric, value
 FROM (
     SELECT 'poll' AS stage, source_id, 'entries_seen' AS metric, sum(entries_seen)::BIGINT AS value
     FROM stg_feed_fetch GROUP BY source_id

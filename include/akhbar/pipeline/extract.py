@@ -89,6 +89,13 @@ def analysis_rows(article_id: str, analysis: Any) -> dict[str, list[dict[str, An
     }
 
 
+def _quarantine_row(run: Run, source_id: str, article_id: str, entry: dict[str, Any],
+                    rule: str, detail: str) -> dict[str, Any]:
+    return {"run_date": run.day, "stage": "extract", "source_id": source_id,
+            "record_key": article_id, "rule": rule, "detail": detail,
+            "payload": json.dumps(entry, default=str, ensure_ascii=False)}
+
+
 OUTPUTS = (
     ("articles", records.ARTICLE),
     ("mentions", records.ENTITY_MENTION),
@@ -108,14 +115,17 @@ def extract(source: Source, run: Run) -> dict[str, int]:
     out: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in OUTPUTS}
     quarantined = []
     for aid, entry in entries.items():
-        row, analysis, reason = build_article(entry, pages.get(aid), run.day)
+        try:
+            row, analysis, reason = build_article(entry, pages.get(aid), run.day)
+        except Exception as exc:
+            log.exception("extract %s: article %s failed", sid, aid)
+            quarantined.append(_quarantine_row(run, sid, aid, entry, "extract_error",
+                                               f"{type(exc).__name__}: {exc}"))
+            continue
         if row is None:
-            quarantined.append({
-                "run_date": run.day, "stage": "extract", "source_id": sid,
-                "record_key": aid, "rule": "no_body",
-                "detail": f"no usable page text and no feed text ({reason})",
-                "payload": json.dumps(entry, default=str, ensure_ascii=False),
-            })
+            quarantined.append(_quarantine_row(
+                run, sid, aid, entry, "no_body",
+                f"no usable page text and no feed text ({reason})"))
             continue
         out["articles"].append(row)
         for name, rows in analysis_rows(aid, analysis).items():

@@ -55,7 +55,7 @@ def gate(stage: str, source_id: str, run: Run) -> dict[str, int]:
             frame = frame[~frame.index.isin(passed_aside.index)]
         if name != "articles" and good_articles is not None:
             frame = frame[frame["article_id"].isin(set(good_articles))]
-        result = _validate(name, frame.reset_index(drop=True), run, good_articles,
+        result = _validate(name, frame.reset_index(drop=True), run, source_id, good_articles,
                            {source_id: len(passed_aside)} if len(passed_aside) else {})
         good = result.good
         if name == "articles":
@@ -82,11 +82,12 @@ def gate(stage: str, source_id: str, run: Run) -> dict[str, int]:
     return counts
 
 
-def _validate(name: str, frame: Any, run: Run, bodies: dict[str, str] | None,
+def _validate(name: str, frame: Any, run: Run, source_id: str, bodies: dict[str, str] | None,
               passed_elsewhere: dict[str, int]) -> Any:
     from akhbar.quality import validate_stage
 
     return validate_stage(
         name, frame, run_date=run.day, bodies=bodies, now=run.reference_time,
         results_dir=run.settings.data_dir / "quality", passed_elsewhere=passed_elsewhere,
+        source_id=source_id,
     )

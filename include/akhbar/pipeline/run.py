@@ -65,11 +65,13 @@ class Run:
     day: date
     settings: Settings
     run_id: str = "manual"
+    #: When the run (the Airflow DAG run, or ``akhbar run``) started; recorded in pipeline_run.
+    started_at: datetime | None = None
 
     @classmethod
     def of(cls, run_date: str | date | datetime, settings: Settings | None = None,
-           run_id: str = "manual") -> Run:
-        return cls(parse_run_date(run_date), settings or load_settings(), run_id)
+           run_id: str = "manual", started_at: datetime | None = None) -> Run:
+        return cls(parse_run_date(run_date), settings or load_settings(), run_id, started_at)
 
     @property
     def date_str(self) -> str:

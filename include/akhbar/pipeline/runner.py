@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 from akhbar.config import Settings
@@ -46,7 +47,7 @@ def run_all(run_date: str, settings: Settings | None = None, run_id: str = "cli"
     from akhbar.quality import BatchGateError
     from akhbar.warehouse.writer import writer_lock
 
-    run = Run.of(run_date, settings, run_id)
+    run = Run.of(run_date, settings, run_id, started_at=datetime.now(UTC))
     with writer_lock(run.settings, f"akhbar run {run.date_str}", wait_s=wait_s):
         for source in read_catalogue(run):
             try:

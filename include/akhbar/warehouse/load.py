@@ -155,7 +155,9 @@ def _clusters(con: duckdb.DuckDBPyConnection, run: Run) -> pa.Table:
 
 
 def _params(run: Run) -> dict[str, Any]:
-    return {"run_date": run.day, "run_id": run.run_id, "loaded_at": datetime.now(UTC)}
+    now = datetime.now(UTC)
+    return {"run_date": run.day, "run_id": run.run_id, "loaded_at": now,
+            "started_at": run.started_at or now}
 
 
 def load_run(run: Run) -> dict[str, Any]:
