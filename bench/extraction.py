@@ -1,0 +1,193 @@
+"""Extraction benchmark: CPU time of the pipeline's per-article path against trafilatura.
+
+What is compared, on the same pages in one process:
+
+* ``trafilatura_extract``: ``trafilatura.extract`` with the options the pipeline
+  uses for the body (:data:`akhbar.pages.TRAFILATURA_OPTIONS`), the baseline;
+* ``extract_page``: :func:`akhbar.pages.extract_page` as ``build_article`` calls
+  it (the page date is only read when the entry has none);
+* ``build_article``: :func:`akhbar.stages.build_article`, the whole per-article
+  step (page extraction, Arabic analysis, hashes).
+
+Entries carry feed dates as the pipeline's do (pass ``feed_dates`` with ``None``
+for items whose feed has no date). The functions alternate page by page in a
+rotating order, each call timed with :func:`time.process_time`; a repeat sums
+them per function, ratios are taken within a repeat, and the median over
+repeats is reported. A warm-up pass (imports, model loads) is not timed.
+
+    .venv/bin/python bench/extraction.py                 # real pages of the repo and ../shared
+    .venv/bin/python bench/extraction.py --snapshot      # snapshot/warc pages with their feed dates
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import hashlib
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_PAGES = REPO.parent / "shared" / "corpus" / "pages"
+RUN_DATE = date(2026, 11, 28)
+FUNCTIONS = ("trafilatura_extract", "extract_page", "build_article")
+
+
+def _entries(
+    pages: Sequence[tuple[bytes, str]], feed_dates: Sequence[datetime | None] | None, day: date
+) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(entry, page) rows shaped like the pipeline's ``entries_ok`` / ``pages_ok`` rows."""
+    from akhbar.dedup import article_id
+
+    if feed_dates is None:
+        feed_dates = [datetime(day.year, day.month, day.day, 6, tzinfo=UTC)] * len(pages)
+    if len(feed_dates) != len(pages):
+        raise ValueError(f"{len(feed_dates)} feed dates for {len(pages)} pages")
+    rows = []
+    for (body, url), published in zip(pages, feed_dates, strict=True):
+        entry = {
+            "article_id": article_id(url), "source_id": "bench", "url": url, "title": None,
+            "published_at": published, "feed_text": None, "summary": None, "image_url": None,
+        }
+        page = {"body": body, "final_url": url, "error": None,
+                "fetched_at": datetime(day.year, day.month, day.day, tzinfo=UTC)}
+        rows.append((entry, page))
+    return rows
+
+
+def _functions(day: date) -> dict[str, Callable[[dict[str, Any], dict[str, Any]], Any]]:
+    import trafilatura
+
+    from akhbar.pages import TRAFILATURA_OPTIONS, extract_page
+    from akhbar.stages import build_article
+
+    def baseline(entry: dict[str, Any], page: dict[str, Any]) -> Any:
+        return trafilatura.extract(page["body"], url=page["final_url"], **TRAFILATURA_OPTIONS)
+
+    def pages_step(entry: dict[str, Any], page: dict[str, Any]) -> Any:
+        # As build_article uses it: the page date is read only without a feed date.
+        content = extract_page(page["body"], url=page["final_url"],
+                               extensive_dates=entry["published_at"] is None)
+        return entry["published_at"] or content.published_at
+
+    def article(entry: dict[str, Any], page: dict[str, Any]) -> Any:
+        return build_article(entry, page, day)
+
+    return {"trafilatura_extract": baseline, "extract_page": pages_step, "build_article": article}
+
+
+def run_extraction_bench(
+    pages: list[tuple[bytes, str]],
+    repeats: int = 3,
+    *,
+    feed_dates: Sequence[datetime | None] | None = None,
+    day: date = RUN_DATE,
+) -> dict[str, Any]:
+    """CPU-time ratios of ``build_article`` and ``extract_page`` to ``trafilatura.extract``.
+
+    ``pages`` are (HTML bytes, URL). ``feed_dates`` are the entries' feed dates
+    (default: every entry dated 06:00 UTC on ``day``).
+    """
+    if not pages:
+        raise ValueError("run_extraction_bench needs at least one page")
+    rows = _entries(pages, feed_dates, day)
+    functions = _functions(day)
+    for entry, page in rows:  # warm-up: imports, CRF model, caches
+        for fn in functions.values():
+            fn(entry, page)
+    totals: dict[str, list[float]] = {name: [] for name in FUNCTIONS}
+    for repeat in range(repeats):
+        gc.collect()
+        spent = dict.fromkeys(FUNCTIONS, 0.0)
+        for i, (entry, page) in enumerate(rows):
+            shift = (i + repeat) % len(FUNCTIONS)
+            for name in FUNCTIONS[shift:] + FUNCTIONS[:shift]:
+                start = time.process_time()
+                functions[name](entry, page)
+                spent[name] += time.process_time() - start
+        for name in FUNCTIONS:
+            totals[name].append(spent[name])
+    ratios = {
+        f"ratio_{name}_vs_trafilatura": [
+            t / b for t, b in zip(totals[name], totals["trafilatura_extract"], strict=True)
+        ]
+        for name in ("build_article", "extract_page")
+    }
+    return {
+        **{key: round(statistics.median(values), 3) for key, values in ratios.items()},
+        "ms_per_page": {
+            name: round(1000 * statistics.median(values) / len(rows), 2)
+            for name, values in totals.items()
+        },
+        "ratios_per_repeat": {key: [round(v, 3) for v in vals] for key, vals in ratios.items()},
+        "pages": len(rows),
+        "pages_with_feed_date": sum(1 for entry, _ in rows if entry["published_at"] is not None),
+        "repeats": repeats,
+    }
+
+
+def real_pages(dirs: Sequence[Path] | None = None) -> list[tuple[bytes, str]]:
+    """The real article pages of the repo fixtures and ``../shared/corpus/pages``
+    (distinct bytes; URL from the sibling ``.json`` when it has one)."""
+    dirs = dirs or [REPO / "tests" / "fixtures" / "quality" / "pages", SHARED_PAGES]
+    seen: set[str] = set()
+    out = []
+    for folder in dirs:
+        for path in sorted(Path(folder).glob("*.html")):
+            body = path.read_bytes()
+            digest = hashlib.sha256(body).hexdigest()
+            if digest in seen:
+                continue
+            seen.add(digest)
+            meta = path.with_suffix(".json")
+            url = json.loads(meta.read_text("utf-8")).get("url") if meta.is_file() else None
+            out.append((body, url or f"https://bench.invalid/{path.stem}"))
+    return out
+
+
+def snapshot_pages(warc_dir: Path) -> tuple[list[tuple[bytes, str]], list[datetime | None]]:
+    """The HTML pages of a WARC snapshot and each one's date in its feed (None if none)."""
+    from akhbar.archive import canonical_url, iter_responses
+    from akhbar.feeds import parse_feed
+
+    pages, dated = [], {}
+    for resp in iter_responses(warc_dir):
+        kind = resp.header("content-type") or ""
+        if "html" in kind:
+            pages.append((resp.body, resp.url))
+        elif "xml" in kind:
+            feed = parse_feed(resp.body, headers=dict(resp.headers), base_url=resp.url)
+            dated.update({canonical_url(e.url): e.published_at for e in feed.entries})
+    return pages, [dated.get(canonical_url(url)) for _, url in pages]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--snapshot", type=Path, nargs="?", const=REPO / "snapshot" / "warc",
+                        help="bench the pages of this WARC snapshot, with their feed dates")
+    parser.add_argument("--no-feed-dates", action="store_true",
+                        help="entries without dates (the page date is looked for)")
+    args = parser.parse_args(argv)
+    if args.snapshot:
+        pages, dates = snapshot_pages(args.snapshot)
+    else:
+        pages, dates = real_pages(), None
+    if not pages:
+        print("no pages found", file=sys.stderr)
+        return 1
+    if args.no_feed_dates:
+        dates = [None] * len(pages)
+    result = run_extraction_bench(pages, args.repeats, feed_dates=dates)
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
