@@ -5,10 +5,70 @@ from pathlib import Path
 
 import pytest
 
-from akhbar.pages import extract_page, parse_datetime
+from akhbar import pages as pages_module
+from akhbar.pages import TRAFILATURA_OPTIONS, extract_page, parse_datetime
 
-PAGES = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "pages"
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+PAGES = SHARED / "pages"
+# Real non-Arabic pages of trafilatura's own evaluation set (mixed and legacy
+# charsets, BOMs): the metadata rules must hold there too.
+EVAL_PAGES = SHARED / "hostile" / "pages" / "trafilatura" / "tests" / "eval"
 pytestmark = pytest.mark.skipif(not PAGES.exists(), reason="../shared/corpus not present")
+
+
+def _real_pages() -> list[tuple[str, bytes, str | None]]:
+    out = []
+    for path in sorted(PAGES.glob("*.html")) + sorted(EVAL_PAGES.glob("*.html")):
+        meta = path.with_suffix(".json")
+        url = json.loads(meta.read_text(encoding="utf-8")).get("url") if meta.is_file() else None
+        out.append((path.name, path.read_bytes(), url))
+    return out
+
+
+@pytest.mark.parametrize("extensive", [True, False])
+def test_same_fields_as_trafilatura_with_its_metadata(extensive):
+    """One parse and the stored metadata only give what trafilatura's full
+    ``bare_extraction(with_metadata=True)`` gives, field by field."""
+    from trafilatura import bare_extraction
+
+    pages = _real_pages()
+    assert len(pages) >= 9
+    authors = 0
+    for name, raw, url in pages:
+        page = extract_page(raw, url=url, extensive_dates=extensive)
+        params = pages_module._DATE_PARAMS if extensive else pages_module._FAST_DATE_PARAMS
+        full = bare_extraction(raw, url=url, with_metadata=True, date_extraction_params=params,
+                               **TRAFILATURA_OPTIONS)
+        assert full is not None, name
+        assert page.title == (full.title or None), name
+        assert page.author == (full.author or None), name
+        assert page.canonical_url == (full.url or None), name
+        assert page.image_url == (full.image or None), name
+        assert page.published_at == parse_datetime(full.date), name
+        assert page.text == pages_module.clean_text(full.text or ""), name
+        authors += page.author is not None
+    assert authors >= 4  # meta-tag, JSON-LD and in-page bylines all exercised
+
+
+def test_page_date_is_looked_for_only_when_read(monkeypatch):
+    """The feed usually dates the article: htmldate must not run unless asked."""
+    import htmldate
+
+    calls = []
+    real = htmldate.find_date
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs.get("url"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(htmldate, "find_date", counting)
+    meta = json.loads((PAGES / "alyaum_1.json").read_text(encoding="utf-8"))
+    page = extract_page((PAGES / "alyaum_1.html").read_bytes(), url=meta["url"])
+    assert page.usable and page.title
+    assert calls == []
+    assert page.published_at.date().isoformat() == meta["publication_date"]
+    assert page.published_at == page.published_at
+    assert len(calls) == 1
 
 
 def test_cnn_arabic_body_matches_gold_text():
