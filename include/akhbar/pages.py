@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable
+from copy import deepcopy
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from akhbar.arabic.normalize import clean_text
@@ -123,6 +126,134 @@ def _html_lang(html: bytes) -> str | None:
     return value.decode("ascii", "ignore")[:2] or None
 
 
+# --------------------------------------------------------------------------- author
+# trafilatura finds an in-page byline (when the meta tags name no author) with
+# four XPaths over a copy of the page: most of its metadata time, as libxml2
+# walks the whole page once per XPath and calls back into Python for every
+# ``re:test``. The same predicates, tested in one walk in Python, give the same
+# elements in the same order. They mirror trafilatura 2.3.1's AUTHOR_XPATHS and
+# AUTHOR_DISCARD_XPATHS; if those change, trafilatura's own function runs.
+_AUTHOR_XPATHS_SHA = "bd5f280624916a83"
+_A0_TAGS = frozenset({"a", "address", "div", "link", "p", "span", "strong"})
+_A1_TAGS = frozenset({"a", "div", "h3", "h4", "p", "span"})
+_D0_TAGS = frozenset({"a", "div", "section", "span"})
+_AUTHOR_ATTRS = frozenset({"class", "id", "itemprop", "data-component", "rel", "data-testid"})
+_A0_CLASS = re.compile("author-?name|AuthorName|authorName")
+_A1_ID = re.compile("author|zuozhe|bianji|xiaobian")
+_A1_CLASS = re.compile(
+    "author|channel-name|zuozhe|bianji|xiaobian|submitted-by|posted-by|journalist-name")
+_A2_ID = re.compile("[Aa]uthor")
+_A2_CLASS = re.compile("[Aa]uthor|screenname|writer|[Bb]yline")
+_D0_ID = re.compile("^comments|comment-?list|ProductReviews")
+_D0_CLASS = re.compile(
+    "^[Cc]omments|commentlist|comments-list|sidebar|is-hidden|quote|embedly-instagram"
+    "|article-(?:share|support)|print|category|meta-date|meta-reviewer")
+
+
+@cache
+def _author_mirror_valid() -> bool:
+    from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
+
+    paths = "\n".join(x.path for x in (*AUTHOR_XPATHS, *AUTHOR_DISCARD_XPATHS))
+    return hashlib.sha256(paths.encode()).hexdigest()[:16] == _AUTHOR_XPATHS_SHA
+
+
+def _rel_me(elem: Any) -> bool:
+    """XPath ``rel='me'``: a child element ``rel`` whose text is ``me``."""
+    return any(child.tag == "rel" and "".join(child.itertext()) == "me" for child in elem)
+
+
+def _author_hits(tag: str, attrs: dict[str, str]) -> tuple[bool, bool, bool, bool]:
+    """Whether an element with these attributes matches author XPaths 0-2 and discard XPath 0
+    (without AUTHOR_XPATHS[0]'s ``rel='me'`` child test)."""
+    cls, ident = attrs.get("class", ""), attrs.get("id", "")
+    itemprop, component = attrs.get("itemprop", ""), attrs.get("data-component", "")
+    a0 = tag == "author" or (tag in _A0_TAGS and (
+        attrs.get("rel") == "author" or ident == "author" or cls == "author"
+        or itemprop == "author name" or attrs.get("data-testid") in ("AuthorCard", "AuthorURL")
+        or (cls != "" and _A0_CLASS.search(cls) is not None)))
+    a1 = tag in _A1_TAGS and (
+        cls in ("byline", "username", "byl", "BBL") or "author" in itemprop
+        or (ident != "" and _A1_ID.search(ident) is not None)
+        or (cls != "" and _A1_CLASS.search(cls) is not None))
+    a2 = ("Byline" in component or "author" in itemprop
+          or (ident != "" and _A2_ID.search(ident) is not None)
+          or (cls != "" and _A2_CLASS.search(cls) is not None))
+    d0 = tag in _D0_TAGS and (
+        ident == "comments" or cls in ("comments", "title", "date") or "Figure" in component
+        or (ident != "" and _D0_ID.search(ident) is not None)
+        or (cls != "" and _D0_CLASS.search(cls) is not None))
+    return a0, a1, a2, d0
+
+
+def _author_walk(tree: Any) -> tuple[list[list[Any]], list[list[Any]]]:
+    """Matches of the three author XPaths and the two discard XPaths, in document order."""
+    from lxml.etree import Element
+
+    with_rel = next(tree.iter("rel"), None) is not None
+    found: tuple[list[Any], ...] = ([], [], [], [], [])
+    for elem in tree.iter(Element):
+        tag = elem.tag
+        if _AUTHOR_ATTRS.isdisjoint(elem.keys()):
+            hits = (tag == "author", False, False, False)
+        else:
+            hits = _author_hits(tag, dict(elem.items()))
+        if not hits[0] and with_rel and tag in _A0_TAGS and _rel_me(elem):
+            hits = (True, *hits[1:])
+        for i in (0, 1, 2):
+            if hits[i]:
+                found[i].append(elem)
+        if elem is not tree:  # the page root is never deleted
+            if hits[3]:
+                found[3].append(elem)
+            if tag in ("time", "figure"):
+                found[4].append(elem)
+    return list(found[:3]), list(found[3:])
+
+
+def _extract_author(tree: Any) -> str | None:
+    """trafilatura's ``extract_author``: the first in-page byline outside comments,
+    sidebars, dates and figures, 3 to 119 characters long.
+
+    trafilatura deletes those regions from a copy of the page and runs its XPaths
+    on what is left. Deleting only removes elements and every XPath tests
+    attributes, so the same answer comes from skipping matches inside a deleted
+    region and deleting regions only inside a copy of a match that holds some.
+    """
+    from trafilatura.json_metadata import normalize_authors
+    from trafilatura.metadata import extract_author
+    from trafilatura.utils import trim
+
+    if not _author_mirror_valid():
+        return extract_author(tree)
+    candidates, discard = _author_walk(tree)
+    gone = {elem for found in discard for elem in found}
+    for results in candidates:
+        for elem in results:
+            if elem in gone or any(up in gone for up in elem.iterancestors()):
+                continue
+            content = trim(" ".join(_without(elem, discard, gone).itertext()))
+            if content and 2 < len(content) < 120:
+                return normalize_authors(None, content)
+    return None
+
+
+def _without(elem: Any, discard: list[list[Any]], gone: set[Any]) -> Any:
+    """``elem``, or a copy of it with its discard regions deleted as trafilatura does
+    (each XPath's matches in turn, in document order, keeping tail text)."""
+    if not any(inner in gone for inner in elem.iterdescendants()):
+        return elem
+    from trafilatura.xml import delete_element
+
+    copied = deepcopy(elem)
+    twin = dict(zip(elem.iter(), copied.iter(), strict=True))
+    for found in discard:
+        for inner in found:
+            if inner in twin and inner is not elem:
+                delete_element(twin[inner])
+    return copied
+
+
 # --------------------------------------------------------------------------- metadata
 
 
@@ -144,7 +275,6 @@ def _page_metadata(tree: Any, url: str | None) -> Any:
     (meta tags, then JSON-LD, then the page body), from the parsed tree."""
     from trafilatura.metadata import (
         examine_meta,
-        extract_author,
         extract_meta_json,
         extract_title,
         extract_url,
@@ -160,7 +290,7 @@ def _page_metadata(tree: Any, url: str | None) -> Any:
     if not meta.title:
         meta.title = extract_title(tree)
     if not meta.author:
-        meta.author = extract_author(tree)
+        meta.author = _extract_author(tree)
     if not meta.url:
         meta.url = extract_url(tree, url)
     return meta
