@@ -17,6 +17,7 @@ repeats is reported. A warm-up pass (imports, model loads) is not timed.
 
     .venv/bin/python bench/extraction.py                 # real pages of the repo and ../shared
     .venv/bin/python bench/extraction.py --snapshot      # snapshot/warc pages with their feed dates
+    .venv/bin/python bench/extraction.py --snapshot bench/work/snap-1000/warc --limit 100
 """
 
 from __future__ import annotations
@@ -151,19 +152,35 @@ def real_pages(dirs: Sequence[Path] | None = None) -> list[tuple[bytes, str]]:
     return out
 
 
-def snapshot_pages(warc_dir: Path) -> tuple[list[tuple[bytes, str]], list[datetime | None]]:
-    """The HTML pages of a WARC snapshot and each one's date in its feed (None if none)."""
-    from akhbar.archive import canonical_url, iter_responses
+def snapshot_pages(
+    warc_dir: Path, limit: int | None = None
+) -> tuple[list[tuple[bytes, str]], list[datetime | None]]:
+    """The HTML pages of a WARC snapshot and each one's date in its feed (None if none).
+
+    With ``limit``, at most that many pages, taken round-robin over the WARC files
+    (sources) so a big source does not fill the sample.
+    """
+    from akhbar.archive import canonical_url, iter_responses, warc_files
     from akhbar.feeds import parse_feed
 
-    pages, dated = [], {}
-    for resp in iter_responses(warc_dir):
-        kind = resp.header("content-type") or ""
-        if "html" in kind:
-            pages.append((resp.body, resp.url))
-        elif "xml" in kind:
-            feed = parse_feed(resp.body, headers=dict(resp.headers), base_url=resp.url)
-            dated.update({canonical_url(e.url): e.published_at for e in feed.entries})
+    per_file: list[list[tuple[bytes, str]]] = []
+    dated: dict[str, datetime | None] = {}
+    for path in warc_files(warc_dir):
+        found = []
+        for resp in iter_responses(path):
+            kind = resp.header("content-type") or ""
+            if "html" in kind:
+                found.append((resp.body, resp.url))
+            elif "xml" in kind:
+                feed = parse_feed(resp.body, headers=dict(resp.headers), base_url=resp.url)
+                dated.update({canonical_url(e.url): e.published_at for e in feed.entries})
+        per_file.append(found)
+    pages = [
+        found[i]
+        for i in range(max(map(len, per_file), default=0))
+        for found in per_file
+        if i < len(found)
+    ][:limit]
     return pages, [dated.get(canonical_url(url)) for _, url in pages]
 
 
@@ -172,11 +189,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--snapshot", type=Path, nargs="?", const=REPO / "snapshot" / "warc",
                         help="bench the pages of this WARC snapshot, with their feed dates")
+    parser.add_argument("--limit", type=int, help="at most this many snapshot pages")
     parser.add_argument("--no-feed-dates", action="store_true",
                         help="entries without dates (the page date is looked for)")
     args = parser.parse_args(argv)
     if args.snapshot:
-        pages, dates = snapshot_pages(args.snapshot)
+        pages, dates = snapshot_pages(args.snapshot, args.limit)
     else:
         pages, dates = real_pages(), None
     if not pages:

@@ -22,6 +22,9 @@ def test_snapshot_pages_carry_their_feed_dates():
     assert all(body.lstrip()[:1] == b"<" and url.startswith("http") for body, url in pages)
     assert sum(d is not None for d in dates) >= len(pages) // 2
     assert all(d.tzinfo is not None for d in dates if d is not None)
+    few, few_dates = snapshot_pages(SNAPSHOT, limit=3)
+    assert len(few) == 3 and len({url.split("/")[2] for _, url in few}) == 3  # round-robin
+    assert few_dates == [dates[pages.index(page)] for page in few]
 
 
 def test_bench_returns_sane_ratios_on_two_pages():
