@@ -12,8 +12,8 @@ What is compared, on the same pages in one process:
 Entries carry feed dates as the pipeline's do (pass ``feed_dates`` with ``None``
 for items whose feed has no date). The functions alternate page by page in a
 rotating order, each call timed with :func:`time.process_time`; a repeat sums
-them per function, ratios are taken within a repeat, and the median over
-repeats is reported. A warm-up pass (imports, model loads) is not timed.
+them per function, ratios are taken within a repeat, and min / median / max
+over repeats are reported (the ``stats`` shape of ``bench/run.py``). A warm-up pass (imports, model loads) is not timed.
 
     .venv/bin/python bench/extraction.py                 # real pages of the repo and ../shared
     .venv/bin/python bench/extraction.py --snapshot      # snapshot/warc pages with their feed dates
@@ -121,15 +121,24 @@ def run_extraction_bench(
         for name in ("build_article", "extract_page")
     }
     return {
-        **{key: round(statistics.median(values), 3) for key, values in ratios.items()},
+        **{key: _stats(values, 3) for key, values in ratios.items()},
         "ms_per_page": {
-            name: round(1000 * statistics.median(values) / len(rows), 2)
+            name: _stats([1000 * v / len(rows) for v in values], 2)
             for name, values in totals.items()
         },
-        "ratios_per_repeat": {key: [round(v, 3) for v in vals] for key, vals in ratios.items()},
         "pages": len(rows),
         "pages_with_feed_date": sum(1 for entry, _ in rows if entry["published_at"] is not None),
         "repeats": repeats,
+    }
+
+
+def _stats(values: list[float], digits: int) -> dict[str, Any]:
+    """min / median / max (and n) of repeated measurements, as ``bench/run.py`` reports them."""
+    return {
+        "min": round(min(values), digits),
+        "median": round(statistics.median(values), digits),
+        "max": round(max(values), digits),
+        "n": len(values),
     }
 
 

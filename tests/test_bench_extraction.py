@@ -33,13 +33,11 @@ def test_bench_returns_sane_ratios_on_two_pages():
     assert result["pages"] == 2 and result["repeats"] == 1
     assert result["pages_with_feed_date"] == (dates[0] is not None)
     for key in ("ratio_build_article_vs_trafilatura", "ratio_extract_page_vs_trafilatura"):
-        assert isinstance(result[key], float) and 0 < result[key] < 100
-        assert len(result["ratios_per_repeat"][key]) == 1
-    ms = result["ms_per_page"]
+        ratio = result[key]
+        assert ratio["n"] == 1 and 0 < ratio["min"] <= ratio["median"] <= ratio["max"] < 100
+    ms = {name: s["median"] for name, s in result["ms_per_page"].items()}
     assert set(ms) == {"trafilatura_extract", "extract_page", "build_article"}
     assert all(value > 0 for value in ms.values())
-    # build_article runs extract_page and more on the same pages.
-    assert ms["build_article"] > ms["extract_page"] * 0.5
 
 
 def test_real_pages_are_distinct_and_have_urls():
