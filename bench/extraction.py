@@ -7,7 +7,9 @@ What is compared, on the same pages in one process:
 * ``extract_page``: :func:`akhbar.pages.extract_page` as ``build_article`` calls
   it (the page date is only read when the entry has none);
 * ``build_article``: :func:`akhbar.stages.build_article`, the whole per-article
-  step (page extraction, Arabic analysis, hashes).
+  step (page extraction, Arabic analysis, hashes);
+* ``analyze``: :func:`akhbar.arabic.analyze.analyze` alone on the body and date
+  ``build_article`` analysed (its share of ``build_article`` is reported).
 
 Entries carry feed dates as the pipeline's do (pass ``feed_dates`` with ``None``
 for items whose feed has no date). The functions alternate page by page in a
@@ -37,7 +39,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 SHARED_PAGES = REPO.parent / "shared" / "corpus" / "pages"
 RUN_DATE = date(2026, 11, 28)
-FUNCTIONS = ("trafilatura_extract", "extract_page", "build_article")
+FUNCTIONS = ("trafilatura_extract", "extract_page", "analyze", "build_article")
 
 
 def _entries(
@@ -65,8 +67,11 @@ def _entries(
 def _functions(day: date) -> dict[str, Callable[[dict[str, Any], dict[str, Any]], Any]]:
     import trafilatura
 
+    from akhbar.arabic.analyze import analyze
     from akhbar.pages import TRAFILATURA_OPTIONS, extract_page
     from akhbar.stages import build_article
+
+    bodies: dict[int, tuple[str, Any]] = {}  # id(page) -> the body and date analyze sees
 
     def baseline(entry: dict[str, Any], page: dict[str, Any]) -> Any:
         return trafilatura.extract(page["body"], url=page["final_url"], **TRAFILATURA_OPTIONS)
@@ -78,9 +83,18 @@ def _functions(day: date) -> dict[str, Callable[[dict[str, Any], dict[str, Any]]
         return entry["published_at"] or content.published_at
 
     def article(entry: dict[str, Any], page: dict[str, Any]) -> Any:
-        return build_article(entry, page, day)
+        row = build_article(entry, page, day)[0]
+        if row is not None:
+            bodies.setdefault(id(page), (row["body_text"], row["published_at"]))
+        return row
 
-    return {"trafilatura_extract": baseline, "extract_page": pages_step, "build_article": article}
+    def analysis(entry: dict[str, Any], page: dict[str, Any]) -> Any:
+        # build_article's Arabic analysis alone, on the body it analysed.
+        body = bodies.get(id(page))
+        return analyze(body[0], published=body[1]) if body else None
+
+    return {"trafilatura_extract": baseline, "extract_page": pages_step,
+            "build_article": article, "analyze": analysis}
 
 
 def run_extraction_bench(
@@ -99,9 +113,9 @@ def run_extraction_bench(
         raise ValueError("run_extraction_bench needs at least one page")
     rows = _entries(pages, feed_dates, day)
     functions = _functions(day)
-    for entry, page in rows:  # warm-up: imports, CRF model, caches
-        for fn in functions.values():
-            fn(entry, page)
+    for entry, page in rows:  # warm-up: imports, CRF model, caches (build_article first)
+        for name in sorted(functions, key=lambda name: name != "build_article"):
+            functions[name](entry, page)
     totals: dict[str, list[float]] = {name: [] for name in FUNCTIONS}
     for repeat in range(repeats):
         gc.collect()
@@ -120,8 +134,10 @@ def run_extraction_bench(
         ]
         for name in ("build_article", "extract_page")
     }
+    share = [a / b for a, b in zip(totals["analyze"], totals["build_article"], strict=True)]
     return {
         **{key: _stats(values, 3) for key, values in ratios.items()},
+        "analyze_share_of_build_article": _stats(share, 3),
         "ms_per_page": {
             name: _stats([1000 * v / len(rows) for v in values], 2)
             for name, values in totals.items()

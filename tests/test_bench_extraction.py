@@ -36,7 +36,8 @@ def test_bench_returns_sane_ratios_on_two_pages():
         ratio = result[key]
         assert ratio["n"] == 1 and 0 < ratio["min"] <= ratio["median"] <= ratio["max"] < 100
     ms = {name: s["median"] for name, s in result["ms_per_page"].items()}
-    assert set(ms) == {"trafilatura_extract", "extract_page", "build_article"}
+    assert set(ms) == {"trafilatura_extract", "extract_page", "analyze", "build_article"}
+    assert 0 < result["analyze_share_of_build_article"]["median"] < 1
     assert all(value > 0 for value in ms.values())
 
 
