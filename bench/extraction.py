@@ -15,7 +15,8 @@ Entries carry feed dates as the pipeline's do (pass ``feed_dates`` with ``None``
 for items whose feed has no date). The functions alternate page by page in a
 rotating order, each call timed with :func:`time.process_time`; a repeat sums
 them per function, ratios are taken within a repeat, and min / median / max
-over repeats are reported (the ``stats`` shape of ``bench/run.py``). A warm-up pass (imports, model loads) is not timed.
+over repeats are reported (the ``stats`` shape of ``bench/run.py``). A warm-up
+pass (imports, model loads) is not timed.
 
     .venv/bin/python bench/extraction.py                 # real pages of the repo and ../shared
     .venv/bin/python bench/extraction.py --snapshot      # snapshot/warc pages with their feed dates
