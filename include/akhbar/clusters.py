@@ -192,44 +192,65 @@ def _word_hash(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "big")
 
 
-def _signature(words: list[str], cache: dict[str, int]) -> np.ndarray | None:
-    """MinHash signature of the word 3-shingles (shingle hash mixed from word hashes)."""
-    if len(words) < 5:
-        return None
-    for word in set(words).difference(cache):
-        cache[word] = _word_hash(word)
-    ids = np.array([cache[word] for word in words], dtype=np.uint64)
+def _signatures(docs: Sequence[ClusterDoc]) -> tuple[np.ndarray, np.ndarray]:
+    """MinHash signatures (rows x hash functions) of each body's word 3-shingles.
+
+    Shingle hashes are mixed from blake2b word hashes; all docs are hashed in one
+    array per hash function. Returns the rows that have >= 3 shingles and their
+    signatures.
+    """
+    vocab: dict[str, int] = {}
+    ids: list[int] = []
+    starts: list[int] = []
+    rows: list[int] = []
+    for row, doc in enumerate(docs):
+        words = _TOKEN.findall(_head(doc.body_text or "", COPY_WORDS))[:COPY_WORDS]
+        if len(words) < 5:
+            continue
+        rows.append(row)
+        starts.append(len(ids))
+        ids.extend(vocab.setdefault(word, len(vocab)) for word in words)
+    if not rows:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, COPY_BANDS * COPY_ROWS), np.uint64)
+    hashes = np.array([_word_hash(word) for word in vocab], dtype=np.uint64)[np.array(ids)]
+    first = np.array(starts, dtype=np.int64)
+    # Shingle i spans words i..i+2 of one doc: drop the two positions before each start.
+    inside = np.ones(len(ids) - 2, dtype=bool)
+    for cut in (first[1:] - 1, first[1:] - 2):
+        inside[cut] = False
     with np.errstate(over="ignore"):
-        grams = np.unique(ids[:-2] * _MIX[0] + ids[1:-1] * _MIX[1] + ids[2:] * _MIX[2])
-        grams = (grams >> np.uint64(32)) ^ (grams & np.uint64(0xFFFFFFFF))
-        values = (_PERM_A[:, None] * grams[None, :] + _PERM_B[:, None]) % _PRIME
-    return values.min(axis=1)
+        grams = hashes[:-2] * _MIX[0] + hashes[1:-1] * _MIX[1] + hashes[2:] * _MIX[2]
+        grams = ((grams >> np.uint64(32)) ^ (grams & np.uint64(0xFFFFFFFF)))[inside]
+    offsets = np.concatenate(([0], np.cumsum(np.diff(np.append(first, len(ids))) - 2)[:-1]))
+    sigs = np.empty((len(rows), COPY_BANDS * COPY_ROWS), dtype=np.uint64)
+    for k in range(sigs.shape[1]):
+        sigs[:, k] = np.minimum.reduceat((_PERM_A[k] * grams + _PERM_B[k]) % _PRIME, offsets)
+    return np.array(rows, dtype=np.int64), sigs
 
 
 def _copy_edges(docs: Sequence[ClusterDoc], days: np.ndarray, window: int) -> list[tuple[int, int]]:
     """Near-copy pairs: LSH bands of MinHash signatures, confirmed by estimated Jaccard."""
-    cache: dict[str, int] = {}
-    signatures: dict[int, np.ndarray] = {}
-    buckets: dict[tuple[int, bytes], list[int]] = {}
-    for row, doc in enumerate(docs):
-        words = _TOKEN.findall(_head(doc.body_text or "", COPY_WORDS))[:COPY_WORDS]
-        sig = _signature(words, cache)
-        if sig is None:
-            continue
-        signatures[row] = sig
-        for band in range(COPY_BANDS):
-            key = sig[band * COPY_ROWS : (band + 1) * COPY_ROWS].tobytes()
-            buckets.setdefault((band, key), []).append(row)
+    rows, sigs = _signatures(docs)
     candidates: set[tuple[int, int]] = set()
-    for members in buckets.values():
-        for i, left in enumerate(members):
-            for right in members[i + 1 :]:
-                if abs(days[left] - days[right]) <= window:
-                    candidates.add((left, right))
+    for band in range(COPY_BANDS):
+        block = np.ascontiguousarray(sigs[:, band * COPY_ROWS : (band + 1) * COPY_ROWS])
+        _keys, inverse, counts = np.unique(
+            block.view(np.dtype((np.void, block.dtype.itemsize * COPY_ROWS))).ravel(),
+            return_inverse=True, return_counts=True,
+        )  # fmt: skip
+        shared = np.flatnonzero(counts[inverse.ravel()] >= 2)
+        groups: dict[int, list[int]] = {}
+        for index in shared.tolist():
+            groups.setdefault(int(inverse.ravel()[index]), []).append(index)
+        for members in groups.values():
+            for i, left in enumerate(members):
+                for right in members[i + 1 :]:
+                    if abs(days[rows[left]] - days[rows[right]]) <= window:
+                        candidates.add((left, right))
     return sorted(
-        (left, right)
+        (int(rows[left]), int(rows[right]))
         for left, right in candidates
-        if float(np.mean(signatures[left] == signatures[right])) >= COPY_JACCARD
+        if float(np.mean(sigs[left] == sigs[right])) >= COPY_JACCARD
     )
 
 
