@@ -175,3 +175,10 @@ def test_suez_canal_opening_groups_outlets_without_foreign_articles() -> None:
     # (its title names it) for at least 3 in 4 members.
     on_topic = sum("السويس" in (d.title or "") for d in widest)
     assert on_topic >= 0.75 * len(widest), [d.title for d in widest]
+
+
+def test_empty_and_single_docs_get_their_own_cluster(gold: list[ClusterDoc]) -> None:
+    empty = ClusterDoc("empty", "x", DAY, None, "", frozenset())
+    assert assign_story_clusters([empty]) == {"empty": cluster_id([empty])}
+    clusters = assign_story_clusters([*gold[:3], empty])
+    assert len(set(clusters.values())) == 4
