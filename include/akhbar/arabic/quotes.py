@@ -35,8 +35,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from akhbar.arabic.normalize import DROP_FOR_MATCH, FOLD, original_span
-from akhbar.arabic.rules import quote_cues as R
+from akhbar.arabic.normalize import (
+    DROP_FOR_MATCH,
+    normalize_for_match,
+    normalize_with_offsets,
+    original_span,
+)
+from akhbar.arabic.rules import quote_cues
 
 MAX_QUOTE_CHARS = 2000  # a quotation longer than this is not taken (bounded work)
 SUBJECT_WINDOW = 220  # chars after a cue searched for the introducer
@@ -51,26 +56,27 @@ MARKS = OPEN_ONLY + CLOSE_ONLY + TOGGLE
 _MARK_OR_NL_RE = re.compile("[" + re.escape(MARKS) + "\n]")
 
 
-# One-to-one folds plus deletions as a str.translate table: the same folded text
-# as normalize_with_offsets (for Arabic; non-ASCII upper case is left as is) at C
-# speed, with offsets built per run of kept characters instead of per character.
-_FOLD_TABLE: dict[int, int | None] = {ord(k): ord(v) for k, v in FOLD.items() if len(v) == 1}
-_FOLD_TABLE.update({ord(c): ord(c.lower()) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
-_FOLD_TABLE.update({ord(c): None for c in DROP_FOR_MATCH})
 _DROP_RE = re.compile("[" + re.escape("".join(sorted(DROP_FOR_MATCH))) + "]")
 
 
-def fold_with_offsets(text: str) -> tuple[str, list[int]]:
-    """Fast equivalent of :func:`normalize_with_offsets` for matching Arabic text:
-    ``offsets[i]`` is the index in ``text`` of folded character ``i`` and
-    ``offsets[len(folded)] == len(text)``."""
-    folded = text.translate(_FOLD_TABLE)
+def fold_for_match(text: str) -> tuple[str, Sequence[int]]:
+    """``normalize_with_offsets(text)`` computed faster: the folding is
+    :func:`normalize_for_match` (one normaliser); only the offsets are built here,
+    from the positions of the characters it drops. Falls back to
+    :func:`normalize_with_offsets` when a character folds to more than one."""
+    folded = normalize_for_match(text)
+    n = len(text)
+    if len(folded) == n:
+        return folded, range(n + 1)
+    drops = [m.start() for m in _DROP_RE.finditer(text)]
+    if len(folded) != n - len(drops):
+        return normalize_with_offsets(text)
     offs: list[int] = []
     prev = 0
-    for m in _DROP_RE.finditer(text):
-        offs.extend(range(prev, m.start()))
-        prev = m.end()
-    offs.extend(range(prev, len(text) + 1))
+    for d in drops:
+        offs.extend(range(prev, d))
+        prev = d + 1
+    offs.extend(range(prev, n + 1))
     return folded, offs
 
 
@@ -93,11 +99,16 @@ class Quote:
     end: int
     speaker_start: int | None
     speaker_end: int | None
+    # person | organisation | role | anonymous (None when there is no speaker)
+    speaker_kind: str | None = None
+    # the complement is a verbal noun, not a clause or quotation (أكد على ضرورة ...)
+    nominal: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
             "speaker": self.speaker,
+            "speaker_kind": self.speaker_kind,
             "speaker_entity_id": self.speaker_entity_id,
             "cue": self.cue,
             "text": self.text,
@@ -111,13 +122,13 @@ def _alt(forms: Sequence[str]) -> str:
 
 
 _FORM_INFO: dict[str, tuple[str, str]] = {}
-for _lemma, _forms in R.FINITE.items():
+for _lemma, _forms in quote_cues.FINITE.items():
     for _f in _forms:
         _FORM_INFO.setdefault(_f, ("finite", _lemma))
-for _lemma, _forms in R.PARTICIPLE.items():
+for _lemma, _forms in quote_cues.PARTICIPLE.items():
     for _f in _forms:
         _FORM_INFO[_f] = ("participle", _lemma)
-for _lemma, _forms in R.MASDAR.items():
+for _lemma, _forms in quote_cues.MASDAR.items():
     for _f in _forms:
         _FORM_INFO[_f] = ("masdar", _lemma)
 
@@ -125,7 +136,7 @@ for _lemma, _forms in R.MASDAR.items():
 # complementiser, as in feeds that lost spaces: وقالالمصدر، وبينأن).
 _CUE_RE = re.compile(rf"(?<!\w)(?:و|ف)?(?P<cue>{_alt(list(_FORM_INFO))})(?=\W|$|ال|ان)")
 _FINITE_AFTER_RE = re.compile(
-    rf"[ \t]*[،,]?[ \t]*(?:و|ف)?(?P<cue>{_alt([f for fs in R.FINITE.values() for f in fs])})(?!\w)"
+    rf"[ \t]*[،,]?[ \t]*(?:و|ف)?(?P<cue>{_alt([f for fs in quote_cues.FINITE.values() for f in fs])})(?!\w)"
 )
 # Absorbed participles: وصرح فلان قائلاً: "..." -> the cue is صرح.
 _ABSORB_RE = re.compile(r"[\s،,]*(?:قايلا|قايله|بالقول|مضيفا|مضيفه)[\s،,]*$")
@@ -138,14 +149,17 @@ _COMP_RE = re.compile(
 )
 # The introducer glued to the cue (وأضافتأن "...", وبينأن "...").
 _COMP_GLUED_RE = re.compile(r"(?:(?:الي|علي|من)\s*)?(?:ب)?ان(?:ه|ها|هم)?(?=[^\w]|ال|$)")
-_NON_COMP_RE = re.compile(rf"(?<!\w)(?:{_alt(R.NON_COMP_BEFORE)})\s*$")
-_HOPE_RE = re.compile(rf"(?<!\w)(?:{_alt(R.HOPE_NOUNS)})\s+في\s*$")
+_NON_COMP_RE = re.compile(rf"(?<!\w)(?:{_alt(quote_cues.NON_COMP_BEFORE)})\s*$")
+_HOPE_RE = re.compile(rf"(?<!\w)(?:{_alt(quote_cues.HOPE_NOUNS)})\s+في\s*$")
 _SENT_END_RE = re.compile(r"\.{2,}|…|(?<!\d)\.|\.(?!\d)|[!?؟\n]")
 _CLAUSE_STOP_RE = re.compile(r"[;]")  # not ؛: it often introduces a reason clause
-_STOPS_RE = re.compile(rf"(?<!\w)(?:{_alt(R.SUBJECT_STOPS)})(?!\w)")
-_ROLE_RE = re.compile(rf"(?<!\w)(?:و)?(?:{_alt(R.ROLE_NOUNS)})(?!\w)")
+_STOPS_RE = re.compile(rf"(?<!\w)(?:{_alt(quote_cues.SUBJECT_STOPS)})(?!\w)")
+_ROLE_RE = re.compile(rf"(?<!\w)(?:و)?(?:{_alt(quote_cues.ROLE_NOUNS)})(?!\w)")
 _RELATIVE_RE = re.compile(r"(?<!\w)(?:الذي|التي|الذين)\s*$")
 _TRIM = ' \t\n،,:;؛.-–—"«»“”„″()'
+
+
+_Speaker = tuple[str, str | None, int, int]  # speaker text, entity id, orig start, orig end
 
 
 @dataclass
@@ -154,9 +168,11 @@ class _Found:
     cue: str | None
     start: int  # folded coords
     end: int
-    sp: tuple[str, str | None, int, int] | None  # speaker text, id, orig start, orig end
+    sp: _Speaker | None
     cue_start: int
     explicit: bool = False  # speaker named in the quote's own clause (not carried over)
+    gender: str | None = None  # of the cue form: 'm' / 'f' / None (plural, unknown)
+    nominal: bool = False
 
 
 def _pair_marks(folded: str) -> dict[int, int]:
@@ -191,7 +207,7 @@ def _pair_marks(folded: str) -> dict[int, int]:
 class _Doc:
     def __init__(self, text: str, entities: Sequence[EntityLike] | None) -> None:
         self.text = text
-        folded, self.offs = fold_with_offsets(text)
+        folded, self.offs = fold_for_match(text)
         # tokenised corpora quote with a free-standing apostrophe: قال ' ... ' (same length)
         self.folded = _ISOLATED_APOS_RE.sub('"', folded) if "'" in folded else folded
         self.pairs = _pair_marks(self.folded)
@@ -297,7 +313,7 @@ def _subject(doc: _Doc, a: int, b: int, max_words: int = 12) -> tuple[int, int] 
         if b <= a:
             return None
     first = f[a:b].split(None, 1)[0]
-    if first in R.NON_SUBJECT_STARTS or (len(first) <= 2 and first in ("ل", "ب")):
+    if first in quote_cues.NON_SUBJECT_STARTS or (len(first) <= 2 and first in ("ل", "ب")):
         return None
     seg = f[a:b]
     marks = sum(1 for ch in seg if ch in MARKS)
@@ -315,7 +331,7 @@ def _subject(doc: _Doc, a: int, b: int, max_words: int = 12) -> tuple[int, int] 
 _KANA_RE = re.compile(r"(?:و)?(?:كان|كانت|كانوا)\s+")
 _AMMA_RE = re.compile(r"(?:و)?اما\s+")
 _QAD_RE = re.compile(r"\s+قد\s*$")
-_ADVERBIAL = frozenset(R.ADVERBIAL_STARTS)
+_ADVERBIAL = frozenset(quote_cues.ADVERBIAL_STARTS)
 
 
 def _fronted_subject(
@@ -378,8 +394,8 @@ def _svo_subject(doc: _Doc, s0: int, cue_at: int) -> tuple[int, int] | None:
     if (
         bare in _ADVERBIAL
         or first in _ADVERBIAL
-        or bare in R.NON_SUBJECT_STARTS
-        or bare in R.PREP_PRONOUNS
+        or bare in quote_cues.NON_SUBJECT_STARTS
+        or bare in quote_cues.PREP_PRONOUNS
     ):
         return None
     if not (_ROLE_RE.fullmatch(bare) or bare.startswith("ال") or bare == "اخر"):
@@ -434,16 +450,16 @@ def _quote_after_subject(doc: _Doc, ce: int, win_end: int, lemma: str) -> int | 
     n = len(between.split())
     if _SAYING_RE.search(between) and n <= SUBJECT_MAX_WORDS:
         return k.start()
-    if lemma in R.SUBJECT_THEN_QUOTE_LEMMAS and 1 <= n <= 4:
+    if lemma in quote_cues.SUBJECT_THEN_QUOTE_LEMMAS and 1 <= n <= 4:
         return k.start()
     return None
 
 
 _ACCORDING_RE = re.compile(
-    rf"(?<!\w)(?:[وف])?(?P<acc>{_alt([a for a in R.ACCORDING_TO if not a.endswith(' ل')])}"
-    rf"|(?:{_alt([a[:-2] for a in R.ACCORDING_TO if a.endswith(' ل')])})\s+ل)(?=\S)?\s*"
+    rf"(?<!\w)(?:[وف])?(?P<acc>{_alt([a for a in quote_cues.ACCORDING_TO if not a.endswith(' ل')])}"
+    rf"|(?:{_alt([a[:-2] for a in quote_cues.ACCORDING_TO if a.endswith(' ل')])})\s+ل)(?=\S)?\s*"
 )
-_SOURCE_RE = re.compile(rf"(?:{_alt(R.SOURCE_HEADS)})(?!\w)")
+_SOURCE_RE = re.compile(rf"(?:{_alt(quote_cues.SOURCE_HEADS)})(?!\w)")
 _FA_RE = re.compile(r"[\s،,]*(?:فان(?:ه|ها|هم)?|فقد|ف(?=[^\W\d]))\s*")
 _DATELINE_LEAD_RE = re.compile(r"[^\n:]{0,40}:-?\s*")
 
@@ -543,17 +559,32 @@ def _interview_answers(doc: _Doc, text: str, found: list[_Found]) -> list[_Found
     return out if len(out) >= 2 else []
 
 
-_PREP_PRONOUN_RE = re.compile(rf"(?:{_alt(R.PREP_PRONOUNS)})(?!\w)\s*")
-_IMPERSONAL_MASDAR_RE = re.compile(rf"(?<!\w)(?:{_alt(R.IMPERSONAL_BEFORE_MASDAR)})\s+$")
+_PREP_PRONOUN_RE = re.compile(rf"(?:{_alt(quote_cues.PREP_PRONOUNS)})(?!\w)\s*")
+_IMPERSONAL_MASDAR_RE = re.compile(rf"(?<!\w)(?:{_alt(quote_cues.IMPERSONAL_BEFORE_MASDAR)})\s+$")
 _SUBJUNCTIVE_RE = re.compile(r"(?<!\w)ان\s+$")
 _ALA_RE = re.compile(r"[ \t]+الا(?=[ \t]+[يت])")
+
+
+def _finite_gender(form: str, forms: Sequence[str]) -> str:
+    """قالت / تقول are feminine because قال / يقول are forms of the same lemma; تابع and
+    لفت are masculine (their ت is a root letter)."""
+    if form.endswith("ت") and form[:-1] in forms:
+        return "f"
+    if form.startswith("ت") and "ي" + form[1:] in forms:
+        return "f"
+    return "m"
+
+
+_FINITE_GENDER = {
+    form: _finite_gender(form, forms) for forms in quote_cues.FINITE.values() for form in forms
+}
 
 
 def _gender(form: str) -> str | None:
     """'f' / 'm' for a cue form (قالت، تقول، مؤكدة / قال، يقول، مؤكداً); None for plurals."""
     kind = _FORM_INFO[form][0]
     if kind == "finite":
-        return "f" if form.endswith("ت") or form.startswith("ت") else "m"
+        return _FINITE_GENDER.get(form, "m")
     if kind == "participle":
         return "f" if form.endswith("ه") else "m" if form.endswith("ا") else None
     return None
@@ -583,7 +614,7 @@ def _prev_sentence_cue_subject(
         if pc < ps0 or pc <= last_q:
             break
         pform = pm.group("cue")
-        if pc >= s0 or _FORM_INFO[pform][0] != "finite" or pform in R.AMBIGUOUS_FORMS:
+        if pc >= s0 or _FORM_INFO[pform][0] != "finite" or pform in quote_cues.AMBIGUOUS_FORMS:
             continue
         if f[ps0 : pm.start()].strip(_TRIM):
             continue  # only a sentence that opens with the verb: وأعلن الدكتور فلان ...
@@ -598,7 +629,7 @@ def _prev_sentence_cue_subject(
 
 
 def _words(s: str) -> list[str]:
-    return s.translate(_FOLD_TABLE).translate(_PUNCT_TABLE).split()
+    return normalize_for_match(s).translate(_PUNCT_TABLE).split()
 
 
 _PUNCT_TABLE = {ord(c): " " for c in _TRIM}
@@ -630,82 +661,320 @@ def _np_speaker(doc: _Doc, span: tuple[int, int]) -> tuple[str, str | None, int,
     return _ent_speaker(e) if e else _span_speaker(doc, *span)
 
 
-def extract_quotes(text: str, entities: Sequence[EntityLike] | None = None) -> list[Quote]:
-    """Direct and reported quotations with speakers; offsets index ``text``."""
-    if not text or not text.strip():
-        return []
-    doc = _Doc(text, entities)
+NOMINAL_MAX_WORDS = 8  # subject words before a verbal-noun complement
+_WORD_RE = re.compile(r"[^\W\d_]+|\d+")
+_EDITORIAL_RE = re.compile(rf"[،,]?\s*(?<!\w)(?:و)?(?:{_alt(quote_cues.EDITORIAL_FORMULAS)})(?!\w)")
+_EDITORIAL_BEFORE_RE = re.compile(
+    rf"(?<!\w)(?:و)?(?:{_alt(quote_cues.EDITORIAL_FORMULAS)})\s*(?:الي\s*|علي\s*)?$"
+)
+_MASDAR_PATTERN_RE = re.compile(r"ت\w\wي\w|است\w\wا\w|ا\wت\wا\w|ان\w\wا\w|م\wا\w\wه|ا\w\wا\w")
+_PRONOUN_SUFFIX_RE = re.compile(r"(?<=\w\w\w)(?:هما|هم|ها|ه|نا)$")
+
+
+def _is_masdar(tok: str, definite_ok: bool) -> bool:
+    """``tok`` (folded) looks like a verbal noun: from the list (also with ال when
+    ``definite_ok``) or, without ال, by its pattern (تعزيز، استمرار، انسحاب، مشاركة)."""
+    bare = tok[2:] if tok.startswith("ال") else tok
+    if bare in quote_cues.NOT_MASDAR:
+        return False
+    if bare is not tok and not definite_ok:
+        return False
+    if bare in quote_cues.MASDAR_OBJECTS:
+        return True
+    if bare is not tok:
+        return False
+    stem = _PRONOUN_SUFFIX_RE.sub("", bare)
+    return stem in quote_cues.MASDAR_OBJECTS or bool(_MASDAR_PATTERN_RE.fullmatch(stem))
+
+
+_COMPLEMENTISER_WORDS = frozenset({"ان", "انه", "انها", "انهم", "بان", "بانه", "بانها", "ال"})
+
+
+_OPENING_VERB_RE = re.compile(r"\s*(?:و|ف)?(?P<verb>[^\W\d_]{3,})\s+")
+
+
+def _opening_verb_subject(doc: _Doc, s0: int, before: int, gender: str | None) -> _Speaker | None:
+    """The subject of the verb opening the sentence, for a participle with no speaker:
+    ربطت وزارة النفط ...، مشيرة إلى -> وزارة النفط. Only a subject headed by an
+    organisation, role or source noun, agreeing with the participle's gender."""
     f = doc.folded
-    cues = list(_CUE_RE.finditer(f))
-    cue_starts = [m.start("cue") for m in cues]
-    found: list[_Found] = []
-    used_pairs: set[int] = set()
-    absorbed: set[int] = set()
+    vm = _OPENING_VERB_RE.match(f, s0, before)
+    if vm is None or gender is None or (vm.group("verb").endswith("ت") != (gender == "f")):
+        return None
+    cut = [k for k in (f.find("،", vm.end(), before), f.find(",", vm.end(), before)) if k >= 0]
+    subj = _subject(doc, vm.end(), min(cut) if cut else before, 6)
+    if subj is None or subj == INVALID:
+        return None
+    head = f[subj[0] : subj[1]].split()[0]
+    if not (
+        head in quote_cues.ORGANISATION_HEADS
+        or head in quote_cues.ANONYMOUS_HEADS
+        or _ROLE_RE.fullmatch(head)
+    ):
+        return None
+    return _np_speaker(doc, subj)
 
-    taken: list[tuple[int, int]] = []  # sorted, non-overlapping quote spans
 
-    def overlaps(a: int, b: int) -> bool:
+def _nominal_start(doc: _Doc, c: _Cue, ents_after: Sequence[EntityLike]) -> tuple[int, int] | None:
+    """(subject end, complement start) of a verbal-noun complement after the cue:
+    أكد الوزير على ضرورة، مشيراً إلى أهمية، كشف مصدر عن وجود، أعلن الجيش تشكيل.
+    A bare complement must follow a definite word or a named entity (else it is the
+    genitive of the subject: مدير تربية)."""
+    preps = quote_cues.NOMINAL_LEMMAS.get(_FORM_INFO[c.form][1])
+    if preps is None or c.ctype == "masdar":
+        return None
+    f = doc.folded
+    end = min(c.s1, c.ce + SUBJECT_WINDOW)
+    words = list(_WORD_RE.finditer(f, c.ce, end))[: NOMINAL_MAX_WORDS + 2]
+    ent_ends = {e.end for e in ents_after}
+    for j, w in enumerate(words):
+        tok = w.group()
+        if j and f[words[j - 1].end() : w.start()].strip():
+            return None  # punctuation or a mark first: not this construction
+        if tok in _COMPLEMENTISER_WORDS or tok in ("لا", "ما", "لم", "لن", "قد"):
+            return None
+        nxt = words[j + 1].group() if j + 1 < len(words) else ""
+        if tok in preps and tok and nxt and _is_masdar(nxt, True):
+            return w.start(), words[j + 1].start()
+        if "ب" in preps and tok.startswith("ب") and _is_masdar(tok[1:], True):
+            return w.start(), w.start() + 1
+        if "" in preps and _is_masdar(tok, c.ctype == "participle"):
+            prev = words[j - 1].group() if j else ""
+            prev_named = j and doc.orig(words[j - 1].start(), words[j - 1].end())[1] in ent_ends
+            if c.ctype == "participle" and j == 0:
+                return w.start(), w.start()
+            if j and (prev.startswith("ال") or prev_named) and prev not in quote_cues.TITLES:
+                return w.start(), w.start()
+        if c.ctype == "participle" or tok in quote_cues.NON_SUBJECT_STARTS[:5]:
+            return None  # a participle takes its complement directly
+    return None
+
+
+def _speaker_words(text: str) -> list[str]:
+    words = _words(text)
+    if words and words[0].startswith("و") and words[0][1:] in quote_cues.ANONYMOUS_HEADS:
+        words[0] = words[0][1:]
+    return words
+
+
+def _name_after_role(words: list[str]) -> int | None:
+    """Index of the first word of a person's name inside a role description, or None:
+    وزير الخارجية الروسي سيرغي لافروف -> 3; الرئيس رجب طيب اردوغان -> 1; المتحدث باسم
+    الوزارة -> None. A name is an indefinite word after a definite one (adjectives of a
+    definite noun are definite), never inside a prepositional phrase."""
+    seen_definite = False
+    for i, w in enumerate(words):
+        if w in quote_cues.ROLE_PREPOSITIONS:
+            seen_definite = False  # في بغداد، عن محافظة نينوى: the object is no name
+            continue
+        if w.startswith("ال") or w in quote_cues.TITLES:
+            seen_definite = True
+            continue
+        if seen_definite and not _ROLE_RE.fullmatch(w):
+            return i
+    return None
+
+
+def speaker_kind(speaker: str | None, ents: Sequence[EntityLike] = ()) -> str | None:
+    """person | organisation | role | anonymous for a speaker phrase (None for none)."""
+    if not speaker:
+        return None
+    words = _speaker_words(speaker)
+    if not words:
+        return None
+    if any(e.type == "PER" for e in ents):
+        return "person"
+    head = words[0]
+    if head in quote_cues.ANONYMOUS_HEADS:
+        return "anonymous"
+    if head in quote_cues.ORGANISATION_HEADS or (ents and all(e.type == "ORG" for e in ents)):
+        return "organisation"
+    if _ROLE_RE.fullmatch(head) or head in quote_cues.TITLES:
+        return "person" if _name_after_role(words) is not None else "role"
+    if head.startswith("ال") and not head.endswith("ي") and len(words) <= 3:
+        return "organisation"  # الحكومة، المرصد السوري، الحراك الحاصل
+    return "person"
+
+
+def _nisbas(words: list[str]) -> set[str]:
+    """Relational adjectives of a description, gender folded: الروسية/الروسي -> الروسي."""
+    out = set()
+    for w in words[1:]:
+        w = w[:-1] if w.endswith("ه") else w
+        if w.startswith("ال") and w.endswith("ي") and len(w) > 4:
+            out.add(w)
+    return out
+
+
+def _role_gender(words: list[str]) -> str:
+    return "f" if words and words[0].endswith("ه") and words[0] not in ("الخليفه",) else "m"
+
+
+def _resolve_role(
+    doc: _Doc, sp: _Speaker, named: list[tuple[_Speaker, str | None]]
+) -> _Speaker | None:
+    """The named person a role description refers to, when the article supports it:
+    the same description before a name elsewhere (المتحدث باسم الوزارة فلان), or the
+    only named speaker whose description shares the role or a relational adjective
+    (عميد الدبلوماسية الروسية -> وزير الخارجية الروسي سيرغي لافروف), gender agreeing."""
+    rw = _speaker_words(sp[0])
+    gender = _role_gender(rw)
+    key = rw[:2]
+    nis = _nisbas(rw)
+    matches: dict[str, _Speaker] = {}
+    for cand, cg in named:
+        if cg and cg != gender:
+            continue
+        context = _speaker_words(doc.text[max(0, cand[2] - 60) : cand[3]])[-12:]
+        cw = _speaker_words(cand[0])
+        name_at = _name_after_role(cw)
+        name_key = " ".join(cw[name_at:] if name_at is not None else cw[-2:])
+        same_role = any(context[i : i + len(key)] == key for i in range(len(context)))
+        if same_role or (nis and nis & _nisbas(context)):
+            matches.setdefault(name_key, cand)
+    return next(iter(matches.values())) if len(matches) == 1 else None
+
+
+@dataclass
+class _Cue:
+    """One cue match being turned into a quotation (folded coordinates)."""
+
+    idx: int
+    m: re.Match[str]
+    form: str
+    ctype: str  # finite | participle | masdar
+    s0: int  # sentence start (bounded look-back)
+    s1: int  # sentence end
+    i_start: int = 0  # introducer
+    i_end: int = 0
+    intro: re.Match[str] | None = None
+    region_end: int = 0  # end of the subject region after the cue
+
+    @property
+    def cs(self) -> int:
+        return self.m.start("cue")
+
+    @property
+    def ce(self) -> int:
+        return self.m.end("cue")
+
+
+class _Extractor:
+    """The steps of :func:`extract_quotes` over one document; ``found`` is filled in
+    cue order by :meth:`cue_quotes`, then by the attribution patterns without a cue
+    verb (according-to, cue after the quote, headlines, interviews)."""
+
+    def __init__(self, doc: _Doc) -> None:
+        self.doc = doc
+        self.f = doc.folded
+        self.cues = list(_CUE_RE.finditer(self.f))
+        self.cue_starts = [m.start("cue") for m in self.cues]
+        self.found: list[_Found] = []
+        self.used_pairs: set[int] = set()
+        self.absorbed: set[int] = set()
+        self.taken: list[tuple[int, int]] = []  # sorted, non-overlapping quote spans
+        self.comma_stops = self._comma_stops()
+
+    # -- bookkeeping -------------------------------------------------------
+    def overlaps(self, a: int, b: int) -> bool:
+        taken = self.taken
         k = bisect_left(taken, (a, a))
         return (k < len(taken) and taken[k][0] < b) or (k > 0 and taken[k - 1][1] > a)
 
-    def take(a: int, b: int) -> None:
-        taken.insert(bisect_left(taken, (a, a)), (a, b))
+    def take(self, a: int, b: int) -> None:
+        self.taken.insert(bisect_left(self.taken, (a, a)), (a, b))
 
-    def prev_speaker(before: int) -> tuple[str, str | None, int, int] | None:
-        for q in found[: -LOOKBACK_QUOTES - 1 : -1]:
+    def prev_speaker(self, before: int, gender: str | None = None) -> _Speaker | None:
+        """The latest earlier quote's speaker whose cue agrees in ``gender`` (when known)."""
+        for q in self.found[: -LOOKBACK_QUOTES - 1 : -1]:
             if q.cue_start < before and q.sp is not None:
+                if gender and q.gender and q.gender != gender:
+                    continue  # وقالت after a male speaker: not the same person
                 return q.sp
         return None
 
-    # Commas that end a reported clause: "، (و|فيما|كما)? <cue>" outside quotation marks.
-    comma_stops: list[int] = []
-    for cm in cues:
-        c = cm.start()
-        head = f[max(0, c - 12) : c].rstrip()
-        for conj in ("فيما", "كما", "بينما"):
-            if head.endswith(conj):
-                head = head[: -len(conj)].rstrip()
-        if head.endswith(("،", ",")) and not doc.inside_pair(c):
-            k = max(f.rfind("،", max(0, c - 12), c), f.rfind(",", max(0, c - 12), c))
-            if k >= 0 and (not comma_stops or comma_stops[-1] < k):
-                comma_stops.append(k)
-        elif (
-            f.startswith("و", c)
-            and c > 0
-            and f[c - 1] == " "
-            and _FORM_INFO[cm.group("cue")][0] == "finite"
-            and cm.group("cue") not in R.AMBIGUOUS_FORMS
-            and not doc.inside_pair(c)
-            and (not comma_stops or comma_stops[-1] < c - 1)
-        ):
-            comma_stops.append(c - 1)  # a new coordinated statement: ... وقال "..."
+    def _comma_stops(self) -> list[int]:
+        """Commas that end a reported clause: "، (و|فيما|كما)? <cue>" outside quotation
+        marks, a coordinated new statement (... وقال "...") and editorial formulas."""
+        f, doc = self.f, self.doc
+        stops: list[int] = []
+        for cm in self.cues:
+            c = cm.start()
+            head = f[max(0, c - 12) : c].rstrip()
+            for conj in ("فيما", "كما", "بينما"):
+                if head.endswith(conj):
+                    head = head[: -len(conj)].rstrip()
+            if head.endswith(("،", ",")) and not doc.inside_pair(c):
+                k = max(f.rfind("،", max(0, c - 12), c), f.rfind(",", max(0, c - 12), c))
+                if k >= 0 and (not stops or stops[-1] < k):
+                    stops.append(k)
+            elif (
+                f.startswith("و", c)
+                and c > 0
+                and f[c - 1] == " "
+                and _FORM_INFO[cm.group("cue")][0] == "finite"
+                and cm.group("cue") not in quote_cues.AMBIGUOUS_FORMS
+                and not doc.inside_pair(c)
+                and (not stops or stops[-1] < c - 1)
+            ):
+                stops.append(c - 1)
+        for em in _EDITORIAL_RE.finditer(f):
+            if not doc.inside_pair(em.start()):
+                stops.append(em.start())  # ...، يذكر أن: the journalist's own sentence
+        return sorted(set(stops))
 
-    def clause_end(q0: int, s1: int) -> int:
+    def clause_end(self, q0: int, s1: int) -> int:
+        f = self.f
         limit = min(s1, q0 + MAX_QUOTE_CHARS)
         m = _CLAUSE_STOP_RE.search(f, q0, limit)
-        if m and not doc.inside_pair(m.start()):
+        if m and not self.doc.inside_pair(m.start()):
             limit = m.start()
-        j = bisect_right(comma_stops, q0)
-        if j < len(comma_stops) and comma_stops[j] < limit:
-            return comma_stops[j]
+        j = bisect_right(self.comma_stops, q0)
+        if j < len(self.comma_stops) and self.comma_stops[j] < limit:
+            return self.comma_stops[j]
         return limit
 
-    for idx, m in enumerate(cues):
-        cs, ce = m.start("cue"), m.end("cue")
-        if cs in absorbed or doc.inside_pair(cs):
-            continue
+    # -- quotations introduced by a cue ----------------------------------------
+    def cue_quotes(self) -> None:
+        for idx in range(len(self.cues)):
+            c = self._cue(idx)
+            if c is None:
+                continue
+            ok = self._introducer(c)
+            nominal = self._nominal(c)
+            if nominal is not None and (not ok or nominal[1] < c.i_start):
+                c.intro, c.region_end, c.i_start = None, nominal[0], nominal[1]
+                c.i_end, ok = nominal[1], True
+            if ok:
+                self._quote_for(c)
+
+    def _cue(self, idx: int) -> _Cue | None:
+        """The cue at ``idx`` when it can report speech here (cheap tests first)."""
+        m = self.cues[idx]
+        f, doc = self.f, self.doc
+        cs = m.start("cue")
+        if cs in self.absorbed or doc.inside_pair(cs):
+            return None
         form = m.group("cue")
-        ctype = _FORM_INFO[form][0]
         s0, s1 = doc.sentence(cs)
-        if form in R.PREFIX_REQUIRED and m.start() == cs and f[s0:cs].strip(_TRIM):
-            continue  # "بين" without و/ف inside a sentence is the preposition
+        if form in quote_cues.PREFIX_REQUIRED and m.start() == cs and f[s0:cs].strip(_TRIM):
+            return None  # "بين" without و/ف inside a sentence is the preposition
         if form[:1] in "يت" and m.start() == cs and _SUBJUNCTIVE_RE.search(f, max(0, cs - 8), cs):
-            continue  # دون أن يعلن / يريد أن يقول: not a report
+            return None  # دون أن يعلن / يريد أن يقول: not a report
+        if _EDITORIAL_BEFORE_RE.search(f, max(0, m.start() - 16), m.start()):
+            return None  # ومن الجدير بالذكر / تجدر الإشارة: the journalist, no speaker
         s0 = max(s0, m.start() - LOOKBACK_CHARS)  # bounded look-back on run-on text
-        win_end = min(s1, ce + SUBJECT_WINDOW)
+        return _Cue(idx, m, form, _FORM_INFO[form][0], s0, s1)
+
+    def _introducer(self, c: _Cue) -> bool:
+        """Find the complementiser / colon / opening mark after the cue and the end of
+        the subject region before it (``c.i_start``, ``c.i_end``, ``c.region_end``)."""
+        f, doc = self.f, self.doc
+        ce = c.ce
+        win_end = min(c.s1, ce + SUBJECT_WINDOW)
         window = f[ce:win_end]
         if "ان" not in window and ":" not in window and not any(q in window for q in TOGGLE + "«"):
-            continue  # cheap pre-test: no introducer can follow
+            return False  # cheap pre-test: no introducer can follow
         intro = _COMP_GLUED_RE.match(f, ce) if ce < len(f) and f[ce] != " " else None
         if intro is None:
             intro = _ALA_RE.match(f, ce)  # متوقعاً ألا يكون = أن + لا
@@ -716,214 +985,300 @@ def extract_quotes(text: str, entities: Sequence[EntityLike] | None = None) -> l
                 k += 1
             if k in doc.pairs:
                 bare = k  # مؤكداً "..." : the quotation follows the cue directly
-            elif ctype == "finite":
-                bare = _quote_after_subject(doc, ce, win_end, _FORM_INFO[form][1])
+            elif c.ctype == "finite":
+                bare = _quote_after_subject(doc, ce, win_end, _FORM_INFO[c.form][1])
         if intro is None and bare is None:
-            intro = _COMP_RE.search(f, ce, win_end)
-            while (
-                intro is not None
-                and intro.group("comp")
-                and _NON_COMP_RE.search(f, max(0, intro.start() - 10), intro.start())
-                and not _HOPE_RE.search(f, max(0, intro.start() - 16), intro.start())
-            ):
-                intro = _COMP_RE.search(f, intro.end(), win_end)
+            intro = self._search_comp(ce, win_end)
         if intro is None and bare is None:
-            continue
-        i_start = bare if bare is not None else intro.start()  # type: ignore[union-attr]
-        i_end = bare if bare is not None else intro.end()  # type: ignore[union-attr]
-        # another (non-absorbable) cue between this cue and the introducer owns it
-        nxt = cues[idx + 1].start("cue") if idx + 1 < len(cues) else len(f)
-        region_end = i_start
-        if nxt < region_end:
-            ab = _ABSORB_RE.search(f, ce, region_end)
-            if ab is None or cues[idx + 1].start() < ab.start():
-                continue
-        ab = _ABSORB_RE.search(f, ce, region_end)
+            return False
+        c.intro = intro
+        c.i_start = bare if bare is not None else intro.start()  # type: ignore[union-attr]
+        c.i_end = bare if bare is not None else intro.end()  # type: ignore[union-attr]
+        if _EDITORIAL_BEFORE_RE.search(f, max(0, c.i_start - 16), c.i_start):
+            return False  # وتجدر الإشارة إلى أن: the أن belongs to the formula
+        return self._subject_region(c)
+
+    def _search_comp(self, a: int, b: int) -> re.Match[str] | None:
+        f = self.f
+        intro = _COMP_RE.search(f, a, b)
+        while (
+            intro is not None
+            and intro.group("comp")
+            and _NON_COMP_RE.search(f, max(0, intro.start() - 10), intro.start())
+            and not _HOPE_RE.search(f, max(0, intro.start() - 16), intro.start())
+        ):
+            intro = _COMP_RE.search(f, intro.end(), b)
+        return intro
+
+    def _subject_region(self, c: _Cue) -> bool:
+        """``c.region_end``: where the subject words after the cue stop. False when
+        another cue owns the introducer or the words there cannot be a subject."""
+        f, idx = self.f, c.idx
+        nxt = self.cues[idx + 1].start("cue") if idx + 1 < len(self.cues) else len(f)
+        region_end = c.i_start
+        ab = _ABSORB_RE.search(f, c.ce, region_end)
+        if nxt < region_end and (ab is None or self.cues[idx + 1].start() < ab.start()):
+            return False  # another (non-absorbable) cue between owns the introducer
         if ab is not None:
             region_end = ab.start()
-            for k in range(idx + 1, len(cues)):
-                if cue_starts[k] >= i_start:
+            for k in range(idx + 1, len(self.cues)):
+                if self.cue_starts[k] >= c.i_start:
                     break
-                absorbed.add(cue_starts[k])
-        if len(f[ce:region_end].split()) > SUBJECT_MAX_WORDS:
-            continue
-        if ctype != "finite" and f[ce:region_end].strip(_TRIM):
-            continue  # participles and verbal nouns take the introducer directly
-        if ctype == "masdar" and _IMPERSONAL_MASDAR_RE.search(f, max(0, m.start() - 12), m.start()):
-            continue  # تجدر الإشارة إلى أن / من الممكن القول إن: no speaker
-        q0 = i_end
-        while q0 < s1 and f[q0] in " \t":
+                self.absorbed.add(self.cue_starts[k])
+        if len(f[c.ce : region_end].split()) > SUBJECT_MAX_WORDS:
+            return False
+        if c.ctype != "finite" and f[c.ce : region_end].strip(_TRIM):
+            return False  # participles and verbal nouns take the introducer directly
+        if c.ctype == "masdar" and _IMPERSONAL_MASDAR_RE.search(
+            f, max(0, c.m.start() - 12), c.m.start()
+        ):
+            return False  # تجدر الإشارة إلى أن / من الممكن القول إن: no speaker
+        c.region_end = region_end
+        return True
+
+    def _nominal(self, c: _Cue) -> tuple[int, int] | None:
+        """Start of a verbal-noun complement (أكد على ضرورة ...) owned by this cue."""
+        if _FORM_INFO[c.form][1] not in quote_cues.NOMINAL_LEMMAS:
+            return None
+        oa, ob = self.doc.orig(c.ce, min(c.s1, c.ce + SUBJECT_WINDOW))
+        found = _nominal_start(self.doc, c, self.doc.ents_in(oa, ob))
+        nxt = self.cue_starts[c.idx + 1] if c.idx + 1 < len(self.cues) else len(self.f)
+        return found if found is not None and found[1] < nxt else None
+
+    def _quote_for(self, c: _Cue) -> None:
+        """Span and speaker of the quotation introduced at ``c``; appended to ``found``."""
+        span = self._span(c)
+        if span is None:
+            return
+        kind, qa, qb, q0 = span
+        spoken = self._speaker(c)
+        if spoken is None:
+            return
+        sp, explicit = spoken
+        if kind == "direct":
+            self.used_pairs.add(q0)
+        self.take(qa, qb)
+        q = _Found(kind, c.form, qa, qb, sp, c.cs, explicit, _gender(c.form), c.intro is None)
+        q.cue = self.doc.text[slice(*self.doc.orig(c.cs, c.ce))]  # the surface form
+        self.found.append(q)
+
+    def _span(self, c: _Cue) -> tuple[str, int, int, int] | None:
+        f, doc = self.f, self.doc
+        q0 = c.i_end
+        while q0 < c.s1 and f[q0] in " \t":
             q0 += 1
+        intro = c.intro
         needs_mark = intro is not None and (
             intro.re is _COMP_RE and (intro.group("prep") or intro.group("comma")) is not None
         )
-        if q0 in doc.pairs and q0 not in used_pairs:
+        if q0 in doc.pairs and q0 not in self.used_pairs:
             kind, qa, qb = "direct", q0 + 1, doc.pairs[q0]
-        elif needs_mark:
-            continue
-        else:
-            kind, qa = "indirect", q0
-            qb = clause_end(q0, s1)
-        qa, qb = _trimmed(doc, qa, qb) if kind == "indirect" else (qa, qb)
-        if kind == "direct":
             while qa < qb and f[qa] in " \t":
                 qa += 1
             while qb > qa and f[qb - 1] in " \t":
                 qb -= 1
-        if qb - qa < 3 or qb - qa > MAX_QUOTE_CHARS or overlaps(qa, qb):
-            continue
-        # speaker
-        sp = None
-        explicit = True
-        coord = m.start() < cs and f[m.start()] == "و"  # ...، ويقول الشيخ فلان
-        front = _fronted_subject(doc, s0, m.start(), form, coord) if ctype == "finite" else None
-        subj = None
-        if ctype == "finite" and front is None:
-            ambiguous = form in R.AMBIGUOUS_FORMS
-            if ambiguous and len(f[ce:region_end].split()) > 12:
-                continue
-            subj = _subject(doc, ce, region_end, 6 if ambiguous else 12)
-            if subj == INVALID:
-                continue
-            if subj is None and form in R.IMPERSONAL_FORMS:
-                continue  # يذكر أن ... "it is worth noting that": no speaker, no quote
+        elif needs_mark:
+            return None
+        else:
+            kind = "indirect"
+            qa, qb = _trimmed(doc, q0, self.clause_end(q0, c.s1))
+        if qb - qa < 3 or qb - qa > MAX_QUOTE_CHARS or self.overlaps(qa, qb):
+            return None
+        return kind, qa, qb, q0
+
+    def _speaker(self, c: _Cue) -> tuple[_Speaker | None, bool] | None:
+        """(speaker, named in this clause) for the cue; None when the cue turns out not
+        to report speech (its subject cannot be one)."""
+        f, doc = self.f, self.doc
+        m = c.m
+        front = None
+        if c.ctype == "finite":
+            coord = m.start() < c.cs and f[m.start()] == "و"  # ...، ويقول الشيخ فلان
+            front = _fronted_subject(doc, c.s0, m.start(), c.form, coord)
         if front is not None:
-            sp = _np_speaker(doc, front)
-        elif subj is not None:
-            sp = _np_speaker(doc, subj)
-        else:
-            svo = _svo_subject(doc, s0, m.start()) if ctype == "finite" else None
+            return _np_speaker(doc, front), True
+        if c.ctype == "finite":
+            ambiguous = c.form in quote_cues.AMBIGUOUS_FORMS
+            if ambiguous and len(f[c.ce : c.region_end].split()) > 12:
+                return None
+            subj = _subject(doc, c.ce, c.region_end, 6 if ambiguous else 12)
+            if subj == INVALID:
+                return None
+            if subj is None and c.form in quote_cues.IMPERSONAL_FORMS:
+                return None  # يذكر أن ... "it is worth noting that": no speaker, no quote
+            if subj is not None:
+                return _np_speaker(doc, subj), True
+            svo = _svo_subject(doc, c.s0, m.start())
             if svo is not None:
-                sp = _np_speaker(doc, svo)
-            else:
-                explicit = False
-            for q in found[: -LOOKBACK_QUOTES - 1 : -1]:
-                if sp is not None or q.cue_start < s0:
-                    break
-                if q.sp is not None:
-                    sp = q.sp
-                    break
-            if sp is None:
-                os0, ocs = doc.orig(s0, cs)
-                e = _pick_entity(doc.ents_in(os0, ocs), last=True)
-                if e is not None:
-                    sp = _ent_speaker(e)
-            if sp is None:
-                # the subject of an earlier cue verb in the same sentence
-                # (أفاد مصدر ...، فيما أشار إلى أن ...)
-                tried = 0
-                for j in range(idx - 1, max(-1, idx - 20), -1):
-                    pm = cues[j]
-                    if pm.start("cue") < s0 or tried == 3:
-                        break  # the nearest three finite cues (bounded work)
-                    if _FORM_INFO[pm.group("cue")][0] != "finite":
-                        continue
-                    tried += 1
-                    pf = _fronted_subject(doc, s0, pm.start(), pm.group("cue"))
-                    pe = min(s1, pm.end("cue") + SUBJECT_WINDOW)
-                    pi = _COMP_RE.search(f, pm.end("cue"), pe)
-                    # a guess from another verb: short subjects only, never past this cue
-                    pb = min(pi.start() if pi else pe, m.start())
-                    ps = pf or _subject(doc, pm.end("cue"), pb, 6)
-                    if ps is not None and ps != INVALID:
-                        sp = _np_speaker(doc, ps)
-                        break
-            if sp is None and _RELATIVE_RE.search(f, s0, m.start()):
-                rel = _RELATIVE_RE.search(f, s0, m.start())
-                assert rel is not None
-                words = list(re.finditer(r"\S+", f[s0 : rel.start()]))[-4:]
+                return _np_speaker(doc, svo), True
+        return self._implicit_speaker(c), False
+
+    def _implicit_speaker(self, c: _Cue) -> _Speaker | None:
+        """Speaker of a cue with no subject of its own (وأضاف أن، مشيراً إلى أن، قالت:):
+        the sentence's earlier speaker, entity, cue subject or relative antecedent, then
+        the previous sentence's cue subject, then the previous quote's speaker; always a
+        speaker whose gender agrees with the cue."""
+        f, doc = self.f, self.doc
+        gender = _gender(c.form)
+        for q in self.found[: -LOOKBACK_QUOTES - 1 : -1]:
+            if q.cue_start < c.s0:
+                break
+            if q.sp is not None and not (gender and q.gender and q.gender != gender):
+                return q.sp
+        os0, ocs = doc.orig(c.s0, c.cs)
+        e = _pick_entity(doc.ents_in(os0, ocs), last=True)
+        if e is not None:
+            return _ent_speaker(e)
+        sp = self._earlier_cue_subject(c)
+        if sp is None:
+            rel = _RELATIVE_RE.search(f, c.s0, c.m.start())
+            if rel is not None:
+                words = list(re.finditer(r"\S+", f[c.s0 : rel.start()]))[-4:]
                 if words:
-                    sp = _span_speaker(doc, s0 + words[0].start(), rel.start())
-            if sp is None and ctype == "masdar":
-                pre = max(s0, cs - 60)
-                roles = list(_ROLE_RE.finditer(f, pre, m.start()))
-                if roles:
-                    sp = _span_speaker(doc, roles[-1].start(), m.start())
-            if sp is None:
-                sp = _prev_sentence_cue_subject(doc, cues, idx, s0, found, form)
-            if sp is None:
-                sp = prev_speaker(cs)
-        if kind == "direct":
-            used_pairs.add(q0)
-        take(qa, qb)
-        found.append(_Found(kind, form, qa, qb, sp, cs, explicit))
-        # keep the cue's original surface form
-        found[-1].cue = text[slice(*doc.orig(cs, ce))]
+                    sp = _span_speaker(doc, c.s0 + words[0].start(), rel.start())
+        if sp is None and c.ctype == "masdar":
+            roles = list(_ROLE_RE.finditer(f, max(c.s0, c.cs - 60), c.m.start()))
+            if roles:
+                sp = _span_speaker(doc, roles[-1].start(), c.m.start())
+        if sp is None and c.ctype == "participle":
+            sp = _opening_verb_subject(doc, c.s0, c.m.start(), _gender(c.form))
+        if sp is None:
+            sp = _prev_sentence_cue_subject(doc, self.cues, c.idx, c.s0, self.found, c.form)
+        return sp if sp is not None else self.prev_speaker(c.cs, gender)
 
-    # "According to" attribution: وبحسب المرصد فقد ... / ...، بحسب مركز جونز هوبكنز.
-    for am in _ACCORDING_RE.finditer(f):
-        a0 = am.start()
-        if doc.inside_pair(a0):
-            continue
-        s0, s1 = doc.sentence(a0)
-        src = _source_phrase(doc, am.end(), s1)
-        if src is None:
-            continue
-        na, nb, tail = src
-        before = f[s0:a0].strip(" \t\n،,و")
-        conn = _FA_RE.match(f, tail)
-        if conn is not None and (not before or f[s0:a0].rstrip().endswith(("،", ","))):
-            qa = conn.end()  # fronted: وبحسب المرصد فقد ...
-            qb = clause_end(qa, s1)
-        elif f[s0:a0].rstrip().endswith(("،", ",")) and _rest_is_apposition(f, tail, s1):
-            qb = f.rfind("،", s0, a0)
-            qb = max(qb, f.rfind(",", s0, a0))  # trailing: ...، بحسب مركز ...
-            lead = _DATELINE_LEAD_RE.match(f, s0, qb)
-            qa = lead.end() if lead else s0
-            qa = max(qa, _last_clause_start(doc, s0, qb))
-        else:
-            continue
-        qa, qb = _trimmed(doc, qa, qb)
-        if qb - qa < 10 or qb - qa > MAX_QUOTE_CHARS or overlaps(qa, qb):
-            continue
-        take(qa, qb)
-        q = _Found("indirect", None, qa, qb, _np_speaker(doc, (na, nb)), am.start("acc"))
-        q.cue = text[slice(*doc.orig(am.start("acc"), am.end("acc")))].strip()
-        found.append(q)
+    def _earlier_cue_subject(self, c: _Cue) -> _Speaker | None:
+        """The subject of one of the nearest three earlier finite cues in the same
+        sentence (أفاد مصدر ...، فيما أشار إلى أن ...), agreeing in gender."""
+        f, doc = self.f, self.doc
+        tried = 0
+        for j in range(c.idx - 1, max(-1, c.idx - 20), -1):
+            pm = self.cues[j]
+            if pm.start("cue") < c.s0 or tried == 3:
+                break
+            pform = pm.group("cue")
+            if _FORM_INFO[pform][0] != "finite":
+                continue
+            tried += 1
+            g, pg = _gender(c.form), _gender(pform)
+            if g and pg and g != pg:
+                continue
+            pf = _fronted_subject(doc, c.s0, pm.start(), pform)
+            pe = min(c.s1, pm.end("cue") + SUBJECT_WINDOW)
+            pi = _COMP_RE.search(f, pm.end("cue"), pe)
+            # a guess from another verb: short subjects only, never past this cue
+            pb = min(pi.start() if pi else pe, c.m.start())
+            ps = pf or _subject(doc, pm.end("cue"), pb, 6)
+            if ps is not None and ps != INVALID:
+                return _np_speaker(doc, ps)
+        return None
 
-    # Direct quotes attributed by a cue right after them: "...", قال فلان
-    for o, c in doc.pairs.items():
-        if o in used_pairs or overlaps(o + 1, c):
-            continue
-        if len(f[o + 1 : c].split()) < 3:
-            continue
-        ma = _FINITE_AFTER_RE.match(f, c + 1)
-        if ma is None:
-            continue
-        s0, s1 = doc.sentence(ma.end())
-        end = min(s1, ma.end() + 120)
-        subj = _subject(doc, ma.end(), end)
-        sp = None
-        if subj is not None:
-            oa, ob = doc.orig(*subj)
-            e = _pick_entity(doc.ents_in(oa, ob), last=False)
-            sp = _ent_speaker(e) if e else _span_speaker(doc, *subj)
-        else:
-            sp = prev_speaker(o)
-        cs, ce = ma.start("cue"), ma.end("cue")
-        take(o + 1, c)
-        q = _Found("direct", None, o + 1, c, sp, cs)
-        q.cue = text[slice(*doc.orig(cs, ce))]
-        found.append(q)
-        used_pairs.add(o)
+    # -- attribution without a cue verb before the quotation ----------------------
+    def according_to(self) -> None:
+        """وبحسب المرصد فقد ... / ...، بحسب مركز جونز هوبكنز."""
+        f, doc = self.f, self.doc
+        for am in _ACCORDING_RE.finditer(f):
+            a0 = am.start()
+            if doc.inside_pair(a0):
+                continue
+            s0, s1 = doc.sentence(a0)
+            src = _source_phrase(doc, am.end(), s1)
+            if src is None:
+                continue
+            na, nb, tail = src
+            before = f[s0:a0].strip(" \t\n،,و")
+            conn = _FA_RE.match(f, tail)
+            if conn is not None and (not before or f[s0:a0].rstrip().endswith(("،", ","))):
+                qa = conn.end()  # fronted: وبحسب المرصد فقد ...
+                qb = self.clause_end(qa, s1)
+            elif f[s0:a0].rstrip().endswith(("،", ",")) and _rest_is_apposition(f, tail, s1):
+                qb = max(f.rfind("،", s0, a0), f.rfind(",", s0, a0))  # trailing: ...، بحسب
+                lead = _DATELINE_LEAD_RE.match(f, s0, qb)
+                qa = max(lead.end() if lead else s0, _last_clause_start(doc, s0, qb))
+            else:
+                continue
+            qa, qb = _trimmed(doc, qa, qb)
+            if qb - qa < 10 or qb - qa > MAX_QUOTE_CHARS or self.overlaps(qa, qb):
+                continue
+            self.take(qa, qb)
+            q = _Found("indirect", None, qa, qb, _np_speaker(doc, (na, nb)), am.start("acc"))
+            q.cue = doc.text[slice(*doc.orig(am.start("acc"), am.end("acc")))].strip()
+            self.found.append(q)
 
-    found.extend(_headline_quotes(doc, text, overlaps))
-    answers = _interview_answers(doc, text, found)
-    if answers:
-        # inside an answer the interviewee speaks: keep only statements whose speaker
-        # is named in their own clause (third parties the interviewee reports)
-        found = [
-            q for q in found if q.explicit or not any(a.start <= q.start < a.end for a in answers)
-        ]
-        found.extend(answers)
+    def cue_after(self) -> None:
+        """Direct quotes attributed by a cue right after them: "..."، قال فلان."""
+        f, doc = self.f, self.doc
+        for o, c in doc.pairs.items():
+            if o in self.used_pairs or self.overlaps(o + 1, c) or len(f[o + 1 : c].split()) < 3:
+                continue
+            ma = _FINITE_AFTER_RE.match(f, c + 1)
+            if ma is None:
+                continue
+            _, s1 = doc.sentence(ma.end())
+            subj = _subject(doc, ma.end(), min(s1, ma.end() + 120))
+            gender = _gender(ma.group("cue"))
+            if subj is not None and subj != INVALID:
+                sp = _np_speaker(doc, subj)
+            else:
+                sp = self.prev_speaker(o, gender)
+            cs, ce = ma.start("cue"), ma.end("cue")
+            self.take(o + 1, c)
+            q = _Found("direct", None, o + 1, c, sp, cs, gender=gender)
+            q.cue = doc.text[slice(*doc.orig(cs, ce))]
+            self.found.append(q)
+            self.used_pairs.add(o)
 
-    out: list[Quote] = []
-    seen: list[tuple[str, str | None, int, int]] = []
-    for q in sorted(found, key=lambda q: q.start):
-        a, b = doc.orig(q.start, q.end)
+    def headlines_and_interviews(self) -> None:
+        doc = self.doc
+        self.found.extend(_headline_quotes(doc, doc.text, self.overlaps))
+        answers = _interview_answers(doc, doc.text, self.found)
+        if answers:
+            # inside an answer the interviewee speaks: keep only statements whose speaker
+            # is named in their own clause (third parties the interviewee reports)
+            self.found = [
+                q
+                for q in self.found
+                if q.explicit or not any(a.start <= q.start < a.end for a in answers)
+            ]
+            self.found.extend(answers)
+
+
+def extract_quotes(text: str, entities: Sequence[EntityLike] | None = None) -> list[Quote]:
+    """Direct and reported quotations with speakers; offsets index ``text``."""
+    if not text or not text.strip():
+        return []
+    doc = _Doc(text, entities)
+    ex = _Extractor(doc)
+    ex.cue_quotes()
+    ex.according_to()
+    ex.cue_after()
+    ex.headlines_and_interviews()
+    return _finalize(doc, ex.found)
+
+
+def _finalize(doc: _Doc, found: list[_Found]) -> list[Quote]:
+    """Quotes in text order with speakers resolved: a one-word definite speaker to its
+    fuller earlier mention, a role noun to the named person it refers to, and a kind."""
+    ordered = sorted(found, key=lambda q: q.start)
+    seen: list[_Speaker] = []
+    for q in ordered:
         if q.sp is not None:
             q.sp = _resolve_short(q.sp, seen)
             seen.append(q.sp)
-        spk, sid, ssa, ssb = q.sp if q.sp else (None, None, None, None)
-        out.append(Quote(q.kind, spk, sid, q.cue, text[a:b], a, b, ssa, ssb))
+    kinds = [
+        speaker_kind(q.sp[0], doc.ents_in(q.sp[2], q.sp[3])) if q.sp else None for q in ordered
+    ]
+    named = [
+        (q.sp, q.gender) for q, k in zip(ordered, kinds, strict=True) if k == "person" and q.sp
+    ]
+    out: list[Quote] = []
+    for q, kind in zip(ordered, kinds, strict=True):
+        sp = q.sp
+        if sp is not None and kind == "role":
+            person = _resolve_role(doc, sp, named)
+            if person is not None:
+                sp, kind = person, "person"
+        a, b = doc.orig(q.start, q.end)
+        spk, sid, ssa, ssb = sp if sp else (None, None, None, None)
+        nominal = q.nominal and q.kind == "indirect"
+        out.append(Quote(q.kind, spk, sid, q.cue, doc.text[a:b], a, b, ssa, ssb, kind, nominal))
     return out

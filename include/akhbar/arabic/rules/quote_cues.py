@@ -9,6 +9,11 @@ Each lemma lists its surface forms explicitly (no morphological generation).
 
 from __future__ import annotations
 
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 # lemma -> finite forms (folded)
 FINITE: dict[str, tuple[str, ...]] = {
     "قال": ("قال", "قالت", "يقول", "تقول"),
@@ -421,3 +426,81 @@ SOURCE_HEADS: tuple[str, ...] = (
     "الدراسه",
     "استطلاع",
 )
+
+# Editorial formulas of the journalist: never a quotation, and they end a running one
+# (وتجدر الإشارة إلى أن، ومن الجدير بالذكر أن، والجدير ذكره أن، يشار إلى أن).
+EDITORIAL_FORMULAS: tuple[str, ...] = (
+    "تجدر الاشاره",
+    "يجدر الاشاره",
+    "تجدر الاشاره الي",
+    "من الجدير بالذكر",
+    "ومن الجدير بالذكر",
+    "الجدير بالذكر",
+    "والجدير بالذكر",
+    "الجدير ذكره",
+    "والجدير ذكره",
+    "يجدر بالذكر",
+    "جدير بالذكر",
+    "مما يذكر",
+    "ومما يذكر",
+    "يذكر ان",
+    "ويذكر ان",
+    "يشار الي",
+    "ويشار الي",
+)
+
+# Lemmas reporting a statement whose complement is a verbal noun, and the
+# prepositions it takes ("" = none): أكد على ضرورة، أعلن تشكيل، كشف عن وجود.
+NOMINAL_LEMMAS: dict[str, tuple[str, ...]] = {
+    "أكد": ("علي", ""),
+    "شدد": ("علي",),
+    "أشار": ("الي",),
+    "لفت": ("الي",),
+    "نوه": ("الي", "ب"),
+    "دعا": ("الي",),
+    "كشف": ("عن",),
+    "أعرب": ("عن",),
+    "حذر": ("من",),
+    "طالب": ("ب",),
+    "أعلن": ("", "عن"),
+    "نفى": ("",),
+}
+
+# Verbal nouns that head such a complement (folded, without ال). Other verbal nouns
+# are recognised by their pattern (تفعيل، استفعال، افتعال، انفعال، مفاعلة).
+MASDAR_OBJECTS: frozenset[str] = _word_set(
+    "ضروره اهميه عدم رفض دعم استعداد وجود حرص تمسك التزام قلق امل ترحيب تضامن "
+    "تاييد استمرار مواصله اعتزام نيه تشكيل اطلاق بدء انطلاق وصول مقتل اعتقال "
+    "ضبط تنفيذ اعداد توقيع انتهاء اكتمال ارتفاع انخفاض تراجع زياده تسجيل مشاركه "
+    "تعاون اتخاذ سعي حاجه اهتمام جاهزيه موافقه صدور اصدار الغاء تاجيل تعليق منع "
+    "حظر فتح اغلاق اجراء عقد نجاح فشل تحقيق تقديم تعيين اختيار حصول وقوع سقوط "
+    "مصرع اصابه استشهاد مقتل انسحاب سيطره تحرير تدمير قصف استهداف ضروره رغبه "
+    "عزم ادانه استنكار رفضه تخصيص صرف توزيع انشاء افتتاح اطلاق"
+)
+
+# Words of a verbal-noun pattern that name a thing reported on, not a statement.
+NOT_MASDAR: frozenset[str] = _word_set("تقرير تقارير تصريح تصريحات تلفزيون توقيت تسجيلات")
+
+# Speaker heads by kind (folded). Anonymous sources are never resolved to a person.
+ANONYMOUS_HEADS: frozenset[str] = _word_set(
+    "مصدر مصادر المصدر المصادر مسوول مسوولون مسوولين المسوول شهود شاهد مراقبون "
+    "مراقبين مختصون مختصين خبراء ناشطون ناشطين سكان مواطنون اوساط جهات اطراف "
+    "مصدرا مقربون مقربين"
+)
+ORGANISATION_HEADS: frozenset[str] = _word_set(
+    "وزاره الوزاره هييه الهييه قياده القياده الشرطه مديريه المديريه مكتب المكتب "
+    "لجنه اللجنه مرصد المرصد بيان البيان مركز المركز منظمه المنظمه الجيش الحكومه "
+    "حكومه وكاله الوكاله صحيفه الصحيفه قناه القناه موقع الموقع تقرير التقرير "
+    "دراسه الدراسه احصاييات الاحصاييات مجلس المجلس الامم الاتحاد حزب الحزب "
+    "حركه الحركه جمعيه الجمعيه شركه الشركه البنك بنك المحكمه محكمه الائتلاف "
+    "ائتلاف الخارجيه الداخليه الدفاع البرلمان السفاره سفاره الرئاسه رئاسه "
+    "خليه الخليه دايره الدايره قسم القسم الادعاء النيابه الامانه امانه تلفزيون "
+    "التلفزيون اذاعه الاذاعه"
+)
+# Titles before a name (الشيخ فلان، اللواء فلان): a role when no name follows.
+TITLES: frozenset[str] = _word_set(
+    "الشيخ الدكتور د اللواء العميد العقيد الفريق الرييس الاب السيد السيده "
+    "المهندس الاستاذ القاضي النايب الامير الملك الوزير السفير الحاج المحامي"
+)
+# Prepositions inside a role description: what follows is not the person's name.
+ROLE_PREPOSITIONS: frozenset[str] = _word_set("في من عن علي الي باسم لدي ل مع لشوون بشوون")
