@@ -205,9 +205,14 @@ def _pair_marks(folded: str) -> dict[int, int]:
 
 
 class _Doc:
-    def __init__(self, text: str, entities: Sequence[EntityLike] | None) -> None:
+    def __init__(
+        self,
+        text: str,
+        entities: Sequence[EntityLike] | None,
+        folded: tuple[str, Sequence[int]] | None = None,
+    ) -> None:
         self.text = text
-        folded, self.offs = fold_for_match(text)
+        folded, self.offs = folded if folded is not None else fold_for_match(text)
         # tokenised corpora quote with a free-standing apostrophe: قال ' ... ' (same length)
         self.folded = _ISOLATED_APOS_RE.sub('"', folded) if "'" in folded else folded
         self.pairs = _pair_marks(self.folded)
@@ -1242,11 +1247,16 @@ class _Extractor:
             self.found.extend(answers)
 
 
-def extract_quotes(text: str, entities: Sequence[EntityLike] | None = None) -> list[Quote]:
-    """Direct and reported quotations with speakers; offsets index ``text``."""
+def extract_quotes(
+    text: str,
+    entities: Sequence[EntityLike] | None = None,
+    folded: tuple[str, Sequence[int]] | None = None,
+) -> list[Quote]:
+    """Direct and reported quotations with speakers; offsets index ``text``.
+    ``folded``: ``fold_for_match(text)`` when the caller has it already."""
     if not text or not text.strip():
         return []
-    doc = _Doc(text, entities)
+    doc = _Doc(text, entities, folded)
     ex = _Extractor(doc)
     ex.cue_quotes()
     ex.according_to()
