@@ -115,7 +115,8 @@ def test_shafaq_set_precision_and_recall() -> None:
     pred_n = gold_n = hit = 0
     for path in sorted(GOLD.glob("*.json")):
         text, gold = _shafaq(path.stem)
-        preds = extract_quotes(text)
+        # annotated before verbal-noun complements counted: those are not judged here
+        preds = [p for p in extract_quotes(text) if not p.nominal]
         pred_n += len(preds)
         gold_n += len(gold["quotes"])
         used: set[int] = set()

@@ -98,7 +98,9 @@ _WEEKDAY_RE = re.compile(
 _RELATIVE_RE = re.compile(
     rf"{_B}(?:و|ف|ب|ل|من\s+|حتي\s+)?(?P<w>(?:(?:{_alt(date_words.DAY_PARTS)})\s*)?(?P<r>امس\s+الاول|امس|غدا|اليوم)){_E}"
 )
-_TODAY_NOUN_RE = re.compile(r"\s*(?:ال(?!ي(?!\w))\w+|[0-9])")  # اليوم الوطني: not "today"; إلى folds to الي
+_TODAY_NOUN_RE = re.compile(
+    r"\s*(?:ال(?!ي(?!\w))\w+|[0-9])"
+)  # اليوم الوطني: not "today"; إلى folds to الي
 
 
 # Words that can be part of a date expression; the patterns are only run in

@@ -35,6 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from akhbar.arabic.datelines import is_agency
 from akhbar.arabic.normalize import (
     DROP_FOR_MATCH,
     normalize_for_match,
@@ -223,6 +224,8 @@ class _Doc:
             i = m.start()
             if fo[i] == "." and i >= 1 and fo[i - 1].isalpha() and (i < 2 or fo[i - 2] == " "):
                 continue  # one-letter abbreviation: د. فراس، م. أحمد
+            if _DOTTED_ABBREV_RE.match(fo, max(0, i - 14), i + 2) and fo.find(")", i, i + 14) > 0:
+                continue  # (بي.بي.سي): a dotted abbreviation in brackets
             if not self.inside_pair(i):
                 ends.append(i)
         self.sent_ends = ends
@@ -294,6 +297,27 @@ def _span_speaker(doc: _Doc, a: int, b: int) -> tuple[str, str | None, int, int]
 INVALID = (-1, -1)
 
 
+_WORD_SPAN_RE = re.compile(r"\S+")
+
+
+def _outlet_cut(f: str, a: int, b: int) -> int:
+    """End of a subject before "to <outlet>" written as one token (لهيئة الإذاعة،
+    لشفقنيوز، لرويترز, also glued by feeds that lost a space): the outlet is who
+    was spoken to, never the speaker."""
+    for w in _WORD_SPAN_RE.finditer(f, a, b):
+        tok = w.group().strip(_TRIM)
+        if len(tok) < 3 or not tok.startswith("ل"):
+            continue
+        rest = tok[1:]
+        if (
+            rest in quote_cues.OUTLET_HEADS
+            or is_agency(rest)
+            or (tok.startswith("لل") and is_agency("ا" + rest))
+        ):
+            return w.start()
+    return b
+
+
 def _subject(doc: _Doc, a: int, b: int, max_words: int = 12) -> tuple[int, int] | None:
     """The subject noun phrase in the folded region [a, b) after a cue; None when
     there is none (dropped subject), ``INVALID`` when the words there cannot be a
@@ -309,9 +333,12 @@ def _subject(doc: _Doc, a: int, b: int, max_words: int = 12) -> tuple[int, int] 
     m = _STOPS_RE.search(f, a, b)
     if m:
         b = m.start()
+    b = _outlet_cut(f, a, b)
     a, b = _trimmed(doc, a, b)
     if b <= a:
         return None
+    if f.count("(", a, b) > f.count(")", a, b) and f.startswith(")", b):
+        b += 1  # keep the bracket closing the subject: فلان (بي.بي.سي)
     pm = _PREP_PRONOUN_RE.match(f, a, b)
     if pm is not None:  # وقال عنها مصدر آخر: the subject follows the pronoun
         a, b = _trimmed(doc, pm.end(), b)
@@ -436,8 +463,17 @@ def _subject_segment(doc: _Doc, a: int, b: int) -> tuple[int, int] | None:
     return _trimmed(doc, *seg)
 
 
+_DOTTED_ABBREV_RE = re.compile(r".*\((?:[^\W\d_]{1,3}\.)*[^\W\d_]{1,3}\.[^\W\d_]$")
 _ISOLATED_APOS_RE = re.compile(r"(?:(?<=\s)|^)'(?=\s|$)")
 _SAYING_RE = re.compile(r"(?:قايلا|قايله|بالقول)\s*$")
+
+
+def _quoted_name_then_colon(doc: _Doc, k: int) -> bool:
+    """وقالت "مكافحة المخدرات": ...: the marks hold the speaker's name, not the quote."""
+    close = doc.pairs[k]
+    if len(doc.folded[k + 1 : close].split()) > 4:
+        return False
+    return doc.folded[close + 1 : close + 3].lstrip().startswith(":")
 
 
 def _quote_after_subject(doc: _Doc, ce: int, win_end: int, lemma: str) -> int | None:
@@ -660,19 +696,27 @@ def _resolve_short(
     return sp
 
 
-def _np_speaker(doc: _Doc, span: tuple[int, int]) -> tuple[str, str | None, int, int] | None:
+def _np_speaker(doc: _Doc, span: tuple[int, int]) -> _Speaker | None:
+    """The entity naming the subject noun phrase, else the phrase itself. An
+    organisation inside a phrase headed by a role noun is not the speaker: مندوب مصر
+    لدى الجامعة العربية speaks, not the League."""
     oa, ob = doc.orig(*span)
     e = _pick_entity(doc.ents_in(oa, ob), last=False)
+    if e is not None and e.type == "ORG" and e.start > oa and _ROLE_RE.match(doc.folded, span[0]):
+        e = None
     return _ent_speaker(e) if e else _span_speaker(doc, *span)
 
 
 NOMINAL_MAX_WORDS = 8  # subject words before a verbal-noun complement
+STATEMENT_WINDOW = 80  # chars after a bare finite cue in which its introducer must follow
 _WORD_RE = re.compile(r"[^\W\d_]+|\d+")
 _EDITORIAL_RE = re.compile(rf"[،,]?\s*(?<!\w)(?:و)?(?:{_alt(quote_cues.EDITORIAL_FORMULAS)})(?!\w)")
 _EDITORIAL_BEFORE_RE = re.compile(
     rf"(?<!\w)(?:و)?(?:{_alt(quote_cues.EDITORIAL_FORMULAS)})\s*(?:الي\s*|علي\s*)?$"
 )
-_MASDAR_PATTERN_RE = re.compile(r"ت\w\wي\w|است\w\wا\w|ا\wت\wا\w|ان\w\wا\w|م\wا\w\wه|ا\w\wا\w")
+_MASDAR_PATTERN_RE = re.compile(
+    r"ت\w\wي\w|است\w\wا\w|ا\wت\wا\w|ان\w\wا\w|م\wا\w\wه"
+)  # not افعال: أرقام is a plural
 _PRONOUN_SUFFIX_RE = re.compile(r"(?<=\w\w\w)(?:هما|هم|ها|ه|نا)$")
 
 
@@ -692,13 +736,16 @@ def _is_masdar(tok: str, definite_ok: bool) -> bool:
     return stem in quote_cues.MASDAR_OBJECTS or bool(_MASDAR_PATTERN_RE.fullmatch(stem))
 
 
+_NAME_PUNCT = ' \t،,"“”«»()'  # around a name in the subject: المعهد “سرب”، عن
 _COMPLEMENTISER_WORDS = frozenset({"ان", "انه", "انها", "انهم", "بان", "بانه", "بانها", "ال"})
 
 
 _OPENING_VERB_RE = re.compile(r"\s*(?:و|ف)?(?P<verb>[^\W\d_]{3,})\s+")
 
 
-def _opening_verb_subject(doc: _Doc, s0: int, before: int, gender: str | None) -> _Speaker | None:
+def _opening_verb_subject(
+    doc: _Doc, s0: int, before: int, gender: str | None, definite_ok: bool = False
+) -> _Speaker | None:
     """The subject of the verb opening the sentence, for a participle with no speaker:
     ربطت وزارة النفط ...، مشيرة إلى -> وزارة النفط. Only a subject headed by an
     organisation, role or source noun, agreeing with the participle's gender."""
@@ -712,7 +759,8 @@ def _opening_verb_subject(doc: _Doc, s0: int, before: int, gender: str | None) -
         return None
     head = f[subj[0] : subj[1]].split()[0]
     if not (
-        head in quote_cues.ORGANISATION_HEADS
+        (definite_ok and head.startswith("ال") and head not in _ADVERBIAL)
+        or head in quote_cues.ORGANISATION_HEADS
         or head in quote_cues.ANONYMOUS_HEADS
         or _ROLE_RE.fullmatch(head)
     ):
@@ -734,8 +782,8 @@ def _nominal_start(doc: _Doc, c: _Cue, ents_after: Sequence[EntityLike]) -> tupl
     ent_ends = {e.end for e in ents_after}
     for j, w in enumerate(words):
         tok = w.group()
-        if j and f[words[j - 1].end() : w.start()].strip():
-            return None  # punctuation or a mark first: not this construction
+        if j and f[words[j - 1].end() : w.start()].strip(_NAME_PUNCT):
+            return None  # other punctuation first (colon, full stop): not this construction
         if tok in _COMPLEMENTISER_WORDS or tok in ("لا", "ما", "لم", "لن", "قد"):
             return None
         nxt = words[j + 1].group() if j + 1 < len(words) else ""
@@ -792,7 +840,8 @@ def speaker_kind(speaker: str | None, ents: Sequence[EntityLike] = ()) -> str | 
     head = words[0]
     if head in quote_cues.ANONYMOUS_HEADS:
         return "anonymous"
-    if head in quote_cues.ORGANISATION_HEADS or (ents and all(e.type == "ORG" for e in ents)):
+    heads_org = ents and ents[0].type == "ORG" and _words(ents[0].text)[:1] == words[:1]
+    if head in quote_cues.ORGANISATION_HEADS or heads_org:
         return "organisation"
     if _ROLE_RE.fullmatch(head) or head in quote_cues.TITLES:
         return "person" if _name_after_role(words) is not None else "role"
@@ -909,7 +958,7 @@ class _Extractor:
             for conj in ("فيما", "كما", "بينما"):
                 if head.endswith(conj):
                     head = head[: -len(conj)].rstrip()
-            if head.endswith(("،", ",")) and not doc.inside_pair(c):
+            if head.endswith(("،", ",")) and not doc.inside_pair(c) and self._opens_statement(cm):
                 k = max(f.rfind("،", max(0, c - 12), c), f.rfind(",", max(0, c - 12), c))
                 if k >= 0 and (not stops or stops[-1] < k):
                     stops.append(k)
@@ -927,6 +976,24 @@ class _Extractor:
             if not doc.inside_pair(em.start()):
                 stops.append(em.start())  # ...، يذكر أن: the journalist's own sentence
         return sorted(set(stops))
+
+    def _opens_statement(self, cm: re.Match[str]) -> bool:
+        """A cue after a comma starts a new statement (and ends the running one) when
+        it is a participle/verbal noun, carries و/ف, or an introducer follows it
+        closely: not "...، تعتبر حالات نادرة" inside a reported clause."""
+        form = cm.group("cue")
+        if _FORM_INFO[form][0] != "finite" or cm.start() < cm.start("cue"):
+            return True
+        end = min(len(self.f), cm.end() + STATEMENT_WINDOW)
+        comma = min(
+            (
+                k
+                for k in (self.f.find("،", cm.end(), end), self.f.find(",", cm.end(), end))
+                if k >= 0
+            ),
+            default=end,
+        )
+        return _COMP_RE.search(self.f, cm.end(), comma) is not None
 
     def clause_end(self, q0: int, s1: int) -> int:
         f = self.f
@@ -988,7 +1055,7 @@ class _Extractor:
             k = ce
             while k < win_end and f[k] in " \t":
                 k += 1
-            if k in doc.pairs:
+            if k in doc.pairs and not _quoted_name_then_colon(doc, k):
                 bare = k  # مؤكداً "..." : the quotation follows the cue directly
             elif c.ctype == "finite":
                 bare = _quote_after_subject(doc, ce, win_end, _FORM_INFO[c.form][1])
@@ -1130,6 +1197,10 @@ class _Extractor:
                 break
             if q.sp is not None and not (gender and q.gender and q.gender != gender):
                 return q.sp
+        if c.ctype == "participle":  # ربطت وزارة النفط ...، مشيرة إلى: the verb's subject
+            sp = _opening_verb_subject(doc, c.s0, c.m.start(), gender)
+            if sp is not None:
+                return sp
         os0, ocs = doc.orig(c.s0, c.cs)
         e = _pick_entity(doc.ents_in(os0, ocs), last=True)
         if e is not None:
@@ -1145,8 +1216,13 @@ class _Extractor:
             roles = list(_ROLE_RE.finditer(f, max(c.s0, c.cs - 60), c.m.start()))
             if roles:
                 sp = _span_speaker(doc, roles[-1].start(), c.m.start())
-        if sp is None and c.ctype == "participle":
-            sp = _opening_verb_subject(doc, c.s0, c.m.start(), _gender(c.form))
+        if sp is None and not self.found and c.s0 > 0 and c.ctype == "finite":
+            # the article's first statement, subject dropped: the subject of the verb
+            # opening the previous sentence (سجلت الصحة ... . وبينت أن ...)
+            ps0, ps1 = doc.sentence(c.s0 - 1)
+            while ps0 > 0 and not f[ps0:ps1].strip():
+                ps0, ps1 = doc.sentence(ps0 - 1)
+            sp = _opening_verb_subject(doc, ps0, ps1, _gender(c.form), definite_ok=True)
         if sp is None:
             sp = _prev_sentence_cue_subject(doc, self.cues, c.idx, c.s0, self.found, c.form)
         return sp if sp is not None else self.prev_speaker(c.cs, gender)
@@ -1192,13 +1268,17 @@ class _Extractor:
             na, nb, tail = src
             before = f[s0:a0].strip(" \t\n،,و")
             conn = _FA_RE.match(f, tail)
-            if conn is not None and (not before or f[s0:a0].rstrip().endswith(("،", ","))):
+            after_comma = f[s0:a0].rstrip().endswith(("،", ","))
+            if conn is not None and (not before or after_comma):
                 qa = conn.end()  # fronted: وبحسب المرصد فقد ...
                 qb = self.clause_end(qa, s1)
             elif f[s0:a0].rstrip().endswith(("،", ",")) and _rest_is_apposition(f, tail, s1):
                 qb = max(f.rfind("،", s0, a0), f.rfind(",", s0, a0))  # trailing: ...، بحسب
                 lead = _DATELINE_LEAD_RE.match(f, s0, qb)
                 qa = max(lead.end() if lead else s0, _last_clause_start(doc, s0, qb))
+            elif (not before or after_comma) and f.startswith(("،", ","), tail):
+                qa = tail + 1  # fronted with a comma: وحسب الهيئة، تم تسجيل ...
+                qb = self.clause_end(qa, s1)
             else:
                 continue
             qa, qb = _trimmed(doc, qa, qb)

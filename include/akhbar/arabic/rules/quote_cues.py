@@ -50,6 +50,8 @@ FINITE: dict[str, tuple[str, ...]] = {
     "اعترف": ("اعترف", "اعترفت", "يعترف", "تعترف"),
     # أدلى فلان بتصريح قال فيه إن ...: no content of its own, names the speaker
     "أدلى": ("ادلي", "ادلت"),
+    # وكتب فلان على صفحته: إن ... / كتب ... أن (كتب is also "books": see PREFIX_REQUIRED)
+    "كتب": ("كتب", "كتبت", "يكتب", "تكتب"),
 }
 
 # lemma -> participle forms (m/f)
@@ -138,6 +140,10 @@ SUBJECT_STOPS: tuple[str, ...] = (
     "في مؤتمر",
     "في تغريده",
     "في منشور",
+    "علي صفحته",
+    "علي صفحتها",
+    "علي حسابه",
+    "علي حسابها",
     "في رساله",
     "خلال",
     "عبر",
@@ -256,6 +262,22 @@ ROLE_NOUNS: tuple[str, ...] = (
     "مصادر",
     "المصادر",
     "استاذ",
+    "مندوب",
+    "المندوب",
+    "ممثل",
+    "الممثل",
+    "مساعد",
+    "مفوض",
+    "المفوض",
+    "زعيم",
+    "الزعيم",
+    "استشاري",
+    "الاستشاري",
+    "سكرتير",
+    "كبير",
+    "مستشاره",
+    "مديره",
+    "عضوه",
 )
 
 # Subjects that are not speakers: tokens that start an object, not a subject.
@@ -358,14 +380,16 @@ ADVERBIAL_STARTS: tuple[str, ...] = (
 
 # Forms that are also common non-speech words (بين "between", تابع "affiliated",
 # طالب "student", رأي "opinion"): their subject must be short.
-AMBIGUOUS_FORMS = frozenset({"بين", "تبين", "يبين", "راي", "يري", "تري", "تابع", "طالب"})
+AMBIGUOUS_FORMS = frozenset(
+    {"بين", "تبين", "يبين", "راي", "يري", "تري", "تابع", "طالب", "كتب", "تكتب"}
+)
 
 # Impersonal uses with no subject: يذكر أن / يشار إلى أن ("it is worth noting that").
 IMPERSONAL_FORMS = frozenset({"يذكر", "تذكر", "يشار", "تبين"})  # حتى تبين أن: "it emerged"
 
 # Past forms that double as nouns/prepositions (بين "between", تابع, طالب, رأي):
 # a cue only with a و/ف prefix or at the start of a sentence.
-PREFIX_REQUIRED = frozenset({"بين", "تابع", "طالب", "راي"})
+PREFIX_REQUIRED = frozenset({"بين", "تابع", "طالب", "راي", "كتب"})
 
 # "According to" attribution (وبحسب المرصد فإن ... / ...، بحسب مركز ...), folded.
 ACCORDING_TO: tuple[str, ...] = ("بحسب", "حسب", "وفق", "وفقا ل", "طبقا ل", "نقلا عن")
@@ -475,7 +499,8 @@ MASDAR_OBJECTS: frozenset[str] = _word_set(
     "تعاون اتخاذ سعي حاجه اهتمام جاهزيه موافقه صدور اصدار الغاء تاجيل تعليق منع "
     "حظر فتح اغلاق اجراء عقد نجاح فشل تحقيق تقديم تعيين اختيار حصول وقوع سقوط "
     "مصرع اصابه استشهاد مقتل انسحاب سيطره تحرير تدمير قصف استهداف ضروره رغبه "
-    "عزم ادانه استنكار رفضه تخصيص صرف توزيع انشاء افتتاح اطلاق"
+    "عزم ادانه استنكار رفضه تخصيص صرف توزيع انشاء افتتاح اطلاق اعلان ارسال اصلاح "
+    "ايقاف اخلاء ابلاغ ادراج اعاده اتاحه"
 )
 
 # Words of a verbal-noun pattern that name a thing reported on, not a statement.
@@ -504,3 +529,8 @@ TITLES: frozenset[str] = _word_set(
 )
 # Prepositions inside a role description: what follows is not the person's name.
 ROLE_PREPOSITIONS: frozenset[str] = _word_set("في من عن علي الي باسم لدي ل مع لشوون بشوون")
+
+# Outlet nouns after ل ("to"): وقال فلان لهيئة الإذاعة / لشبكة / لجريدة ... (folded).
+OUTLET_HEADS: frozenset[str] = _word_set(
+    "هييه قناه صحيفه جريده مجله وكاله شبكه موقع اذاعه تلفزيون مراسل وكالات وسايل"
+)
