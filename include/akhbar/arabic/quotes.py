@@ -347,6 +347,8 @@ def _subject(doc: _Doc, a: int, b: int, max_words: int = 12) -> tuple[int, int] 
     first = f[a:b].split(None, 1)[0]
     if first in quote_cues.NON_SUBJECT_STARTS or (len(first) <= 2 and first in ("ل", "ب")):
         return None
+    if first in quote_cues.ADVERBS:
+        return None  # كما أوضحت مسبقاً أن: no subject
     seg = f[a:b]
     marks = sum(1 for ch in seg if ch in MARKS)
     if marks % 2:  # a name in quotation marks at the end: صحيفة "دايلي ميرور"
@@ -499,6 +501,10 @@ def _quote_after_subject(doc: _Doc, ce: int, win_end: int, lemma: str) -> int | 
 _ACCORDING_RE = re.compile(
     rf"(?<!\w)(?:[وف])?(?P<acc>{_alt([a for a in quote_cues.ACCORDING_TO if not a.endswith(' ل')])}"
     rf"|(?:{_alt([a[:-2] for a in quote_cues.ACCORDING_TO if a.endswith(' ل')])})\s+ل)(?=\S)?\s*"
+)
+_ACCORDING_VERB_RE = re.compile(
+    rf"(?<!\w)(?P<acc>(?:{_alt(quote_cues.ACCORDING_VERBS)})\s+"
+    rf"(?:{_alt(quote_cues.ACCORDING_VERB_FORMS)}))(?!\w)\s*"
 )
 _SOURCE_RE = re.compile(rf"(?:{_alt(quote_cues.SOURCE_HEADS)})(?!\w)")
 _FA_RE = re.compile(r"[\s،,]*(?:فان(?:ه|ها|هم)?|فقد|ف(?=[^\W\d]))\s*")
@@ -707,7 +713,7 @@ def _np_speaker(doc: _Doc, span: tuple[int, int]) -> _Speaker | None:
     return _ent_speaker(e) if e else _span_speaker(doc, *span)
 
 
-NOMINAL_MAX_WORDS = 8  # subject words before a verbal-noun complement
+NOMINAL_MAX_WORDS = 12  # subject words before a verbal-noun complement
 STATEMENT_WINDOW = 80  # chars after a bare finite cue in which its introducer must follow
 _WORD_RE = re.compile(r"[^\W\d_]+|\d+")
 _EDITORIAL_RE = re.compile(rf"[،,]?\s*(?<!\w)(?:و)?(?:{_alt(quote_cues.EDITORIAL_FORMULAS)})(?!\w)")
@@ -741,6 +747,39 @@ _COMPLEMENTISER_WORDS = frozenset({"ان", "انه", "انها", "انهم", "ب
 
 
 _OPENING_VERB_RE = re.compile(r"\s*(?:و|ف)?(?P<verb>[^\W\d_]{3,})\s+")
+
+
+_AN_RE = re.compile(r"(?<!\w)عن\s+")
+
+
+_NEXT_WORD_RE = re.compile(r"\s*([^\W\d_]+)")
+
+
+def _takes_complement(f: str, k: int) -> bool:
+    """A complementiser or a verbal noun follows the participle at ``k`` (مؤكدة عدم
+    تماثل / مشيراً إلى أن), so it reports; else it is an adjective (حالات مؤكدة بفيروس)."""
+    if _COMP_RE.match(f, k) or _COMP_RE.match(f, k + 1):
+        return True
+    m = _NEXT_WORD_RE.match(f, k)
+    if m is None:
+        return False
+    w = m.group(1)
+    if w in ("الي", "علي", "عن", "من"):
+        nxt = _NEXT_WORD_RE.match(f, m.end())
+        return nxt is not None and _is_masdar(nxt.group(1), True)
+    return _is_masdar(w, True)
+
+
+def _naql_an_speaker(doc: _Doc, s0: int, cue_at: int) -> _Speaker | None:
+    """ونقلت الصحيفة عن وزير الشؤون الاجتماعية، فلان، قوله: the phrase after عن."""
+    f = doc.folded
+    found = list(_AN_RE.finditer(f, max(s0, cue_at - 120), cue_at))
+    if not found:
+        return None
+    a, b = _trimmed(doc, found[-1].end(), cue_at)
+    if b <= a or len(f[a:b].split()) > 10:
+        return None
+    return _np_speaker(doc, (a, b))
 
 
 def _opening_verb_subject(
@@ -796,7 +835,12 @@ def _nominal_start(doc: _Doc, c: _Cue, ents_after: Sequence[EntityLike]) -> tupl
             prev_named = j and doc.orig(words[j - 1].start(), words[j - 1].end())[1] in ent_ends
             if c.ctype == "participle" and j == 0:
                 return w.start(), w.start()
-            if j and (prev.startswith("ال") or prev_named) and prev not in quote_cues.TITLES:
+            after_outlet = j and any(ch in '»"”' for ch in f[words[j - 1].end() : w.start()])
+            if (
+                j
+                and (prev.startswith("ال") or prev_named or after_outlet)
+                and prev not in quote_cues.TITLES
+            ):
                 return w.start(), w.start()
         if c.ctype == "participle" or tok in quote_cues.NON_SUBJECT_STARTS[:5]:
             return None  # a participle takes its complement directly
@@ -972,6 +1016,15 @@ class _Extractor:
                 and (not stops or stops[-1] < c - 1)
             ):
                 stops.append(c - 1)
+            elif (
+                _FORM_INFO[cm.group("cue")][0] == "participle"
+                and c > 0
+                and f[c - 1] == " "
+                and not doc.inside_pair(c)
+                and (not stops or stops[-1] < c - 1)
+                and _takes_complement(f, cm.end())
+            ):
+                stops.append(c - 1)  # ... في الرياض مؤكدة عدم ...: a new statement
         for em in _EDITORIAL_RE.finditer(f):
             if not doc.inside_pair(em.start()):
                 stops.append(em.start())  # ...، يذكر أن: the journalist's own sentence
@@ -1099,7 +1152,8 @@ class _Extractor:
                 self.absorbed.add(self.cue_starts[k])
         if len(f[c.ce : region_end].split()) > SUBJECT_MAX_WORDS:
             return False
-        if c.ctype != "finite" and f[c.ce : region_end].strip(_TRIM):
+        between = f[c.ce : region_end].strip(_TRIM)
+        if c.ctype != "finite" and between and between not in quote_cues.PARTICIPLE_OBJECTS:
             return False  # participles and verbal nouns take the introducer directly
         if c.ctype == "masdar" and _IMPERSONAL_MASDAR_RE.search(
             f, max(0, c.m.start() - 12), c.m.start()
@@ -1212,6 +1266,8 @@ class _Extractor:
                 words = list(re.finditer(r"\S+", f[c.s0 : rel.start()]))[-4:]
                 if words:
                     sp = _span_speaker(doc, c.s0 + words[0].start(), rel.start())
+        if sp is None and c.form.startswith("قول"):
+            sp = _naql_an_speaker(doc, c.s0, c.m.start())
         if sp is None and c.ctype == "masdar":
             roles = list(_ROLE_RE.finditer(f, max(c.s0, c.cs - 60), c.m.start()))
             if roles:
@@ -1289,6 +1345,35 @@ class _Extractor:
             q.cue = doc.text[slice(*doc.orig(am.start("acc"), am.end("acc")))].strip()
             self.found.append(q)
 
+    def according_to_verb(self) -> None:
+        """Trailing attribution by a verb: ...، وذلك حسبما قال نجل المرسل إليه."""
+        f, doc = self.f, self.doc
+        for am in _ACCORDING_VERB_RE.finditer(f):
+            a0 = am.start()
+            if doc.inside_pair(a0):
+                continue
+            s0, s1 = doc.sentence(a0)
+            qb = max(f.rfind("،", s0, a0), f.rfind(",", s0, a0))
+            if qb < 0 or f[qb:a0].strip(" \t،,و") not in ("", "ذلك"):
+                continue  # the attribution must follow the clause it attributes
+            stop = min(
+                (k for k in (f.find("،", am.end(), s1), f.find(",", am.end(), s1)) if k >= 0),
+                default=s1,
+            )
+            na, nb = _trimmed(doc, am.end(), stop)
+            if not 1 <= len(f[na:nb].split()) <= 6 or not _rest_is_apposition(f, nb, s1):
+                continue
+            lead = _DATELINE_LEAD_RE.match(f, s0, qb)
+            qa, qb = _trimmed(
+                doc, max(lead.end() if lead else s0, _last_clause_start(doc, s0, qb)), qb
+            )
+            if qb - qa < 10 or qb - qa > MAX_QUOTE_CHARS or self.overlaps(qa, qb):
+                continue
+            self.take(qa, qb)
+            q = _Found("indirect", None, qa, qb, _np_speaker(doc, (na, nb)), am.start("acc"))
+            q.cue = doc.text[slice(*doc.orig(am.start("acc"), am.end("acc")))].strip()
+            self.found.append(q)
+
     def cue_after(self) -> None:
         """Direct quotes attributed by a cue right after them: "..."، قال فلان."""
         f, doc = self.f, self.doc
@@ -1340,6 +1425,7 @@ def extract_quotes(
     ex = _Extractor(doc)
     ex.cue_quotes()
     ex.according_to()
+    ex.according_to_verb()
     ex.cue_after()
     ex.headlines_and_interviews()
     return _finalize(doc, ex.found)

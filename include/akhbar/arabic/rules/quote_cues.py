@@ -79,7 +79,8 @@ PARTICIPLE: dict[str, tuple[str, ...]] = {
 
 # lemma -> verbal-noun forms (only used with a following أن / colon)
 MASDAR: dict[str, tuple[str, ...]] = {
-    "قال": ("بالقول", "القول"),
+    # ونقلت الصحيفة عن الوزير قوله إن ...: the speaker follows عن
+    "قال": ("بالقول", "القول", "قوله", "قولها", "قولهم"),
     "أكد": ("التاكيد", "للتاكيد", "بالتاكيد"),
     "شدد": ("التشديد", "للتشديد"),
     "أشار": ("الاشاره", "للاشاره"),
@@ -533,4 +534,27 @@ ROLE_PREPOSITIONS: frozenset[str] = _word_set("في من عن علي الي با
 # Outlet nouns after ل ("to"): وقال فلان لهيئة الإذاعة / لشبكة / لجريدة ... (folded).
 OUTLET_HEADS: frozenset[str] = _word_set(
     "هييه قناه صحيفه جريده مجله وكاله شبكه موقع اذاعه تلفزيون مراسل وكالات وسايل"
+)
+
+# Objects a participle may take before its complementiser: لافتاً النظر إلى أن.
+PARTICIPLE_OBJECTS: frozenset[str] = _word_set("النظر الانتباه")
+
+# Adverbs that are never the subject of a cue: كما أوضحت مسبقاً أن.
+ADVERBS: frozenset[str] = _word_set("مسبقا سابقا لاحقا ايضا مجددا حاليا مرارا كذلك")
+
+# Trailing attribution by a verb: ...، وذلك حسبما قال نجل المرسل إليه.
+ACCORDING_VERBS: tuple[str, ...] = ("حسبما", "وفقا لما", "بحسب ما", "طبقا لما", "كما")
+ACCORDING_VERB_FORMS: tuple[str, ...] = (
+    "قال",
+    "قالت",
+    "ذكر",
+    "ذكرت",
+    "افاد",
+    "افادت",
+    "اعلن",
+    "اعلنت",
+    "اكد",
+    "اكدت",
+    "اوضح",
+    "اوضحت",
 )
