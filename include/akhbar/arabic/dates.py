@@ -84,19 +84,21 @@ _MONTH_ONLY_RE = re.compile(rf"{_B}(?P<shahr>(?:ب|ل|و)?شهر\s+)?{_MONTHS}{_
 _HIJRI_RE = re.compile(
     rf"{_BD}{_DAY}\s*(?:من\s+)?(?:شهر\s+)?(?P<hm>{_HMON}){_E}(?:\s*(?:(?:عام|سنه)\s+)?(?P<hy>1[3-5]\d\d){_E}\s*(?:{_alt(date_words.HIJRI_SUFFIXES)})?(?!\w))?"
 )
+# 6/9/2015, 2015-09-06, 6 / 9 / 2015; Hijri 22 / 11 / 1436هـ (a 13xx-15xx year)
 _NUMERIC_RE = re.compile(
-    r"(?<![\w/.-])(?:(?P<d>[0-3]?\d)[/.-](?P<m>[01]?\d)[/.-](?P<y>(?:19|20)\d\d)"
-    r"|(?P<y2>(?:19|20)\d\d)[/.-](?P<m2>[01]?\d)[/.-](?P<d2>[0-3]?\d))(?![\w/.-])"
+    r"(?<![\w/.-])(?:(?P<d>[0-3]?\d) ?[/.-] ?(?P<m>[01]?\d) ?[/.-] ?(?P<y>(?:19|20|1[345])\d\d)"
+    r"|(?P<y2>(?:19|20)\d\d) ?[/.-] ?(?P<m2>[01]?\d) ?[/.-] ?(?P<d2>[0-3]?\d))"
+    r"(?:\s*ه(?!\w))?(?![\w/.-])"
 )
 _YEAR_RE = re.compile(
-    rf"{_B}(?:و|ب|ل|من\s+|في\s+)?(?P<w>(?:{_alt(date_words.YEAR_WORDS)})\s+{_YEAR}){_E}"
+    rf"{_B}(?:و|ب|ل|من\s+|في\s+)?(?P<w>(?:{_alt(date_words.YEAR_WORDS + date_words.YEAR_PARTS)})\s+{_YEAR}){_E}"
 )
 _WEEKDAY_RE = re.compile(
     rf"{_B}(?:و|ف|ب|ل)?(?P<w>(?:(?:{_alt(date_words.DAY_PARTS)})\s*)?(?:(?P<rd>اليوم|امس|غدا|غد)\s+)?"
     rf"(?:يوم\s*)?(?P<wd>{_alt(date_words.WEEKDAYS)})(?:\s+(?P<dir>{_alt(date_words.NEXT_WORDS + date_words.PAST_WORDS)}))?){_E}"
 )
 _RELATIVE_RE = re.compile(
-    rf"{_B}(?:و|ف|ب|ل|من\s+|حتي\s+)?(?P<w>(?:(?:{_alt(date_words.DAY_PARTS)})\s*)?(?P<r>امس\s+الاول|امس|غدا|اليوم)){_E}"
+    rf"{_B}(?:و|ف|ب|ل|من\s+|حتي\s+)?(?P<w>(?:(?:{_alt(date_words.DAY_PARTS)})\s*)?(?P<r>امس\s+الاول|اول\s+من\s+امس|امس|غدا|يوم\s+غد|اليوم)){_E}"
 )
 _TODAY_NOUN_RE = re.compile(
     r"\s*(?:ال(?!ي(?!\w))\w+|[0-9])"
@@ -119,6 +121,9 @@ WINDOW_AFTER = 80
 _TRIGGER_RE = re.compile(rf"\d+|(?<!\w)(?:[وبلف]{{0,2}})(?:{_alt(_TRIGGERS)})(?!\w)")
 
 
+_WORD_TAIL_RE = re.compile(r"\w{0,200}")
+
+
 def _windows(f: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     n = len(f)
@@ -128,10 +133,8 @@ def _windows(f: str) -> list[tuple[int, int]]:
             a = spans[-1][0]
             spans.pop()
         # end windows between words: (?!\w) must not succeed inside a cut word
-        k = 0
-        while b < n and (f[b].isalnum() or f[b - 1].isalnum()) and k < 200:
-            b += 1
-            k += 1
+        if 0 < b < n and f[b - 1].isalnum():
+            b = _WORD_TAIL_RE.match(f, b).end()  # type: ignore[union-attr]
         spans.append((a, b))
     return spans
 
@@ -173,16 +176,19 @@ def _infer_year(month: int, day: int, pub: dt.date | None) -> int | None:
     return best.year if best else None
 
 
-def _weekday_value(wd: int, direction: str | None, rel: str | None, pub: dt.date | None):
+def _weekday_value(
+    wd: int, direction: str | None, rel: str | None, pub: dt.date | None
+) -> dt.date | None:
+    """The named weekday near publication. With اليوم/أمس/غداً the weekday wins over
+    the day count (a crawl date may be a day late): أمس الجمعة is the last Friday
+    before publication."""
     if pub is None:
         return None
-    if rel in ("اليوم",):
-        return pub
-    if rel in ("امس",):
-        return pub - dt.timedelta(days=1)
-    if rel in ("غدا", "غد"):
-        return pub + dt.timedelta(days=1)
     back = (pub.weekday() - wd) % 7
+    if rel in ("امس",):
+        direction = date_words.PAST_WORDS[0]
+    elif rel in ("غدا", "غد"):
+        direction = date_words.NEXT_WORDS[0]
     if direction in date_words.NEXT_WORDS:
         ahead = (wd - pub.weekday()) % 7 or 7
         return pub + dt.timedelta(days=ahead)
@@ -274,21 +280,43 @@ def _month_names(f: str, wins: list[tuple[int, int]], pub: dt.date | None) -> li
     return out
 
 
-def _hijri_and_numeric(f: str, wins: list[tuple[int, int]]) -> list[_Cand]:
+def _hijri(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        from hijridate import Hijri
+
+        g = Hijri(year, month, day).to_gregorian()
+    except (ValueError, OverflowError, ImportError):
+        return None
+    return dt.date(g.year, g.month, g.day)
+
+
+def _hijri_near(month: int, day: int, pub: dt.date | None) -> dt.date | None:
+    if pub is None:
+        return None
+    try:
+        from hijridate import Gregorian
+
+        hy = Gregorian(pub.year, pub.month, pub.day).to_hijri().year
+    except (ValueError, OverflowError, ImportError):
+        return None
+    cands = [d for y in (hy - 1, hy, hy + 1) if (d := _hijri(y, month, day)) is not None]
+    return min(cands, key=lambda d: abs((d - pub).days)) if cands else None
+
+
+def _hijri_and_numeric(f: str, wins: list[tuple[int, int]], pub: dt.date | None) -> list[_Cand]:
     out: list[_Cand] = []
     for m in _iter(_HIJRI_RE, f, wins):
         hm = date_words.HIJRI_MONTHS[re.sub(r"\s+", " ", m.group("hm"))]
-        val = None
-        if m.group("hy"):
-            try:
-                from hijridate import Hijri
-
-                g = Hijri(int(m.group("hy")), hm, int(m.group("day"))).to_gregorian()
-                val = dt.date(g.year, g.month, g.day)
-            except (ValueError, OverflowError, ImportError):
-                val = None
+        day = int(m.group("day"))
+        # without a year (28 شوال): the Hijri year that puts it closest to publication
+        val = _hijri(int(m.group("hy")), hm, day) if m.group("hy") else _hijri_near(hm, day, pub)
         out.append((m.start(), m.end(), "hijri", val))
     for m in _iter(_NUMERIC_RE, f, wins):
+        if m.group("d") and int(m.group("y")) < 1800:  # 22 / 11 / 1436هـ
+            hv = _hijri(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+            if hv is not None:
+                out.append((m.start(), m.end(), "hijri", hv))
+            continue
         if m.group("d"):
             val = _mk(int(m.group("y")), int(m.group("m")), int(m.group("d")))
         else:
@@ -325,7 +353,7 @@ def _relative_days(f: str, wins: list[tuple[int, int]], pub: dt.date | None) -> 
             continue
         if r == "اليوم" and m.group("w") == r and _inside_quotation(f, m.start("w")):
             continue  # «لبنان اليوم يعيش ...»: "nowadays" in speech, not a date
-        delta = {"امس الاول": -2, "امس": -1, "اليوم": 0, "غدا": 1}[r]
+        delta = {"امس الاول": -2, "اول من امس": -2, "امس": -1, "اليوم": 0, "غدا": 1, "يوم غد": 1}[r]
         val = pub + dt.timedelta(days=delta) if pub else None
         out.append((m.start("w"), m.end("w"), "relative", val))
     return out
@@ -347,7 +375,7 @@ def extract_dates(
         _full_dates(f, wins, pub)
         + _this_month_dates(f, wins, pub)
         + _month_names(f, wins, pub)
-        + _hijri_and_numeric(f, wins)
+        + _hijri_and_numeric(f, wins, pub)
         + _relative_days(f, wins, pub)
     )
     # Keep the longest of overlapping candidates (a year inside a full date, ...).
