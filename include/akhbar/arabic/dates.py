@@ -328,16 +328,18 @@ def _hijri_and_numeric(f: str, wins: list[tuple[int, int]], pub: dt.date | None)
     return out
 
 
+QUOTE_LOOKBACK = 600  # chars searched back for an unclosed «
 _OPEN_QUOTE = "«"
 _CLOSE_QUOTE = "»"
 _TOGGLE_QUOTES = '"“”'
 
 
 def _inside_quotation(f: str, pos: int) -> bool:
-    """``pos`` lies between quotation marks of its paragraph (direct speech)."""
-    para = f[f.rfind("\n", 0, pos) + 1 : pos]
-    if para.rfind(_OPEN_QUOTE) > para.rfind(_CLOSE_QUOTE):
-        return True
+    """``pos`` lies inside quotation marks (direct speech)."""
+    before = f[max(0, pos - QUOTE_LOOKBACK) : pos]
+    if before.rfind(_OPEN_QUOTE) > before.rfind(_CLOSE_QUOTE):
+        return True  # «...» may run over a paragraph break
+    para = before[before.rfind("\n") + 1 :]
     return sum(para.count(q) for q in _TOGGLE_QUOTES) % 2 == 1
 
 

@@ -742,6 +742,7 @@ def _is_masdar(tok: str, definite_ok: bool) -> bool:
     return stem in quote_cues.MASDAR_OBJECTS or bool(_MASDAR_PATTERN_RE.fullmatch(stem))
 
 
+_PREPOSITION_WORDS = frozenset({"عن", "الي", "علي", "في", "من"})
 _NAME_PUNCT = ' \t،,"“”«»()'  # around a name in the subject: المعهد “سرب”، عن
 _COMPLEMENTISER_WORDS = frozenset({"ان", "انه", "انها", "انهم", "بان", "بانه", "بانها", "ال"})
 
@@ -842,7 +843,7 @@ def _nominal_start(doc: _Doc, c: _Cue, ents_after: Sequence[EntityLike]) -> tupl
                 and prev not in quote_cues.TITLES
             ):
                 return w.start(), w.start()
-        if c.ctype == "participle" or tok in quote_cues.NON_SUBJECT_STARTS[:5]:
+        if c.ctype == "participle" or tok in _PREPOSITION_WORDS:
             return None  # a participle takes its complement directly
     return None
 
