@@ -349,6 +349,8 @@ def _subject(doc: _Doc, a: int, b: int, max_words: int = 12) -> tuple[int, int] 
         return None
     if first in quote_cues.ADVERBS:
         return None  # كما أوضحت مسبقاً أن: no subject
+    if (first[2:] if first.startswith("ال") else first) in quote_cues.MASDAR_OBJECTS:
+        return None  # وأكد حرص سموه على ...: a verbal-noun object, the subject is dropped
     seg = f[a:b]
     marks = sum(1 for ch in seg if ch in MARKS)
     if marks % 2:  # a name in quotation marks at the end: صحيفة "دايلي ميرور"
@@ -702,6 +704,28 @@ def _resolve_short(
     return sp
 
 
+def _is_short_definite(speaker: str) -> bool:
+    w = _words(speaker)
+    return len(w) == 1 and w[0] in quote_cues.ORGANISATION_HEADS and w[0].startswith("ال")
+
+
+_DEFINITE_RUN = r"(?:\s+ال[^\W\d_]+){1,3}"
+
+
+def _fuller_mention(doc: _Doc, sp: _Speaker, before: int) -> _Speaker | None:
+    """The latest earlier mention of a one-word definite organisation speaker with its
+    name: الوزارة -> وزارة الداخلية, الهيئة -> هيئة النزاهة الاتحادية."""
+    bare = _words(sp[0])[0][2:]
+    pattern = re.compile(rf"(?<!\w)(?:[وبل])?(?P<m>{re.escape(bare)}{_DEFINITE_RUN})(?!\w)")
+    last = None
+    for m in pattern.finditer(doc.folded, max(0, before - 3000), before):
+        last = m
+    if last is None:
+        return None
+    oa, ob = doc.orig(*last.span("m"))
+    return doc.text[oa:ob], None, oa, ob
+
+
 def _np_speaker(doc: _Doc, span: tuple[int, int]) -> _Speaker | None:
     """The entity naming the subject noun phrase, else the phrase itself. An
     organisation inside a phrase headed by a role noun is not the speaker: مندوب مصر
@@ -834,8 +858,8 @@ def _nominal_start(doc: _Doc, c: _Cue, ents_after: Sequence[EntityLike]) -> tupl
         if "" in preps and _is_masdar(tok, c.ctype == "participle"):
             prev = words[j - 1].group() if j else ""
             prev_named = j and doc.orig(words[j - 1].start(), words[j - 1].end())[1] in ent_ends
-            if c.ctype == "participle" and j == 0:
-                return w.start(), w.start()
+            if j == 0 and (c.ctype == "participle" or tok in quote_cues.MASDAR_OBJECTS):
+                return w.start(), w.start()  # مؤكداً عدم ... / وأكد حرص سموه على ...
             after_outlet = j and any(ch in '»"”' for ch in f[words[j - 1].end() : w.start()])
             if (
                 j
@@ -862,8 +886,10 @@ def _name_after_role(words: list[str]) -> int | None:
     definite noun are definite), never inside a prepositional phrase."""
     seen_definite = False
     for i, w in enumerate(words):
-        if w in quote_cues.ROLE_PREPOSITIONS:
-            seen_definite = False  # في بغداد، عن محافظة نينوى: the object is no name
+        if w in quote_cues.ROLE_PREPOSITIONS or (
+            w[:1] in ("ل", "ب") and (w[1:3] == "ال" or w[1:] in quote_cues.ORGANISATION_HEADS)
+        ):
+            seen_definite = False  # في بغداد، لشركة مترو: a prepositional phrase, no name
             continue
         if w.startswith("ال") or w in quote_cues.TITLES:
             seen_definite = True
@@ -885,6 +911,10 @@ def speaker_kind(speaker: str | None, ents: Sequence[EntityLike] = ()) -> str | 
     head = words[0]
     if head in quote_cues.ANONYMOUS_HEADS:
         return "anonymous"
+    if head in quote_cues.HONORIFICS or (len(words) == 1 and head in quote_cues.GENERIC_SPEAKERS):
+        return "role"  # سموه، الجانبان: nobody in particular until resolved
+    if len(words) == 1 and head.startswith("ال") and head in quote_cues.ORGANISATION_HEADS:
+        return "role"  # الوزارة، البيان with no fuller mention in the article
     heads_org = ents and ents[0].type == "ORG" and _words(ents[0].text)[:1] == words[:1]
     if head in quote_cues.ORGANISATION_HEADS or heads_org:
         return "organisation"
@@ -1440,6 +1470,8 @@ def _finalize(doc: _Doc, found: list[_Found]) -> list[Quote]:
     for q in ordered:
         if q.sp is not None:
             q.sp = _resolve_short(q.sp, seen)
+            if q.sp is not None and _is_short_definite(q.sp[0]):
+                q.sp = _fuller_mention(doc, q.sp, q.start) or q.sp
             seen.append(q.sp)
     kinds = [
         speaker_kind(q.sp[0], doc.ents_in(q.sp[2], q.sp[3])) if q.sp else None for q in ordered
@@ -1452,6 +1484,9 @@ def _finalize(doc: _Doc, found: list[_Found]) -> list[Quote]:
         sp = q.sp
         if sp is not None and kind == "role":
             person = _resolve_role(doc, sp, named)
+            if person is None and _speaker_words(sp[0])[0] in quote_cues.HONORIFICS:
+                earlier = [c for c, _ in named if c[3] <= sp[2]]
+                person = earlier[-1] if earlier else None  # سموه، معاليه: the last named
             if person is not None:
                 sp, kind = person, "person"
         a, b = doc.orig(q.start, q.end)

@@ -129,6 +129,9 @@ SUBJECT_STOPS: tuple[str, ...] = (
     "لقناه",
     "لصحيفه",
     "في بيان",
+    "في البيان",
+    "في بيانها",
+    "في بيانه",
     "في تصريح",
     "في تصريحات",
     "في تصريحه",
@@ -562,4 +565,14 @@ ACCORDING_VERB_FORMS: tuple[str, ...] = (
     "اكدت",
     "اوضح",
     "اوضحت",
+)
+
+# Honorifics standing for a person named before (سموه، معاليه): resolved to that person.
+HONORIFICS: frozenset[str] = _word_set(
+    "سموه سموها معاليه معاليها فخامته سعادته سماحته جلالته دولته"
+)
+
+# One-word speakers that name nobody: the two sides, the two countries.
+GENERIC_SPEAKERS: frozenset[str] = _word_set(
+    "الجانبان الجانبين الطرفان الطرفين البلدان البلدين الجميع المشاركون المشاركين"
 )
