@@ -353,6 +353,8 @@ def _subject(doc: _Doc, a: int, b: int, max_words: int = 12) -> tuple[int, int] 
         return None  # وأكد حرص سموه على ...: a verbal-noun object, the subject is dropped
     seg = f[a:b]
     marks = sum(1 for ch in seg if ch in MARKS)
+    if marks % 2 and a > 0 and doc.pairs.get(a - 1, b) < b:
+        a, seg, marks = a - 1, f[a - 1 : b], marks + 1  # «دلتا» منذ أشهر: a quoted name first
     if marks % 2:  # a name in quotation marks at the end: صحيفة "دايلي ميرور"
         k = b
         while k < len(f) and f[k] == " ":
@@ -361,6 +363,9 @@ def _subject(doc: _Doc, a: int, b: int, max_words: int = 12) -> tuple[int, int] 
             b, seg, marks = k + 1, f[a : k + 1], marks + 1
     if len(seg.split()) > max_words or marks % 2 or seg.count("(") != seg.count(")"):
         return INVALID
+    words = list(_WORD_SPAN_RE.finditer(f, a, b))
+    if len(words) > 1 and words[-1].group() in quote_cues.PREP_PRONOUNS:
+        b = words[-2].end()  # حيث أكد المعلم لهم أن: the pronoun is the addressee
     return a, b
 
 
@@ -467,17 +472,25 @@ def _subject_segment(doc: _Doc, a: int, b: int) -> tuple[int, int] | None:
     return _trimmed(doc, *seg)
 
 
+QUOTED_NAME_TAIL = 60  # chars after a quoted name in which its introducer must follow
 _DOTTED_ABBREV_RE = re.compile(r".*\((?:[^\W\d_]{1,3}\.)*[^\W\d_]{1,3}\.[^\W\d_]$")
 _ISOLATED_APOS_RE = re.compile(r"(?:(?<=\s)|^)'(?=\s|$)")
 _SAYING_RE = re.compile(r"(?:قايلا|قايله|بالقول)\s*$")
 
 
 def _quoted_name_then_colon(doc: _Doc, k: int) -> bool:
-    """وقالت "مكافحة المخدرات": ...: the marks hold the speaker's name, not the quote."""
+    """وقالت "مكافحة المخدرات": ... / وقالت «دلتا» منذ أشهر، إن ...: the marks hold the
+    speaker's name (an introducer follows them), not the quotation."""
+    f = doc.folded
     close = doc.pairs[k]
-    if len(doc.folded[k + 1 : close].split()) > 4:
+    if len(f[k + 1 : close].split()) > 4:
         return False
-    return doc.folded[close + 1 : close + 3].lstrip().startswith(":")
+    if f[close + 1 : close + 3].lstrip().startswith(":"):
+        return True
+    end = min(len(f), close + 1 + QUOTED_NAME_TAIL)
+    stop = _SENT_END_RE.search(f, close + 1, end)
+    intro = _COMP_RE.search(f, close + 1, stop.start() if stop else end)
+    return intro is not None and intro.group("comp") is not None
 
 
 def _quote_after_subject(doc: _Doc, ce: int, win_end: int, lemma: str) -> int | None:
@@ -530,7 +543,8 @@ def _source_phrase(doc: _Doc, a: int, s1: int) -> tuple[int, int, int] | None:
     b = stop
     while b > a and f[b - 1] in " \t":
         b -= 1
-    if not 1 <= len(f[a:b].split()) <= 6:
+    limit = SOURCE_MAX_WORDS if _ROLE_RE.match(f, a) else 6
+    if not 1 <= len(f[a:b].split()) <= limit:
         return None
     return a, b, b
 
@@ -763,6 +777,8 @@ def _is_masdar(tok: str, definite_ok: bool) -> bool:
     if bare is not tok:
         return False
     stem = _PRONOUN_SUFFIX_RE.sub("", bare)
+    if stem != bare and stem.endswith("ت"):
+        stem = stem[:-1] + "ه"  # سعادته -> سعاده: taa marbuta before a pronoun
     return stem in quote_cues.MASDAR_OBJECTS or bool(_MASDAR_PATTERN_RE.fullmatch(stem))
 
 
@@ -772,6 +788,24 @@ _COMPLEMENTISER_WORDS = frozenset({"ان", "انه", "انها", "انهم", "ب
 
 
 _OPENING_VERB_RE = re.compile(r"\s*(?:و|ف)?(?P<verb>[^\W\d_]{3,})\s+")
+
+
+_FRONTED_ADVERBIAL_RE = re.compile(
+    r"\s*(?:من\s+جهته|من\s+جهتها|بدوره|بدورها|من\s+ناحيته)\s*[،,]\s*"
+)
+SOURCE_MAX_WORDS = 14  # a role phrase after بحسب: المشرف على مبادرة "..." الرئيس ... فلان
+
+
+def _agrees(gender: str | None, q: _Found) -> bool:
+    """A cue of ``gender`` may continue ``q``'s speaker. Journalists write a masculine
+    participle after an organisation named with a feminine verb (وتوقعت الجمعية ...
+    لافتاً إلى), so only a feminine cue after a masculine one, or a masculine cue
+    after a feminine person, disagree."""
+    if not gender or not q.gender or gender == q.gender:
+        return True
+    if gender == "m" and q.sp is not None:
+        return speaker_kind(q.sp[0]) in ("organisation", "anonymous", "role")
+    return False
 
 
 _AN_RE = re.compile(r"(?<!\w)عن\s+")
@@ -824,6 +858,7 @@ def _opening_verb_subject(
     head = f[subj[0] : subj[1]].split()[0]
     if not (
         (definite_ok and head.startswith("ال") and head not in _ADVERBIAL)
+        or _name_after_role(f[subj[0] : subj[1]].split()) is not None
         or head in quote_cues.ORGANISATION_HEADS
         or head in quote_cues.ANONYMOUS_HEADS
         or _ROLE_RE.fullmatch(head)
@@ -939,6 +974,16 @@ def _role_gender(words: list[str]) -> str:
     return "f" if words and words[0].endswith("ه") and words[0] not in ("الخليفه",) else "m"
 
 
+def _titled(doc: _Doc, head: str, name: str) -> bool:
+    """The text calls ``name`` by the role ``head`` somewhere: مقالا للكاتب ويل تيرنر."""
+    if len(head) < 3 or not name:
+        return False
+    pattern = re.compile(
+        rf"(?<!\w)(?:و|ل|ب)?(?:ال|لل)?{re.escape(head)}\s+(?:\S+\s+)?{re.escape(name)}(?!\w)"
+    )
+    return pattern.search(doc.folded) is not None
+
+
 def _resolve_role(
     doc: _Doc, sp: _Speaker, named: list[tuple[_Speaker, str | None]]
 ) -> _Speaker | None:
@@ -949,6 +994,7 @@ def _resolve_role(
     rw = _speaker_words(sp[0])
     gender = _role_gender(rw)
     key = rw[:2]
+    head = rw[0][2:] if rw[0].startswith("ال") else rw[0]
     nis = _nisbas(rw)
     matches: dict[str, _Speaker] = {}
     for cand, cg in named:
@@ -959,7 +1005,11 @@ def _resolve_role(
         name_at = _name_after_role(cw)
         name_key = " ".join(cw[name_at:] if name_at is not None else cw[-2:])
         same_role = any(context[i : i + len(key)] == key for i in range(len(context)))
-        if same_role or (nis and nis & _nisbas(context)):
+        if (
+            same_role
+            or (nis and nis & _nisbas(context))
+            or (not nis and _titled(doc, head, name_key))
+        ):
             matches.setdefault(name_key, cand)
     return next(iter(matches.values())) if len(matches) == 1 else None
 
@@ -1017,7 +1067,7 @@ class _Extractor:
         """The latest earlier quote's speaker whose cue agrees in ``gender`` (when known)."""
         for q in self.found[: -LOOKBACK_QUOTES - 1 : -1]:
             if q.cue_start < before and q.sp is not None:
-                if gender and q.gender and q.gender != gender:
+                if not _agrees(gender, q):
                     continue  # وقالت after a male speaker: not the same person
                 return q.sp
         return None
@@ -1030,7 +1080,7 @@ class _Extractor:
         for cm in self.cues:
             c = cm.start()
             head = f[max(0, c - 12) : c].rstrip()
-            for conj in ("فيما", "كما", "بينما"):
+            for conj in ("فيما", "كما", "بينما", "حيث"):
                 if head.endswith(conj):
                     head = head[: -len(conj)].rstrip()
             if head.endswith(("،", ",")) and not doc.inside_pair(c) and self._opens_statement(cm):
@@ -1113,7 +1163,12 @@ class _Extractor:
             return None
         form = m.group("cue")
         s0, s1 = doc.sentence(cs)
-        if form in quote_cues.PREFIX_REQUIRED and m.start() == cs and f[s0:cs].strip(_TRIM):
+        if (
+            form in quote_cues.PREFIX_REQUIRED
+            and m.start() == cs
+            and f[s0:cs].strip(_TRIM)
+            and not _FRONTED_ADVERBIAL_RE.fullmatch(f, s0, cs)
+        ):
             return None  # "بين" without و/ف inside a sentence is the preposition
         if form[:1] in "يت" and m.start() == cs and _SUBJUNCTIVE_RE.search(f, max(0, cs - 8), cs):
             return None  # دون أن يعلن / يريد أن يقول: not a report
@@ -1255,7 +1310,9 @@ class _Extractor:
         if front is not None:
             return _np_speaker(doc, front), True
         if c.ctype == "finite":
-            ambiguous = c.form in quote_cues.AMBIGUOUS_FORMS
+            ambiguous = c.form in quote_cues.AMBIGUOUS_FORMS and not (
+                _FRONTED_ADVERBIAL_RE.fullmatch(f, c.s0, m.start())
+            )
             if ambiguous and len(f[c.ce : c.region_end].split()) > 12:
                 return None
             subj = _subject(doc, c.ce, c.region_end, 6 if ambiguous else 12)
@@ -1280,7 +1337,7 @@ class _Extractor:
         for q in self.found[: -LOOKBACK_QUOTES - 1 : -1]:
             if q.cue_start < c.s0:
                 break
-            if q.sp is not None and not (gender and q.gender and q.gender != gender):
+            if q.sp is not None and _agrees(gender, q):
                 return q.sp
         if c.ctype == "participle":  # ربطت وزارة النفط ...، مشيرة إلى: the verb's subject
             sp = _opening_verb_subject(doc, c.s0, c.m.start(), gender)
@@ -1324,8 +1381,10 @@ class _Extractor:
             if pm.start("cue") < c.s0 or tried == 3:
                 break
             pform = pm.group("cue")
-            if _FORM_INFO[pform][0] != "finite":
-                continue
+            if _FORM_INFO[pform][0] != "finite" or (
+                pform in quote_cues.PREFIX_REQUIRED and pm.start() == pm.start("cue")
+            ):
+                continue  # not a verb here: عبر قناة الجزيرة ("via")
             tried += 1
             g, pg = _gender(c.form), _gender(pform)
             if g and pg and g != pg:
@@ -1363,8 +1422,10 @@ class _Extractor:
                 qb = max(f.rfind("،", s0, a0), f.rfind(",", s0, a0))  # trailing: ...، بحسب
                 lead = _DATELINE_LEAD_RE.match(f, s0, qb)
                 qa = max(lead.end() if lead else s0, _last_clause_start(doc, s0, qb))
-            elif (not before or after_comma) and f.startswith(("،", ","), tail):
-                qa = tail + 1  # fronted with a comma: وحسب الهيئة، تم تسجيل ...
+            elif (not before or (after_comma and f[a0] == "و")) and f.startswith(("،", ","), tail):
+                # fronted with a comma, a new clause: ...، وحسب الهيئة، تم تسجيل ... (not
+                # the parenthetical "وشملت الإجراءات، بحسب بيان للوزارة، قبول ...")
+                qa = tail + 1
                 qb = self.clause_end(qa, s1)
             else:
                 continue

@@ -52,6 +52,10 @@ FINITE: dict[str, tuple[str, ...]] = {
     "أدلى": ("ادلي", "ادلت"),
     # وكتب فلان على صفحته: إن ... / كتب ... أن (كتب is also "books": see PREFIX_REQUIRED)
     "كتب": ("كتب", "كتبت", "يكتب", "تكتب"),
+    "أورد": ("اورد", "اوردت"),
+    "ألمح": ("المح", "المحت"),
+    # عبّر عن غضبه (عبر is also "via": see PREFIX_REQUIRED / AMBIGUOUS_FORMS)
+    "عبر": ("عبر", "عبرت"),
 }
 
 # lemma -> participle forms (m/f)
@@ -150,6 +154,9 @@ SUBJECT_STOPS: tuple[str, ...] = (
     "علي حسابها",
     "في رساله",
     "خلال",
+    "قبل",  # وقال الشاب فلان قبل دخوله غرفة العمليات ... إنه
+    "بعد",
+    "عقب",
     "عبر",
     "ضمن",
     "وفق",
@@ -282,6 +289,9 @@ ROLE_NOUNS: tuple[str, ...] = (
     "مستشاره",
     "مديره",
     "عضوه",
+    "المشرف",  # not مشرف: also a name (الرئيس مشرف)
+    "الكاتب",
+    "كاتب",
 )
 
 # Subjects that are not speakers: tokens that start an object, not a subject.
@@ -294,6 +304,8 @@ NON_SUBJECT_STARTS: tuple[str, ...] = (
     "ب",
     "ل",
     "بخصوص",  # وقال بخصوص الانتقادات ... إن
+    "بدوره",
+    "بدورها",
     "حول",
     "بشان",
     "ازاء",
@@ -330,8 +342,9 @@ PREP_PRONOUNS: tuple[str, ...] = (
 IMPERSONAL_BEFORE_MASDAR: tuple[str, ...] = ("تجدر", "يجدر", "الممكن", "يمكن")
 
 # Words before أن that make it a conjunction, not a reporting complementiser
-# (قبل أن يتحدث، بعد أن وجدت).
+# (قبل أن يتحدث، بعد أن وجدت، كما أن "moreover").
 NON_COMP_BEFORE: tuple[str, ...] = (
+    "كما",
     "قبل",
     "بعد",
     "دون",
@@ -390,7 +403,23 @@ ADVERBIAL_STARTS: tuple[str, ...] = (
 # Forms that are also common non-speech words (بين "between", تابع "affiliated",
 # طالب "student", رأي "opinion"): their subject must be short.
 AMBIGUOUS_FORMS = frozenset(
-    {"بين", "تبين", "يبين", "راي", "يري", "تري", "تابع", "طالب", "كتب", "تكتب"}
+    {
+        "بين",
+        "تبين",
+        "يبين",
+        "راي",
+        "يري",
+        "تري",
+        "تابع",
+        "يتابع",
+        "تتابع",
+        "طالب",
+        "كتب",
+        "تكتب",
+        "عبر",
+        "عبرت",
+        "يدعي",  # also يُدعى "is called": ويدعى ريان إبراهيم
+    }
 )
 
 # Impersonal uses with no subject: يذكر أن / يشار إلى أن ("it is worth noting that").
@@ -398,7 +427,7 @@ IMPERSONAL_FORMS = frozenset({"يذكر", "تذكر", "يشار", "تبين"})  
 
 # Past forms that double as nouns/prepositions (بين "between", تابع, طالب, رأي):
 # a cue only with a و/ف prefix or at the start of a sentence.
-PREFIX_REQUIRED = frozenset({"بين", "تابع", "طالب", "راي", "كتب"})
+PREFIX_REQUIRED = frozenset({"بين", "تابع", "طالب", "راي", "كتب", "عبر"})
 
 # "According to" attribution (وبحسب المرصد فإن ... / ...، بحسب مركز ...), folded.
 ACCORDING_TO: tuple[str, ...] = ("بحسب", "حسب", "وفق", "وفقا ل", "طبقا ل", "نقلا عن")
@@ -496,6 +525,7 @@ NOMINAL_LEMMAS: dict[str, tuple[str, ...]] = {
     "حذر": ("من",),
     "طالب": ("ب",),
     "أعلن": ("", "عن"),
+    "عبر": ("عن",),
     "نفى": ("",),
 }
 
@@ -509,7 +539,8 @@ MASDAR_OBJECTS: frozenset[str] = _word_set(
     "حظر فتح اغلاق اجراء عقد نجاح فشل تحقيق تقديم تعيين اختيار حصول وقوع سقوط "
     "مصرع اصابه استشهاد مقتل انسحاب سيطره تحرير تدمير قصف استهداف ضروره رغبه "
     "عزم ادانه استنكار رفضه تخصيص صرف توزيع انشاء افتتاح اطلاق اعلان ارسال اصلاح "
-    "ايقاف اخلاء ابلاغ ادراج اعاده اتاحه"
+    "ايقاف اخلاء ابلاغ ادراج اعاده اتاحه سعاده ارتياح استياء اسف فرح حزن امتنان "
+    "شكر تقدير شعور غضب رضا تفاول ثقه تطلع"
 )
 
 # Words of a verbal-noun pattern that name a thing reported on, not a statement.
