@@ -42,8 +42,22 @@ GOLD_DIR = ROOT / "tests" / "fixtures" / "quotes_gold"
 HELDOUT_DIR = ROOT / "tests" / "fixtures" / "quotes_heldout"
 NEWSWEEK_GOLD = ROOT / "tests" / "fixtures" / "quotes_newsweek" / "gold.json"
 NEWSWEEK_DIR = ROOT.parent / "shared" / "corpus" / "news_week" / "dataset"
-SETS = ("seed", "shafaq", "heldout", "newsweek", "newsweek_heldout", "newsweek_heldout2", "all")
-NEWSWEEK_SETS = {"dev": "newsweek", "heldout": "newsweek_heldout", "heldout2": "newsweek_heldout2"}
+SETS = (
+    "seed",
+    "shafaq",
+    "heldout",
+    "newsweek",
+    "newsweek_heldout",
+    "newsweek_heldout2",
+    "newsweek_heldout3",
+    "all",
+)
+NEWSWEEK_SETS = {
+    "dev": "newsweek",
+    "heldout": "newsweek_heldout",
+    "heldout2": "newsweek_heldout2",
+    "heldout3": "newsweek_heldout3",
+}
 OLD_CONVENTION = frozenset({"shafaq", "heldout"})  # verbal-noun complements not marked
 SEED_DIRS = [ROOT / "tests" / "fixtures" / "seed", Path("/work/shared/seed")]
 RESULTS = ROOT / "eval" / "quotes_results.json"

@@ -751,28 +751,34 @@ def _np_speaker(doc: _Doc, span: tuple[int, int]) -> _Speaker | None:
     return _ent_speaker(e) if e else _span_speaker(doc, *span)
 
 
-NOMINAL_MAX_WORDS = 12  # subject words before a verbal-noun complement
+NOMINAL_MAX_WORDS = 16  # subject words before a verbal-noun complement
 STATEMENT_WINDOW = 80  # chars after a bare finite cue in which its introducer must follow
 _WORD_RE = re.compile(r"[^\W\d_]+|\d+")
 _EDITORIAL_RE = re.compile(rf"[،,]?\s*(?<!\w)(?:و)?(?:{_alt(quote_cues.EDITORIAL_FORMULAS)})(?!\w)")
+_NEW_CLAUSE_RE = re.compile(rf"[،,](?=\s*(?:{_alt(quote_cues.NEW_CLAUSE_WORDS)})(?!\w))")
 _EDITORIAL_BEFORE_RE = re.compile(
     rf"(?<!\w)(?:و)?(?:{_alt(quote_cues.EDITORIAL_FORMULAS)})\s*(?:الي\s*|علي\s*)?$"
 )
 _MASDAR_PATTERN_RE = re.compile(
     r"ت\w\wي\w|است\w\wا\w|ا\wت\wا\w|ان\w\wا\w|م\wا\w\wه"
 )  # not افعال: أرقام is a plural
+_TAFAUL_RE = re.compile(r"ت\wا\w\w")
 _PRONOUN_SUFFIX_RE = re.compile(r"(?<=\w\w\w)(?:هما|هم|ها|ه|نا)$")
 
 
-def _is_masdar(tok: str, definite_ok: bool) -> bool:
+def _is_masdar(tok: str, definite_ok: bool, after_prep: bool = False) -> bool:
     """``tok`` (folded) looks like a verbal noun: from the list (also with ال when
-    ``definite_ok``) or, without ال, by its pattern (تعزيز، استمرار، انسحاب، مشاركة)."""
+    ``definite_ok``) or, without ال, by its pattern (تعزيز، استمرار، انسحاب، مشاركة).
+    After the cue's preposition (دعت إلى التواصل) the pattern also holds with ال, and
+    تفاعل (تواصل، تعاون) counts."""
     bare = tok[2:] if tok.startswith("ال") else tok
     if bare in quote_cues.NOT_MASDAR:
         return False
     if bare is not tok and not definite_ok:
         return False
     if bare in quote_cues.MASDAR_OBJECTS:
+        return True
+    if after_prep and (_MASDAR_PATTERN_RE.fullmatch(bare) or _TAFAUL_RE.fullmatch(bare)):
         return True
     if bare is not tok:
         return False
@@ -784,12 +790,25 @@ def _is_masdar(tok: str, definite_ok: bool) -> bool:
 
 _PREPOSITION_WORDS = frozenset({"عن", "الي", "علي", "في", "من"})
 _NAME_PUNCT = ' \t،,"“”«»()'  # around a name in the subject: المعهد “سرب”، عن
+
+
+def _open_object(lemma: str, prep: str, word: str) -> bool:
+    """كشف عن / أكد على take what is revealed or stressed, whatever the noun (كشف ...
+    عن تسلم الحملة): any content word but a pronoun, particle or relative."""
+    return (
+        prep in quote_cues.OPEN_OBJECT_PREPS.get(lemma, ())
+        and len(word) > 2
+        and word not in quote_cues.NOT_OBJECT_WORDS
+    )
+
+
 _COMPLEMENTISER_WORDS = frozenset({"ان", "انه", "انها", "انهم", "بان", "بانه", "بانها", "ال"})
 
 
 _OPENING_VERB_RE = re.compile(r"\s*(?:و|ف)?(?P<verb>[^\W\d_]{3,})\s+")
 
 
+_GENITIVE_BEFORE_RE = re.compile(r"(?<!\w)(?:عدم|بعدم|دون|بدون|رفض|حق)\s+$")
 _FRONTED_ADVERBIAL_RE = re.compile(
     r"\s*(?:من\s+جهته|من\s+جهتها|بدوره|بدورها|من\s+ناحيته)\s*[،,]\s*"
 )
@@ -886,7 +905,13 @@ def _nominal_start(doc: _Doc, c: _Cue, ents_after: Sequence[EntityLike]) -> tupl
         if tok in _COMPLEMENTISER_WORDS or tok in ("لا", "ما", "لم", "لن", "قد"):
             return None
         nxt = words[j + 1].group() if j + 1 < len(words) else ""
-        if tok in preps and tok and nxt and _is_masdar(nxt, True):
+        lemma = _FORM_INFO[c.form][1]
+        if (
+            tok in preps
+            and tok
+            and nxt
+            and (_is_masdar(nxt, True, after_prep=True) or _open_object(lemma, tok, nxt))
+        ):
             return w.start(), words[j + 1].start()
         if "ب" in preps and tok.startswith("ب") and _is_masdar(tok[1:], True):
             return w.start(), w.start() + 1
@@ -902,7 +927,7 @@ def _nominal_start(doc: _Doc, c: _Cue, ents_after: Sequence[EntityLike]) -> tupl
                 and prev not in quote_cues.TITLES
             ):
                 return w.start(), w.start()
-        if c.ctype == "participle" or tok in _PREPOSITION_WORDS:
+        if c.ctype == "participle" or (tok in _PREPOSITION_WORDS and tok not in ("في", "من")):
             return None  # a participle takes its complement directly
     return None
 
@@ -1046,7 +1071,12 @@ class _Extractor:
     def __init__(self, doc: _Doc) -> None:
         self.doc = doc
         self.f = doc.folded
-        self.cues = list(_CUE_RE.finditer(self.f))
+        # طلب عدم كشف اسمه: after عدم/دون a cue form is a verbal noun, no cue at all
+        self.cues = [
+            m
+            for m in _CUE_RE.finditer(self.f)
+            if not _GENITIVE_BEFORE_RE.search(self.f, max(0, m.start() - 8), m.start())
+        ]
         self.cue_starts = [m.start("cue") for m in self.cues]
         self.found: list[_Found] = []
         self.used_pairs: set[int] = set()
@@ -1080,7 +1110,7 @@ class _Extractor:
         for cm in self.cues:
             c = cm.start()
             head = f[max(0, c - 12) : c].rstrip()
-            for conj in ("فيما", "كما", "بينما", "حيث"):
+            for conj in ("فيما", "كما", "بينما", "حيث", "مع"):
                 if head.endswith(conj):
                     head = head[: -len(conj)].rstrip()
             if head.endswith(("،", ",")) and not doc.inside_pair(c) and self._opens_statement(cm):
@@ -1106,6 +1136,9 @@ class _Extractor:
                 and _takes_complement(f, cm.end())
             ):
                 stops.append(c - 1)  # ... في الرياض مؤكدة عدم ...: a new statement
+        for nm in _NEW_CLAUSE_RE.finditer(f):
+            if not doc.inside_pair(nm.start()):
+                stops.append(nm.start())  # ...، ونقلت وكالة ... / ...، وكان ...: a new sentence
         for em in _EDITORIAL_RE.finditer(f):
             if not doc.inside_pair(em.start()):
                 stops.append(em.start())  # ...، يذكر أن: the journalist's own sentence
@@ -1312,6 +1345,7 @@ class _Extractor:
         if c.ctype == "finite":
             ambiguous = c.form in quote_cues.AMBIGUOUS_FORMS and not (
                 _FRONTED_ADVERBIAL_RE.fullmatch(f, c.s0, m.start())
+                or not f[c.s0 : m.start()].strip(_TRIM)  # the sentence opens with it
             )
             if ambiguous and len(f[c.ce : c.region_end].split()) > 12:
                 return None
@@ -1360,6 +1394,9 @@ class _Extractor:
             roles = list(_ROLE_RE.finditer(f, max(c.s0, c.cs - 60), c.m.start()))
             if roles:
                 sp = _span_speaker(doc, roles[-1].start(), c.m.start())
+        if sp is None and c.ctype == "finite" and c.m.start() > c.s0:
+            # سجلت وزارة الصحة ...، فيما أعلنت عن ...: the subject of the opening verb
+            sp = _opening_verb_subject(doc, c.s0, c.m.start(), _gender(c.form))
         if sp is None and not self.found and c.s0 > 0 and c.ctype == "finite":
             # the article's first statement, subject dropped: the subject of the verb
             # opening the previous sentence (سجلت الصحة ... . وبينت أن ...)

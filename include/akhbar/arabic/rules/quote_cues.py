@@ -336,6 +336,9 @@ PREP_PRONOUNS: tuple[str, ...] = (
     "عنه",
     "عنها",
     "عنهم",
+    "به",
+    "بها",
+    "بهم",
 )
 
 # Words before a verbal noun that make it impersonal: تجدر الإشارة إلى أن، من الممكن القول
@@ -607,3 +610,28 @@ HONORIFICS: frozenset[str] = _word_set(
 GENERIC_SPEAKERS: frozenset[str] = _word_set(
     "الجانبان الجانبين الطرفان الطرفين البلدان البلدين الجميع المشاركون المشاركين"
 )
+
+# Words after عن / على that are no statement: كشف عنه، أكد على ما ...
+NOT_OBJECT_WORDS: frozenset[str] = _word_set(
+    "ما ان انه انها الذي التي هذا هذه ذلك تلك هناك هنا عنه عنها لسان"
+)
+
+# After a comma these open the journalist's next clause: ...، ونقلت وكالة ... ، وكان ...
+NEW_CLAUSE_WORDS: tuple[str, ...] = (
+    "ونقلت",
+    "ونقل",
+    "وكان",
+    "وكانت",
+    "ويأتي",
+    "وياتي",
+    "وجاء",
+)
+
+# Lemmas whose preposition takes any noun as the reported content (كشف عن تسلم ...).
+OPEN_OBJECT_PREPS: dict[str, tuple[str, ...]] = {
+    "كشف": ("عن",),
+    "أعرب": ("عن",),
+    "عبر": ("عن",),
+    "أكد": ("علي",),
+    "شدد": ("علي",),
+}
