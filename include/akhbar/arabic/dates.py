@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from akhbar.arabic.datelines import is_agency
 from akhbar.arabic.normalize import DROP_FOR_MATCH, normalize_with_offsets, original_span
 from akhbar.arabic.rules import dates as date_words
 
@@ -71,7 +72,7 @@ _ORD = rf"(?P<ord>{_alt(date_words.ORDINAL_DAYS)})"
 _FULL_RE = re.compile(
     rf"{_BD}(?:ال)?(?:{_DAY}|{_ORD})\s*(?:من\s+)?(?:شهر\s+)?{_MONTHS}{_E}"
     rf"(?:\s*[,،]?\s*(?:من\s+)?(?:(?:{_alt(date_words.YEAR_WORDS)})\s+)?{_YEAR}{_E}"
-    rf"|\s+{_REL}{_E})?"
+    rf"|\s+{_REL}{_E}|\s+(?P<yrel>العام\s+{_alt(date_words.NEXT_WORDS + date_words.PAST_WORDS)}){_E})?"
 )
 # الـ12 من الشهر الحالي / 25 من الشهر الجاري / الشهر الماضي
 _THIS_MONTH_RE = re.compile(
@@ -94,11 +95,11 @@ _YEAR_RE = re.compile(
     rf"{_B}(?:و|ب|ل|من\s+|في\s+)?(?P<w>(?:{_alt(date_words.YEAR_WORDS + date_words.YEAR_PARTS)})\s+{_YEAR}){_E}"
 )
 _WEEKDAY_RE = re.compile(
-    rf"{_B}(?:و|ف|ب|ل)?(?P<w>(?:(?:{_alt(date_words.DAY_PARTS)})\s*)?(?:(?P<rd>اليوم|امس|غدا|غد)\s+)?"
-    rf"(?:يوم\s*)?(?P<wd>{_alt(date_words.WEEKDAYS)})(?:\s+(?P<dir>{_alt(date_words.NEXT_WORDS + date_words.PAST_WORDS)}))?){_E}"
+    rf"{_B}(?:و|ف|ب|ل)?(?P<w>(?:(?:{_alt(date_words.DAY_PARTS)})\s*)?(?:(?P<rd>اليوم|امس|غدا|غد)\s*(?P<par>\(\s*)?)?"
+    rf"(?:يوم\s*)?(?P<wd>{_alt(date_words.WEEKDAYS)})(?(par)\s*\))(?:\s+(?P<dir>{_alt(date_words.NEXT_WORDS + date_words.PAST_WORDS)}))?)(?!\w)"
 )
 _RELATIVE_RE = re.compile(
-    rf"{_B}(?:و|ف|ب|ل|من\s+|حتي\s+)?(?P<w>(?:(?:{_alt(date_words.DAY_PARTS)})\s*)?(?P<r>امس\s+الاول|اول\s+من\s+امس|امس|غدا|يوم\s+غد|اليوم)){_E}"
+    rf"{_B}(?:و|ف|ب|ل|من\s+|حتي\s+)?(?P<w>(?:(?:{_alt(date_words.DAY_PARTS)})\s*)?(?P<r>امس\s+الاول|اول\s+(?:من\s+)?امس|امس|غدا|يوم\s+غد|اليوم)){_E}"
 )
 _TODAY_NOUN_RE = re.compile(
     r"\s*(?:ال(?!ي(?!\w))\w+|[0-9])"
@@ -229,6 +230,8 @@ def _full_dates(f: str, wins: list[tuple[int, int]], pub: dt.date | None) -> lis
         rel = m.group("rel")
         if m.group("year"):
             y: int | None = int(m.group("year"))
+        elif m.group("yrel") and pub is not None:  # الثامن من مارس العام الماضي
+            y = pub.year + _rel_shift(m.group("yrel").split()[-1])
         elif rel in date_words.PAST_WORDS and pub is not None:  # 16 يوليو الماضي
             y = pub.year - (1 if (mon, day) >= (pub.month, pub.day) else 0)
         elif rel in date_words.NEXT_WORDS and pub is not None:
@@ -343,6 +346,23 @@ def _inside_quotation(f: str, pos: int) -> bool:
     return sum(para.count(q) for q in _TOGGLE_QUOTES) % 2 == 1
 
 
+_PREV_WORD_RE = re.compile(r"([^\W\d_]+)\s*$")
+_NEXT_WORD_RE = re.compile(r"\s*([^\W\d_]+)")
+
+
+def _outlet_name(f: str, a: int, b: int) -> bool:
+    """اليوم at [a, b) is part of an outlet's name (عين اليوم، اليوم السابع) or quoted
+    as one (لـ«اليوم»)."""
+    if f[a - 1 : a] in '«"“' and f[b : b + 1] in '»"”':
+        return True
+    prev = _PREV_WORD_RE.search(f, max(0, a - 20), a)
+    nxt = _NEXT_WORD_RE.match(f, b, b + 20)
+    return bool(
+        (prev and is_agency(prev.group(1) + " اليوم"))
+        or (nxt and is_agency("اليوم " + nxt.group(1)))
+    )
+
+
 def _relative_days(f: str, wins: list[tuple[int, int]], pub: dt.date | None) -> list[_Cand]:
     out: list[_Cand] = []
     for m in _iter(_WEEKDAY_RE, f, wins):
@@ -351,11 +371,13 @@ def _relative_days(f: str, wins: list[tuple[int, int]], pub: dt.date | None) -> 
         out.append((m.start("w"), m.end("w"), "weekday", val))
     for m in _iter(_RELATIVE_RE, f, wins):
         r = re.sub(r"\s+", " ", m.group("r"))
+        if r == "اليوم" and _outlet_name(f, m.start("r"), m.end("r")):
+            continue  # عين اليوم، روسيا اليوم، لـ«اليوم»: an outlet
         if r == "اليوم" and _TODAY_NOUN_RE.match(f, m.end()):
             continue
         if r == "اليوم" and m.group("w") == r and _inside_quotation(f, m.start("w")):
             continue  # «لبنان اليوم يعيش ...»: "nowadays" in speech, not a date
-        delta = {"امس الاول": -2, "اول من امس": -2, "امس": -1, "اليوم": 0, "غدا": 1, "يوم غد": 1}[r]
+        delta = {"امس الاول": -2, "اول من امس": -2, "اول امس": -2, "امس": -1, "اليوم": 0}.get(r, 1)
         val = pub + dt.timedelta(days=delta) if pub else None
         out.append((m.start("w"), m.end("w"), "relative", val))
     return out
