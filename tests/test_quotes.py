@@ -123,7 +123,8 @@ def test_speaker_entity_linked_when_entities_given() -> None:
 def test_shafaq_dropped_subject_continues_previous_speaker() -> None:
     # وقال الشمري ... إن “...". / وأوضح أن "..." / وأضاف الشمري أن "..." / وتابع أن "..."
     text, gold = _shafaq("2dc22f8838c36cf9")
-    quotes = extract_quotes(text)
+    # the set was annotated before verbal-noun complements (كشف ... عن تفاصيل) counted
+    quotes = [q for q in extract_quotes(text) if not q.nominal]
     assert len(quotes) == len(gold["quotes"]) == 5
     assert all(q.kind == "direct" for q in quotes)
     for q, g in zip(quotes, gold["quotes"], strict=True):

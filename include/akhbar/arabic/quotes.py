@@ -29,6 +29,7 @@ paragraphs: each answer is a direct quote of the interviewee).
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
@@ -224,7 +225,11 @@ class _Doc:
             i = m.start()
             if fo[i] == "." and i >= 1 and fo[i - 1].isalpha() and (i < 2 or fo[i - 2] == " "):
                 continue  # one-letter abbreviation: د. فراس، م. أحمد
-            if _DOTTED_ABBREV_RE.match(fo, max(0, i - 14), i + 2) and fo.find(")", i, i + 14) > 0:
+            if (
+                "(" in fo[max(0, i - 14) : i]
+                and _DOTTED_ABBREV_RE.match(fo, max(0, i - 14), i + 2)
+                and fo.find(")", i, i + 14) > 0
+            ):
                 continue  # (بي.بي.سي): a dotted abbreviation in brackets
             if not self.inside_pair(i):
                 ends.append(i)
@@ -300,11 +305,13 @@ INVALID = (-1, -1)
 _WORD_SPAN_RE = re.compile(r"\S+")
 
 
-def _outlet_cut(f: str, a: int, b: int) -> int:
+def _outlet_cut(f: str, a: int, b: int, max_words: int = 24) -> int:
     """End of a subject before "to <outlet>" written as one token (لهيئة الإذاعة،
     لشفقنيوز، لرويترز, also glued by feeds that lost a space): the outlet is who
     was spoken to, never the speaker."""
-    for w in _WORD_SPAN_RE.finditer(f, a, b):
+    for n, w in enumerate(_WORD_SPAN_RE.finditer(f, a, b)):
+        if n > max_words:
+            break  # a longer subject is rejected anyway (bounded work)
         tok = w.group().strip(_TRIM)
         if len(tok) < 3 or not tok.startswith("ل"):
             continue
@@ -333,7 +340,7 @@ def _subject(doc: _Doc, a: int, b: int, max_words: int = 12) -> tuple[int, int] 
     m = _STOPS_RE.search(f, a, b)
     if m:
         b = m.start()
-    b = _outlet_cut(f, a, b)
+    b = _outlet_cut(f, a, b, max_words + 2)
     a, b = _trimmed(doc, a, b)
     if b <= a:
         return None
@@ -352,7 +359,7 @@ def _subject(doc: _Doc, a: int, b: int, max_words: int = 12) -> tuple[int, int] 
     if (first[2:] if first.startswith("ال") else first) in quote_cues.MASDAR_OBJECTS:
         return None  # وأكد حرص سموه على ...: a verbal-noun object, the subject is dropped
     seg = f[a:b]
-    marks = sum(1 for ch in seg if ch in MARKS)
+    marks = sum(seg.count(ch) for ch in MARKS)
     if marks % 2 and a > 0 and doc.pairs.get(a - 1, b) < b:
         a, seg, marks = a - 1, f[a - 1 : b], marks + 1  # «دلتا» منذ أشهر: a quoted name first
     if marks % 2:  # a name in quotation marks at the end: صحيفة "دايلي ميرور"
@@ -692,7 +699,12 @@ def _prev_sentence_cue_subject(
 
 
 def _words(s: str) -> list[str]:
-    return normalize_for_match(s).translate(_PUNCT_TABLE).split()
+    return list(_cached_words(s))
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_words(s: str) -> tuple[str, ...]:
+    return tuple(normalize_for_match(s).translate(_PUNCT_TABLE).split())
 
 
 _PUNCT_TABLE = {ord(c): " " for c in _TRIM}
@@ -754,7 +766,8 @@ def _np_speaker(doc: _Doc, span: tuple[int, int]) -> _Speaker | None:
 NOMINAL_MAX_WORDS = 16  # subject words before a verbal-noun complement
 STATEMENT_WINDOW = 80  # chars after a bare finite cue in which its introducer must follow
 _WORD_RE = re.compile(r"[^\W\d_]+|\d+")
-_EDITORIAL_RE = re.compile(rf"[،,]?\s*(?<!\w)(?:و)?(?:{_alt(quote_cues.EDITORIAL_FORMULAS)})(?!\w)")
+_EDITORIAL_RE = re.compile(rf"(?<!\w)(?:و)?(?:{_alt(quote_cues.EDITORIAL_FORMULAS)})(?!\w)")
+_EDITORIAL_HINT_RE = re.compile(r"تجدر|يجدر|جدير|يذكر|يشار")
 _NEW_CLAUSE_RE = re.compile(rf"[،,](?=\s*(?:{_alt(quote_cues.NEW_CLAUSE_WORDS)})(?!\w))")
 _EDITORIAL_BEFORE_RE = re.compile(
     rf"(?<!\w)(?:و)?(?:{_alt(quote_cues.EDITORIAL_FORMULAS)})\s*(?:الي\s*|علي\s*)?$"
@@ -805,6 +818,7 @@ def _open_object(lemma: str, prep: str, word: str) -> bool:
 _COMPLEMENTISER_WORDS = frozenset({"ان", "انه", "انها", "انهم", "بان", "بانه", "بانها", "ال"})
 
 
+OPENING_SUBJECT_CHARS = 120  # a subject of at most six words (bounded work)
 _OPENING_VERB_RE = re.compile(r"\s*(?:و|ف)?(?P<verb>[^\W\d_]{3,})\s+")
 
 
@@ -870,8 +884,9 @@ def _opening_verb_subject(
     vm = _OPENING_VERB_RE.match(f, s0, before)
     if vm is None or gender is None or (vm.group("verb").endswith("ت") != (gender == "f")):
         return None
-    cut = [k for k in (f.find("،", vm.end(), before), f.find(",", vm.end(), before)) if k >= 0]
-    subj = _subject(doc, vm.end(), min(cut) if cut else before, 6)
+    end = min(before, vm.end() + OPENING_SUBJECT_CHARS)
+    cut = [k for k in (f.find("،", vm.end(), end), f.find(",", vm.end(), end)) if k >= 0]
+    subj = _subject(doc, vm.end(), min(cut) if cut else end, 6)
     if subj is None or subj == INVALID:
         return None
     head = f[subj[0] : subj[1]].split()[0]
@@ -956,6 +971,15 @@ def _name_after_role(words: list[str]) -> int | None:
             continue
         if seen_definite and not _ROLE_RE.fullmatch(w):
             return i
+    if (
+        len(words) >= 3
+        and words[-1].startswith("ال")
+        and words[-1].endswith("ي")
+        and not words[-2].startswith("ال")
+        and not _ROLE_RE.fullmatch(words[-2])
+        and words[-2] not in quote_cues.ROLE_PREPOSITIONS
+    ):
+        return len(words) - 2  # محافظ ديالى عدنان الشمري: given name + family nisba
     return None
 
 
@@ -999,14 +1023,24 @@ def _role_gender(words: list[str]) -> str:
     return "f" if words and words[0].endswith("ه") and words[0] not in ("الخليفه",) else "m"
 
 
+TITLED_MAX_HITS = 20
+ROLE_MAX_CANDIDATES = 60  # named speakers compared with one role noun (bounded work)
+
+
 def _titled(doc: _Doc, head: str, name: str) -> bool:
     """The text calls ``name`` by the role ``head`` somewhere: مقالا للكاتب ويل تيرنر."""
     if len(head) < 3 or not name:
         return False
-    pattern = re.compile(
-        rf"(?<!\w)(?:و|ل|ب)?(?:ال|لل)?{re.escape(head)}\s+(?:\S+\s+)?{re.escape(name)}(?!\w)"
-    )
-    return pattern.search(doc.folded) is not None
+    f = doc.folded
+    k = f.find(name)
+    for _ in range(TITLED_MAX_HITS):  # bounded: a name mentioned very often
+        if k < 0:
+            return False
+        before = f[max(0, k - 40) : k].split()[-2:]  # role word, maybe one word between
+        if any(w.endswith(head) and len(w) - len(head) <= 3 for w in before):
+            return True  # للكاتب ويل تيرنر
+        k = f.find(name, k + 1)
+    return False
 
 
 def _resolve_role(
@@ -1022,13 +1056,17 @@ def _resolve_role(
     head = rw[0][2:] if rw[0].startswith("ال") else rw[0]
     nis = _nisbas(rw)
     matches: dict[str, _Speaker] = {}
+    tried: set[tuple[str, int]] = set()
     for cand, cg in named:
         if cg and cg != gender:
             continue
-        context = _speaker_words(doc.text[max(0, cand[2] - 60) : cand[3]])[-12:]
         cw = _speaker_words(cand[0])
         name_at = _name_after_role(cw)
         name_key = " ".join(cw[name_at:] if name_at is not None else cw[-2:])
+        if (name_key, cand[2]) in tried or len(tried) >= ROLE_MAX_CANDIDATES:
+            continue
+        tried.add((name_key, cand[2]))
+        context = _speaker_words(doc.text[max(0, cand[2] - 60) : cand[3]])[-12:]
         same_role = any(context[i : i + len(key)] == key for i in range(len(context)))
         if (
             same_role
@@ -1139,9 +1177,15 @@ class _Extractor:
         for nm in _NEW_CLAUSE_RE.finditer(f):
             if not doc.inside_pair(nm.start()):
                 stops.append(nm.start())  # ...، ونقلت وكالة ... / ...، وكان ...: a new sentence
-        for em in _EDITORIAL_RE.finditer(f):
-            if not doc.inside_pair(em.start()):
-                stops.append(em.start())  # ...، يذكر أن: the journalist's own sentence
+        for hint in _EDITORIAL_HINT_RE.finditer(f):
+            em = _EDITORIAL_RE.search(f, max(0, hint.start() - 12), hint.end() + 20)
+            if em is not None and not doc.inside_pair(em.start()):
+                k = em.start()
+                while k > 0 and f[k - 1] in " \t":
+                    k -= 1
+                if k > 0 and f[k - 1] in "،,":
+                    k -= 1
+                stops.append(k)  # ...، يذكر أن: the journalist's own sentence
         return sorted(set(stops))
 
     def _opens_statement(self, cm: re.Match[str]) -> bool:
@@ -1394,7 +1438,8 @@ class _Extractor:
             roles = list(_ROLE_RE.finditer(f, max(c.s0, c.cs - 60), c.m.start()))
             if roles:
                 sp = _span_speaker(doc, roles[-1].start(), c.m.start())
-        if sp is None and c.ctype == "finite" and c.m.start() > c.s0:
+        first_cue = c.idx == 0 or self.cue_starts[c.idx - 1] < c.s0
+        if sp is None and c.ctype == "finite" and c.m.start() > c.s0 and first_cue:
             # سجلت وزارة الصحة ...، فيما أعلنت عن ...: the subject of the opening verb
             sp = _opening_verb_subject(doc, c.s0, c.m.start(), _gender(c.form))
         if sp is None and not self.found and c.s0 > 0 and c.ctype == "finite":
