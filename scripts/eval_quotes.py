@@ -343,6 +343,12 @@ def check_floors(results: dict[str, Any]) -> list[str]:
         val: Any = results
         for part in dotted.split("."):
             val = val.get(part) if isinstance(val, dict) else None
+        if (
+            val is None
+            and dotted.split(".")[1].startswith("newsweek")
+            and not NEWSWEEK_DIR.is_dir()
+        ):
+            continue  # ../shared/corpus/news_week absent: those sets are not measured
         if not isinstance(val, (int, float)) or val < floor:
             failed.append(f"{dotted}: {val} < floor {floor}")
     return failed
