@@ -503,3 +503,61 @@ def test_news_week_heldout_floor() -> None:
                     break
     assert gold_n >= 40
     assert hit / pred_n >= 0.9 and hit / gold_n >= 0.85
+
+
+# --- speaker_kind in the warehouse (migration 002, load 060, v_top_speakers) -------
+
+
+def test_speaker_kind_is_loaded_and_named_speakers_rank(tmp_path: Path) -> None:
+    import shutil
+
+    import duckdb
+    import pyarrow as pa
+
+    from akhbar import records
+    from akhbar.warehouse.load import load_statements
+    from akhbar.warehouse.migrate import SQL_DIR, apply_migrations
+
+    # a warehouse at 001 holding a legacy quote of "المصدر" (before the kind existed)
+    old_sql = tmp_path / "sql"
+    (old_sql / "views").mkdir(parents=True)
+    (old_sql / "migrations").mkdir()
+    shutil.copy(SQL_DIR / "migrations" / "001_core_schema.sql", old_sql / "migrations")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    apply_migrations(con, old_sql)
+    con.execute(
+        "INSERT INTO fact_quote VALUES ('legacy', 0, DATE '2020-01-13', 'indirect', 'المصدر',"
+        " NULL, 'قال', 'نص', 0, 3)"
+    )
+    assert any(a.startswith("002_") for a in apply_migrations(con))  # the real sql/ dir
+    assert con.execute("SELECT speaker_kind FROM fact_quote").fetchone() == ("anonymous",)
+
+    # the seed's quotations (real text) staged with the QUOTE contract and loaded by 060
+    text, _ = _seed()
+    rows = [
+        {**q.to_dict(), "article_id": "seed", "quote_idx": i}
+        for i, q in enumerate(extract_quotes(text))
+    ]
+    rows += [
+        {"article_id": "x", "quote_idx": i, "kind": "indirect", "speaker": "المصدر",
+         "speaker_kind": "anonymous", "speaker_entity_id": None, "cue": "قال",
+         "text": "نص", "start": 0, "end": 3}
+        for i in range(9)
+    ]  # fmt: skip
+    quotes = pa.Table.from_pylist(rows, schema=records.QUOTE)
+    con.register("stg_quotes", quotes)
+    con.register("stg_mentions", records.ENTITY_MENTION.empty_table())
+    con.register("stg_dates", records.DATE_MENTION.empty_table())
+    for name, stmt in load_statements(SQL_DIR):
+        if name == "060_fact_mentions.sql":
+            con.execute(stmt, {"run_date": "2020-01-14"})
+    kinds = dict(
+        con.execute(
+            "SELECT speaker_kind, count(*) FROM fact_quote WHERE article_id = 'seed' GROUP BY 1"
+        ).fetchall()
+    )
+    assert kinds == {"person": 4}
+    top = con.execute("SELECT speaker_name FROM v_top_speakers ORDER BY quotes DESC").fetchall()
+    assert top and not any("المصدر" in name for (name,) in top)  # 10 quotes, still not ranked
+    every = con.execute("SELECT speaker_name FROM v_top_speakers_all ORDER BY quotes DESC")
+    assert every.fetchone() == ("المصدر",)
