@@ -25,6 +25,9 @@ GOLD = REPO / "tests" / "fixtures" / "quotes_gold"
 HELDOUT = REPO / "tests" / "fixtures" / "quotes_heldout"
 NEWS_WEEK = REPO.parent / "shared" / "corpus" / "news_week" / "dataset"
 NEWS_WEEK_GOLD = REPO / "tests" / "fixtures" / "quotes_newsweek" / "gold.json"
+AL_MADINA_ANAD = (
+    "http://www.al-madina.com/node/622870/قائد-جبهة-الصبيحة-لـ-الوضع-في-العند-تحت-السيطرة.html"
+)
 AAWSAT_WATCH = (
     "http://aawsat.com/home/article/423456/"
     "«دياجونو-ماغنيسيوم»-من-«بولغري»-مفهوم-جديد-للساعات-الذكية"
@@ -561,3 +564,15 @@ def test_speaker_kind_is_loaded_and_named_speakers_rank(tmp_path: Path) -> None:
     assert top and not any("المصدر" in name for (name,) in top)  # 10 quotes, still not ranked
     every = con.execute("SELECT speaker_name FROM v_top_speakers_all ORDER BY quotes DESC")
     assert every.fetchone() == ("المصدر",)
+
+
+def test_news_week_family_name_interview_outlet_and_pronoun_verb() -> None:
+    # Al-Madina 2015-08-06: "... الشيخ عبداللطيف السيد ... وأكد السيد في تصريح خاص لـ للمدينة
+    # أن ..." / "وقال خالد بحاح في حوار مع قناة «سكاي نيوز عربية» إن ..." / "وقال كنا «عازمين»"
+    text = _news_week("2015-08-06", AL_MADINA_ANAD)
+    quotes = extract_quotes(text)
+    speakers = {q.speaker for q in quotes}
+    assert "عبداللطيف السيد" in speakers and "السيد" not in speakers
+    assert not any("سكاي" in (s or "") or "للمدينة" in (s or "") for s in speakers)
+    assert "كنا" not in speakers
+    assert {q.speaker_kind for q in quotes if _has(q.speaker, "بحاح")} == {"person"}

@@ -752,6 +752,36 @@ def _fuller_mention(doc: _Doc, sp: _Speaker, before: int) -> _Speaker | None:
     return doc.text[oa:ob], None, oa, ob
 
 
+def _is_surname(speaker: str) -> bool:
+    w = _words(speaker)
+    return (
+        len(w) == 1
+        and w[0].startswith("ال")
+        and (w[0] in quote_cues.SURNAME_WORDS or (w[0].endswith("ي") and len(w[0]) > 4))
+    )
+
+
+def _full_name(doc: _Doc, sp: _Speaker, before: int) -> _Speaker | None:
+    """A family name alone (وأكد السيد، وقال الحلبوسي) as the latest earlier "given name +
+    family name" in the text: عبداللطيف السيد."""
+    w = _words(sp[0])[0]
+    pattern = re.compile(rf"(?<!\w)(?P<given>[^\W\d_]{{2,}})\s+{re.escape(w)}(?!\w)")
+    last = None
+    for m in pattern.finditer(doc.folded, max(0, before - 3000), before):
+        g = m.group("given")
+        if not (
+            g.startswith(("ال", "و"))
+            or g in _FORM_INFO
+            or g in quote_cues.ROLE_PREPOSITIONS
+            or _ROLE_RE.fullmatch(g)
+        ):
+            last = m
+    if last is None:
+        return None
+    oa, ob = doc.orig(last.start("given"), last.end())
+    return doc.text[oa:ob], None, oa, ob
+
+
 def _np_speaker(doc: _Doc, span: tuple[int, int]) -> _Speaker | None:
     """The entity naming the subject noun phrase, else the phrase itself. An
     organisation inside a phrase headed by a role noun is not the speaker: مندوب مصر
@@ -1615,6 +1645,8 @@ def _finalize(doc: _Doc, found: list[_Found]) -> list[Quote]:
             q.sp = _resolve_short(q.sp, seen)
             if q.sp is not None and _is_short_definite(q.sp[0]):
                 q.sp = _fuller_mention(doc, q.sp, q.start) or q.sp
+            elif q.sp is not None and _is_surname(q.sp[0]):
+                q.sp = _full_name(doc, q.sp, q.start) or q.sp
             seen.append(q.sp)
     kinds = [
         speaker_kind(q.sp[0], doc.ents_in(q.sp[2], q.sp[3])) if q.sp else None for q in ordered

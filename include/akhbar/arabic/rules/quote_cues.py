@@ -133,6 +133,9 @@ SUBJECT_STOPS: tuple[str, ...] = (
     "لقناه",
     "لصحيفه",
     "في بيان",
+    "في حوار",
+    "في لقاء",
+    "في مداخله",
     "في البيان",
     "في بيانها",
     "في بيانه",
@@ -582,7 +585,9 @@ OUTLET_HEADS: frozenset[str] = _word_set(
 PARTICIPLE_OBJECTS: frozenset[str] = _word_set("النظر الانتباه")
 
 # Adverbs that are never the subject of a cue: كما أوضحت مسبقاً أن.
-ADVERBS: frozenset[str] = _word_set("مسبقا سابقا لاحقا ايضا مجددا حاليا مرارا كذلك")
+ADVERBS: frozenset[str] = _word_set(
+    "مسبقا سابقا لاحقا ايضا مجددا حاليا مرارا كذلك كنا نحن انا لقد هناك هنا"
+)
 
 # Trailing attribution by a verb: ...، وذلك حسبما قال نجل المرسل إليه.
 ACCORDING_VERBS: tuple[str, ...] = ("حسبما", "وفقا لما", "بحسب ما", "طبقا لما", "كما")
@@ -635,3 +640,7 @@ OPEN_OBJECT_PREPS: dict[str, tuple[str, ...]] = {
     "أكد": ("علي",),
     "شدد": ("علي",),
 }
+
+# One-word speakers that are a family name when the text gives the full name before
+# (الشيخ عبداللطيف السيد ... وأكد السيد): besides nisba surnames ending in ي.
+SURNAME_WORDS: frozenset[str] = _word_set("السيد")
