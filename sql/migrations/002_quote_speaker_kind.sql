@@ -8,3 +8,5 @@ UPDATE fact_quote
 SET speaker_kind = 'anonymous'
 WHERE speaker_kind IS NULL
   AND regexp_matches(trim(speaker), '^و?(ال)?(مصدر|مصادر|مسؤول|مسؤولون|مسؤولين)([ ،,].*)?$');
+
+COMMENT ON COLUMN fact_quote.speaker_kind IS 'person | organisation | role (an unresolved role noun or generic noun) | anonymous (مصدر، مصادر ...); rankings count person and organisation.';
