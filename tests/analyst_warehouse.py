@@ -29,6 +29,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from akhbar.arabic.normalize import normalize_for_match, normalize_with_offsets, original_span
+from akhbar.arabic.quotes import speaker_kind
 from akhbar.warehouse.migrate import connect
 
 SHARED = Path(os.environ.get("AKHBAR_SHARED", Path(__file__).resolve().parents[2] / "shared"))
@@ -263,8 +264,9 @@ def _fill(con) -> None:
                 normalize_for_match(q["speaker"].split()[-1])
             )
             quotes.append(
-                (aid, qi, run_date, q["kind"], q["speaker"], eid, q["cue"], q["text"], start, end)
-            )
+                (aid, qi, run_date, q["kind"], q["speaker"], eid, q["cue"], q["text"], start, end,
+                 speaker_kind(q["speaker"]))
+            )  # fmt: skip
         for di, d in enumerate(gold["dates"]):
             start = text.find(d["text"])
             value = date(int(d["value"]), 1, 1) if d.get("value") else None
@@ -294,7 +296,7 @@ def _fill(con) -> None:
         for i, q in enumerate(find_quotes(body)):
             quotes.append(
                 (aid, i, run_date, q["kind"], q["speaker"], q["speaker_entity_id"], q["cue"],
-                 q["text"], q["start"], q["end"])
+                 q["text"], q["start"], q["end"], speaker_kind(q["speaker"]))
             )  # fmt: skip
         for i, dm in enumerate(_WEEKDAY.finditer(body)):
             dates.append(

@@ -30,7 +30,9 @@ def test_seed_analysis_json_shape() -> None:
     assert {q["kind"] for q in d["quotes"]} == {"direct", "indirect"}
     assert len(d["quotes"]) == 4
     for q in d["quotes"]:
-        assert set(q) == {"kind", "speaker", "speaker_entity_id", "cue", "text", "start", "end"}
+        assert set(q) == {
+            "kind", "speaker", "speaker_kind", "speaker_entity_id", "cue", "text", "start", "end"
+        }
         assert SEED_TEXT[q["start"] : q["end"]] == q["text"]
     dates = {x["text"]: x for x in d["dates"]}
     assert dates["الأحد المقبل"]["value"] == "2020-01-19"

@@ -76,7 +76,7 @@ def test_every_value_is_escaped(wh, tmp_path):
     # constructed hostile values (not real text): markup in a speaker, a quote and a title
     con.execute(
         "INSERT INTO fact_quote VALUES ('2dc22f8838c36cf9', 99, DATE '2026-08-10', 'direct',"
-        " '<script>alert(1)</script>', NULL, 'قال', 'x\" onmouseover=\"alert(2) & <u>', 0, 1)"
+        " '<script>alert(1)</script>', NULL, 'قال', 'x\" onmouseover=\"alert(2) & <u>', 0, 1, 'person')"
     )
     con.execute(
         "UPDATE fact_article SET title = '<img src=x onerror=alert(3)>' "

@@ -1,22 +1,66 @@
-"""Quotation extraction on real text: the seed article and the hand-annotated
-Shafaq News items in tests/fixtures/quotes_gold/ (see its README)."""
+"""Quotation extraction on real text: the seed article, the hand-annotated Shafaq
+News items in tests/fixtures/quotes_gold/ (see its README), the held-out pages in
+tests/fixtures/quotes_heldout/ and news_week articles read from ../shared (their
+licence keeps them out of the repo; those tests skip without it)."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from akhbar.arabic.normalize import normalize_for_match
-from akhbar.arabic.quotes import Quote, extract_quotes
+from akhbar.arabic.quotes import Quote, extract_quotes, speaker_kind
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "tests" / "fixtures" / "seed"
 GOLD = REPO / "tests" / "fixtures" / "quotes_gold"
+HELDOUT = REPO / "tests" / "fixtures" / "quotes_heldout"
+NEWS_WEEK = REPO.parent / "shared" / "corpus" / "news_week" / "dataset"
+NEWS_WEEK_GOLD = REPO / "tests" / "fixtures" / "quotes_newsweek" / "gold.json"
+AL_MADINA_ANAD = (
+    "http://www.al-madina.com/node/622870/قائد-جبهة-الصبيحة-لـ-الوضع-في-العند-تحت-السيطرة.html"
+)
+AAWSAT_WATCH = (
+    "http://aawsat.com/home/article/423456/"
+    "«دياجونو-ماغنيسيوم»-من-«بولغري»-مفهوم-جديد-للساعات-الذكية"
+)
+
+
+@functools.cache
+def _news_week_day(day: str) -> dict[str, str]:
+    path = NEWS_WEEK / f"{day}.zip"
+    if not path.exists():
+        pytest.skip("../shared/corpus/news_week not available")
+    with zipfile.ZipFile(path) as z:
+        rows = json.loads(z.read(z.namelist()[0]))
+    return {r["url"]: r["content"] or "" for r in rows}
+
+
+def _news_week(day: str, url: str) -> str:
+    return _news_week_day(day)[url]
+
+
+def _news_week_docs(split: str) -> list[dict]:
+    docs = []
+    for g in json.loads(NEWS_WEEK_GOLD.read_text(encoding="utf-8"))["docs"]:
+        if g["split"] != split:
+            continue
+        text = _news_week(g["file"][:-4], g["url"])
+        assert hashlib.sha1(text.encode()).hexdigest() == g["content_sha1"]
+        docs.append({**g, "text": text})
+    return docs
+
+
+def _news_week_gold(source: str, split: str) -> dict:
+    return next(d for d in _news_week_docs(split) if d["source"] == source)
 
 
 def _seed() -> tuple[str, dict]:
@@ -82,7 +126,8 @@ def test_speaker_entity_linked_when_entities_given() -> None:
 def test_shafaq_dropped_subject_continues_previous_speaker() -> None:
     # وقال الشمري ... إن “...". / وأوضح أن "..." / وأضاف الشمري أن "..." / وتابع أن "..."
     text, gold = _shafaq("2dc22f8838c36cf9")
-    quotes = extract_quotes(text)
+    # the set was annotated before verbal-noun complements (كشف ... عن تفاصيل) counted
+    quotes = [q for q in extract_quotes(text) if not q.nominal]
     assert len(quotes) == len(gold["quotes"]) == 5
     assert all(q.kind == "direct" for q in quotes)
     for q, g in zip(quotes, gold["quotes"], strict=True):
@@ -115,7 +160,8 @@ def test_shafaq_set_precision_and_recall() -> None:
     pred_n = gold_n = hit = 0
     for path in sorted(GOLD.glob("*.json")):
         text, gold = _shafaq(path.stem)
-        preds = extract_quotes(text)
+        # annotated before verbal-noun complements counted: those are not judged here
+        preds = [p for p in extract_quotes(text) if not p.nominal]
         pred_n += len(preds)
         gold_n += len(gold["quotes"])
         used: set[int] = set()
@@ -313,3 +359,220 @@ def test_definite_role_noun_reports_the_full_source_phrase() -> None:
     text, _ = _shafaq("84c542039fcdab22")
     speakers = {q.speaker for q in extract_quotes(text)}
     assert speakers == {"مصدر أمني"}
+
+
+# --- speakers: kind, role nouns, gender --------------------------------------------
+
+
+def test_seed_role_noun_resolves_to_lavrov() -> None:
+    # "عاد عميد الدبلوماسية الروسية للتأكيد على أن موسكو ..." (the seed, 4 of 4): the role
+    # noun shares الروسي with "وزير الخارجية الروسي سيرغي لافروف", the only such speaker
+    text, gold = _seed()
+    quotes = extract_quotes(text)
+    for g in gold["quotes"]:
+        q = _at(quotes, g["span"][0])
+        assert _has(q.speaker, g["speaker"]), (q.speaker, g["speaker"])
+        assert q.speaker_kind == "person"
+    assert _has(_at(quotes, 645).speaker, "لافروف")
+
+
+def test_speaker_kinds() -> None:
+    assert speaker_kind("مصدر أمني في ذي قار") == "anonymous"
+    assert speaker_kind("المصادر") == "anonymous"
+    assert speaker_kind("وزارة النفط العراقية") == "organisation"
+    assert speaker_kind("عميد الدبلوماسية الروسية") == "role"
+    assert speaker_kind("المتحدث باسم الوزارة") == "role"
+    assert speaker_kind("وزير الخارجية الروسي سيرغي لافروف") == "person"
+    assert speaker_kind("الخبير في الشؤون الإيرانية هاني سليمان") == "person"
+    assert speaker_kind("رجب طيب اردوغان") == "person"
+    assert speaker_kind(None) is None
+
+
+def test_shafaq_anonymous_source_kind() -> None:
+    text, _ = _shafaq("275d3d7cbd20dc5c")  # "أفاد مصدر في الدفاع المدني بنينوى ..."
+    kinds = {q.speaker_kind for q in extract_quotes(text) if _has(q.speaker, "مصدر")}
+    assert kinds == {"anonymous"}
+
+
+def test_shafaq_masculine_cue_whose_ta_is_a_root_letter() -> None:
+    # "ويلفت إلى أن ..." continues مارتن هرمز: لفت/يلفت and تابع are masculine forms
+    text, _ = _shafaq("2130480ae0f355ff")
+    quotes = extract_quotes(text)
+    yalfit = [q for q in quotes if q.cue == "يلفت"]
+    assert yalfit and all(_has(q.speaker, "هرمز") for q in yalfit)
+
+
+def test_feminine_participle_does_not_take_the_male_speaker() -> None:
+    # heldout sputniknews_arabic_1: "... وأشار مجاهد ... وصنفت منظمة الصحة العالمية ...
+    # "جائحة"، مؤكدة أن أرقام الإصابات ترتفع ...، معربة عن قلقها ..."
+    text = (HELDOUT / "sputniknews_arabic_1.txt").read_text(encoding="utf-8")
+    quotes = extract_quotes(text)
+    fem = [q for q in quotes if q.cue in ("مؤكدة", "معربة")]
+    assert len(fem) == 2
+    assert all(_has(q.speaker, "منظمة الصحة العالمية") for q in fem)
+    assert fem[1].nominal and fem[1].text.startswith("قلقها")
+
+
+# --- reported statements whose complement is a verbal noun -----------------------
+
+
+def test_shafaq_participle_with_verbal_noun_takes_the_opening_verbs_subject() -> None:
+    # "ربطت وزارة النفط العراقية، يوم السبت، وجود ضغط ...، مشيرة إلى وجود إجراءات ..."
+    text, _ = _shafaq("1c6ebf4319beb251")
+    q = next(q for q in extract_quotes(text) if q.cue == "مشيرة")
+    assert q.nominal and q.kind == "indirect"
+    assert q.text.startswith("وجود إجراءات لرفع إنتاج البنزين")
+    assert _has(q.speaker, "وزارة النفط العراقية") and q.speaker_kind == "organisation"
+
+
+def test_shafaq_verbal_noun_after_preposition() -> None:
+    # "... دوريل ... أعرب عن أمله بنجاح الحكومة ..." (أعرب عن + verbal noun)
+    text, _ = _shafaq("048218686fce86e0")
+    q = next(q for q in extract_quotes(text) if q.nominal)
+    assert q.text.startswith("أمله بنجاح") and _has(q.speaker, "دوريل")
+
+
+def test_editorial_formulas_are_not_quotations() -> None:
+    # news_week 2015-08-06, Asharq Al-Awsat: "وأضاف بأن فكرة الساعة ولدت ... .
+    # وتجدر الإشارة إلى أنه سيكون بالإمكان ..."
+    text = _news_week("2015-08-06", AAWSAT_WATCH)
+    quotes = extract_quotes(text)
+    assert quotes and not any(q.text.startswith("سيكون بالإمكان") for q in quotes)
+    # news_week 2015-08-07, Al-Riyadh: "...، وتجدر الإشارة إلى أنه يمكن للشحن الجوي ..."
+    text = _news_week("2015-08-07", "http://www.alriyadh.com/1071152")
+    assert not any("يمكن للشحن الجوي" in q.text for q in extract_quotes(text))
+
+
+# --- news_week 2015-08-04 / 08-09 (read from ../shared: its licence keeps it out) ---
+
+
+def test_news_week_verbal_noun_and_role_noun_resolution() -> None:
+    # Al-Yaum 2015-08-04: "وقال مندوب مصر الدائم لدى الجامعة العربية السفير طارق عادل ...
+    # وشدد مندوب مصر الدائم لدى الجامعة العربية على دعم بلاده للجانب الفلسطيني ..."
+    doc = _news_week_gold("alyaum", "dev")
+    q = next(q for q in extract_quotes(doc["text"]) if q.cue == "وشدد"[1:])
+    assert q.nominal and q.text.startswith("دعم بلاده")
+    assert _has(q.speaker, "طارق عادل") and q.speaker_kind == "person"
+
+
+def test_news_week_outlet_after_the_speaker_is_not_the_speaker() -> None:
+    # Asharq Al-Awsat 2015-08-04: "كما أفاد فالون لهيئة الاذاعة البريطانية (بي.بي.سي)، «..»"
+    doc = _news_week_gold("aawsat", "dev")
+    q = next(q for q in extract_quotes(doc["text"]) if q.cue == "أفاد")
+    assert q.kind == "direct" and q.text.startswith("أثبتت أسراب")
+    assert _has(q.speaker, "فالون") and not _has(q.speaker, "هيئة")
+
+
+def test_news_week_span_does_not_stop_at_a_comma_before_a_non_cue() -> None:
+    # Al-Jazirah 2015-08-04: "وقال الدكتور المسند إن سقوط الأمطار في أغسطس، تعتبر حالات نادرة
+    # ...، مشيرا أنه ...": تعتبر here is the clause's verb, not a new statement
+    doc = _news_week_gold("aljazirah", "dev")
+    q = next(q for q in extract_quotes(doc["text"]) if q.text.startswith("سقوط الأمطار"))
+    assert q.text.endswith("والربع الخالي")
+
+
+def test_news_week_fronted_according_to_with_comma() -> None:
+    # Al-Riyadh 2015-08-04: "...، وحسب الهيئة، تم تسجيل ما يصل إلى 77 حالة وفاة ..."
+    doc = _news_week_gold("alriyadh", "dev")
+    q = next(q for q in extract_quotes(doc["text"]) if q.text.startswith("تم تسجيل"))
+    assert _has(q.speaker, "الهيئة")
+
+
+def test_news_week_kataba_is_a_cue() -> None:
+    # Al-Yaum 2015-08-02: "وكتب على صفحته على فيسبوك: إنهما سبق وأن حاولا الإنجاب ..."
+    text = _news_week("2015-08-02", "http://www.alyaum.com/article/4081450")
+    q = next(q for q in extract_quotes(text) if q.cue == "كتب")
+    assert "حاولا الإنجاب" in q.text and _has(q.speaker, "زوكربيرج")
+
+
+def test_news_week_heldout_floor() -> None:
+    # the 2015-08-09 split: annotated before the extractor ran on it (see the README)
+    pred_n = gold_n = hit = 0
+    for doc in _news_week_docs("heldout"):
+        preds = extract_quotes(doc["text"])
+        pred_n += len(preds)
+        gold_n += len(doc["quotes"])
+        used: set[int] = set()
+        for g in doc["quotes"]:
+            a, b = g["span"]
+            for i, p in enumerate(preds):
+                if i in used or min(b, p.end) - max(a, p.start) < 0.5 * (b - a):
+                    continue
+                if _has(p.speaker, g["speaker"]) or any(
+                    _has(p.speaker, x) for x in g["speaker_alts"]
+                ):
+                    used.add(i)
+                    hit += 1
+                    break
+    assert gold_n >= 40
+    assert hit / pred_n >= 0.9 and hit / gold_n >= 0.85
+
+
+# --- speaker_kind in the warehouse (migration 002, load 060, v_top_speakers) -------
+
+
+def test_speaker_kind_is_loaded_and_named_speakers_rank(tmp_path: Path) -> None:
+    import shutil
+
+    import duckdb
+    import pyarrow as pa
+
+    from akhbar import records
+    from akhbar.warehouse.load import load_statements
+    from akhbar.warehouse.migrate import SQL_DIR, apply_migrations
+
+    # a warehouse at 001 holding a legacy quote of "المصدر" (before the kind existed)
+    old_sql = tmp_path / "sql"
+    (old_sql / "views").mkdir(parents=True)
+    (old_sql / "migrations").mkdir()
+    shutil.copy(SQL_DIR / "migrations" / "001_core_schema.sql", old_sql / "migrations")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    apply_migrations(con, old_sql)
+    con.execute(
+        "INSERT INTO fact_quote VALUES ('legacy', 0, DATE '2020-01-13', 'indirect', 'المصدر',"
+        " NULL, 'قال', 'نص', 0, 3)"
+    )
+    assert any(a.startswith("002_") for a in apply_migrations(con))  # the real sql/ dir
+    assert con.execute("SELECT speaker_kind FROM fact_quote").fetchone() == ("anonymous",)
+
+    # the seed's quotations (real text) staged with the QUOTE contract and loaded by 060
+    text, _ = _seed()
+    rows = [
+        {**q.to_dict(), "article_id": "seed", "quote_idx": i}
+        for i, q in enumerate(extract_quotes(text))
+    ]
+    rows += [
+        {"article_id": "x", "quote_idx": i, "kind": "indirect", "speaker": "المصدر",
+         "speaker_kind": "anonymous", "speaker_entity_id": None, "cue": "قال",
+         "text": "نص", "start": 0, "end": 3}
+        for i in range(9)
+    ]  # fmt: skip
+    quotes = pa.Table.from_pylist(rows, schema=records.QUOTE)
+    con.register("stg_quotes", quotes)
+    con.register("stg_mentions", records.ENTITY_MENTION.empty_table())
+    con.register("stg_dates", records.DATE_MENTION.empty_table())
+    for name, stmt in load_statements(SQL_DIR):
+        if name == "060_fact_mentions.sql":
+            con.execute(stmt, {"run_date": "2020-01-14"})
+    kinds = dict(
+        con.execute(
+            "SELECT speaker_kind, count(*) FROM fact_quote WHERE article_id = 'seed' GROUP BY 1"
+        ).fetchall()
+    )
+    assert kinds == {"person": 4}
+    top = con.execute("SELECT speaker_name FROM v_top_speakers ORDER BY quotes DESC").fetchall()
+    assert top and not any("المصدر" in name for (name,) in top)  # 10 quotes, still not ranked
+    every = con.execute("SELECT speaker_name FROM v_top_speakers_all ORDER BY quotes DESC")
+    assert every.fetchone() == ("المصدر",)
+
+
+def test_news_week_family_name_interview_outlet_and_pronoun_verb() -> None:
+    # Al-Madina 2015-08-06: "... الشيخ عبداللطيف السيد ... وأكد السيد في تصريح خاص لـ للمدينة
+    # أن ..." / "وقال خالد بحاح في حوار مع قناة «سكاي نيوز عربية» إن ..." / "وقال كنا «عازمين»"
+    text = _news_week("2015-08-06", AL_MADINA_ANAD)
+    quotes = extract_quotes(text)
+    speakers = {q.speaker for q in quotes}
+    assert "عبداللطيف السيد" in speakers and "السيد" not in speakers
+    assert not any("سكاي" in (s or "") or "للمدينة" in (s or "") for s in speakers)
+    assert "كنا" not in speakers
+    assert {q.speaker_kind for q in quotes if _has(q.speaker, "بحاح")} == {"person"}

@@ -195,7 +195,17 @@ def test_seed_entities_and_comentions(con):
 
 def test_top_speakers(con):
     with_speaker = _one(con, "SELECT count(*) FROM v_quotes WHERE speaker_key IS NOT NULL")[0]
-    assert _one(con, "SELECT sum(quotes) FROM v_top_speakers")[0] == with_speaker
+    assert _one(con, "SELECT sum(quotes) FROM v_top_speakers_all")[0] == with_speaker
+    named = _one(
+        con,
+        "SELECT count(*) FROM v_quotes WHERE speaker_key IS NOT NULL"
+        " AND coalesce(speaker_kind, 'person') IN ('person', 'organisation')",
+    )[0]
+    assert _one(con, "SELECT sum(quotes) FROM v_top_speakers")[0] == named < with_speaker
+    # anonymous sources (المصدر، مصادر ...) are counted only in v_top_speakers_all
+    assert not _one(
+        con, "SELECT count(*) FROM v_top_speakers WHERE speaker_kind IN ('anonymous', 'role')"
+    )[0]
     rows = con.execute(
         "SELECT speaker_key, quotes, direct_quotes + indirect_quotes, outlets, sample_quote"
         " FROM v_top_speakers"

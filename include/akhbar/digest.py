@@ -9,7 +9,8 @@ Windows take articles collected by the runs of the last days (run_date) or
 published in them, so the digest of a run shows what it brought in even when
 the articles themselves are older.
 Sections: the day in numbers; most-mentioned entities (7 days to run_date);
-most-quoted speakers with one quote each (7 days); articles per source over
+most-quoted named speakers (persons, organisations; not anonymous sources or
+unresolved role nouns) with one quote each (7 days); articles per source over
 the last 14 days (SVG small multiples); new story clusters (first seen on
 run_date); source health.
 """
@@ -147,6 +148,7 @@ def _top_speakers(con: duckdb.DuckDBPyConnection, run_date: date) -> str:
                        AS quote_source
             FROM v_quotes
             WHERE speaker_key IS NOT NULL
+              AND coalesce(speaker_kind, 'person') IN ('person', 'organisation')
               AND ((run_date > ? - INTERVAL (?) DAY AND run_date <= ?)
                    OR (day > ? - INTERVAL (?) DAY AND day <= ?))
             GROUP BY speaker_key

@@ -113,6 +113,7 @@ QUOTE = pa.schema(
         ("text", pa.string()),
         ("start", pa.int32()),
         ("end", pa.int32()),
+        ("speaker_kind", pa.string()),  # person | organisation | role | anonymous
     ]
 )
 

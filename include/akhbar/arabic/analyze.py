@@ -18,7 +18,7 @@ from typing import Any
 from akhbar.arabic.datelines import Dateline, extract_dateline
 from akhbar.arabic.dates import DateMention, extract_dates
 from akhbar.arabic.normalize import ARABIC_LETTER
-from akhbar.arabic.quotes import Quote, extract_quotes
+from akhbar.arabic.quotes import Quote, extract_quotes, fold_for_match
 
 MIN_ARABIC_SHARE = 0.5
 # Letters used in Persian/Urdu but not in Arabic (ی and ک also appear as
@@ -132,11 +132,12 @@ def analyze(
     if lang != "ar":
         return Analysis(language=lang, skipped_reason=f"not_arabic:{lang}")
     entities = _entities(text) if with_entities else []
+    folded = fold_for_match(text)  # one fold for quotes and dates
     return Analysis(
         language="ar",
         skipped_reason=None,
         dateline=extract_dateline(text),
         entities=entities,
-        quotes=extract_quotes(text, entities),
-        dates=extract_dates(text, published),
+        quotes=extract_quotes(text, entities, folded),
+        dates=extract_dates(text, published, folded),
     )

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from akhbar.arabic.normalize import ARABIC_LETTER, normalize_for_match
-from akhbar.arabic.rules.datelines import AGENCIES, PLACES
+from akhbar.arabic.rules.datelines import AGENCIES, DISPLAY, PLACES
 
 MAX_PART_WORDS = 4
 _DASH = r"(?:[-–—]|(?<=\s)ـ|ـ(?=\s))"
@@ -32,6 +32,11 @@ def _key(s: str) -> str:
 
 
 _AGENCY_KEYS = frozenset(_key(a) for a in AGENCIES)
+# key -> the AGENCIES entry with the most spaces (عربي 21 over عربي21)
+_AGENCY_ENTRY: dict[str, str] = {}
+for _a in sorted(AGENCIES, key=lambda a: -a.count(" ")):
+    _AGENCY_ENTRY.setdefault(_key(_a), _a)
+_DISPLAY = {_key(k): v for k, v in DISPLAY.items()}
 _PLACE_KEYS = frozenset(_key(p) for p in PLACES)
 
 
@@ -59,6 +64,33 @@ def is_place(s: str) -> bool:
     return _key(s) in _PLACE_KEYS
 
 
+def _respaced(s: str, entry: str) -> str:
+    """``s``'s own letters spaced like the folded ``entry``: شفقنيوز -> شفق نيوز."""
+    out: list[str] = []
+    k = 0  # position in entry
+    for ch in s.replace(" ", ""):
+        while k < len(entry) and entry[k] == " ":
+            if out:
+                out.append(" ")
+            k += 1
+        out.append(ch)
+        k += len(normalize_for_match(ch))
+    return "".join(out)
+
+
+def canonical_source(source: str | None) -> str | None:
+    """One spelling per known outlet (``شفق نيوز`` for شفقنيوز / شفق  نيوز); other
+    names are returned stripped."""
+    if source is None:
+        return None
+    source = " ".join(source.split())
+    key = _key(source)
+    if key in _DISPLAY:
+        return _DISPLAY[key]
+    entry = _AGENCY_ENTRY.get(key)
+    return _respaced(source, entry) if entry is not None else source
+
+
 def extract_dateline(text: str) -> Dateline | None:
     """The dateline at the very start of ``text`` (offsets index ``text``), or None."""
     if not text:
@@ -84,7 +116,7 @@ def extract_dateline(text: str) -> Dateline | None:
             if place is not None or source is not None:
                 start = m.start("a")
                 end = m.end("b")
-                return Dateline(place, source, start, end)
+                return Dateline(place, canonical_source(source), start, end)
     m = _PAREN.match(head)
     if m:
         a = (m.group("a") or "").strip()
@@ -102,5 +134,5 @@ def extract_dateline(text: str) -> Dateline | None:
             start += 1
         end = m.end() if m.group("tail") is None else m.start("tail")
         end = text.rstrip("\n").find(")", start) + 1 or end
-        return Dateline(a or None, b, start, end)
+        return Dateline(a or None, canonical_source(b), start, end)
     return None

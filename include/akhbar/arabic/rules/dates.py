@@ -96,3 +96,20 @@ NEXT_WORDS = ("المقبل", "القادم", "المقبله", "القادمه"
 PAST_WORDS = ("الماضي", "الفايت", "المنصرم", "الماضيه")
 DAY_PARTS = ("صباح", "مساء", "ظهر", "ليله", "فجر", "عصر", "ظهيره", "يوم", "يومي", "نهار")
 YEAR_WORDS = ("عام", "العام", "سنه", "لعام", "لسنه", "عامي", "السنه")
+# Parts of a year before its number: مطلع 2017، أواخر 2015.
+YEAR_PARTS = ("مطلع", "اوايل", "اواخر", "نهايه", "منتصف", "بدايه", "خلال")
+
+# Ordinal day words (folded) used in dates: الثامن عشر من شهر تشرين الأول.
+_UNITS = ("الحادي", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع")
+ORDINAL_DAYS: dict[str, int] = {
+    "الاول": 1,
+    **{u: i for i, u in enumerate(_UNITS[1:], start=2)},
+    "العاشر": 10,
+    **{f"{u} عشر": 11 + i for i, u in enumerate(_UNITS)},
+    "العشرين": 20,
+    **{f"{u} والعشرين": 21 + i for i, u in enumerate(_UNITS)},
+    "الثلاثين": 30,
+    "الحادي والثلاثين": 31,
+}
+# "this month" / "last month" / "next month" words after الشهر (folded).
+CURRENT_WORDS = ("الجاري", "الحالي")

@@ -9,6 +9,11 @@ Each lemma lists its surface forms explicitly (no morphological generation).
 
 from __future__ import annotations
 
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 # lemma -> finite forms (folded)
 FINITE: dict[str, tuple[str, ...]] = {
     "قال": ("قال", "قالت", "يقول", "تقول"),
@@ -45,6 +50,12 @@ FINITE: dict[str, tuple[str, ...]] = {
     "اعترف": ("اعترف", "اعترفت", "يعترف", "تعترف"),
     # أدلى فلان بتصريح قال فيه إن ...: no content of its own, names the speaker
     "أدلى": ("ادلي", "ادلت"),
+    # وكتب فلان على صفحته: إن ... / كتب ... أن (كتب is also "books": see PREFIX_REQUIRED)
+    "كتب": ("كتب", "كتبت", "يكتب", "تكتب"),
+    "أورد": ("اورد", "اوردت"),
+    "ألمح": ("المح", "المحت"),
+    # عبّر عن غضبه (عبر is also "via": see PREFIX_REQUIRED / AMBIGUOUS_FORMS)
+    "عبر": ("عبر", "عبرت"),
 }
 
 # lemma -> participle forms (m/f)
@@ -72,7 +83,8 @@ PARTICIPLE: dict[str, tuple[str, ...]] = {
 
 # lemma -> verbal-noun forms (only used with a following أن / colon)
 MASDAR: dict[str, tuple[str, ...]] = {
-    "قال": ("بالقول", "القول"),
+    # ونقلت الصحيفة عن الوزير قوله إن ...: the speaker follows عن
+    "قال": ("بالقول", "القول", "قوله", "قولها", "قولهم"),
     "أكد": ("التاكيد", "للتاكيد", "بالتاكيد"),
     "شدد": ("التشديد", "للتشديد"),
     "أشار": ("الاشاره", "للاشاره"),
@@ -121,6 +133,12 @@ SUBJECT_STOPS: tuple[str, ...] = (
     "لقناه",
     "لصحيفه",
     "في بيان",
+    "في حوار",
+    "في لقاء",
+    "في مداخله",
+    "في البيان",
+    "في بيانها",
+    "في بيانه",
     "في تصريح",
     "في تصريحات",
     "في تصريحه",
@@ -133,8 +151,15 @@ SUBJECT_STOPS: tuple[str, ...] = (
     "في مؤتمر",
     "في تغريده",
     "في منشور",
+    "علي صفحته",
+    "علي صفحتها",
+    "علي حسابه",
+    "علي حسابها",
     "في رساله",
     "خلال",
+    "قبل",  # وقال الشاب فلان قبل دخوله غرفة العمليات ... إنه
+    "بعد",
+    "عقب",
     "عبر",
     "ضمن",
     "وفق",
@@ -251,6 +276,25 @@ ROLE_NOUNS: tuple[str, ...] = (
     "مصادر",
     "المصادر",
     "استاذ",
+    "مندوب",
+    "المندوب",
+    "ممثل",
+    "الممثل",
+    "مساعد",
+    "مفوض",
+    "المفوض",
+    "زعيم",
+    "الزعيم",
+    "استشاري",
+    "الاستشاري",
+    "سكرتير",
+    "كبير",
+    "مستشاره",
+    "مديره",
+    "عضوه",
+    "المشرف",  # not مشرف: also a name (الرئيس مشرف)
+    "الكاتب",
+    "كاتب",
 )
 
 # Subjects that are not speakers: tokens that start an object, not a subject.
@@ -262,6 +306,13 @@ NON_SUBJECT_STARTS: tuple[str, ...] = (
     "من",
     "ب",
     "ل",
+    "بخصوص",  # وقال بخصوص الانتقادات ... إن
+    "بدوره",
+    "بدورها",
+    "حول",
+    "بشان",
+    "ازاء",
+    "تعليقا",
     "ذلك",  # من دون أن يعلن ذلك لأحد
 )
 
@@ -288,14 +339,18 @@ PREP_PRONOUNS: tuple[str, ...] = (
     "عنه",
     "عنها",
     "عنهم",
+    "به",
+    "بها",
+    "بهم",
 )
 
 # Words before a verbal noun that make it impersonal: تجدر الإشارة إلى أن، من الممكن القول
 IMPERSONAL_BEFORE_MASDAR: tuple[str, ...] = ("تجدر", "يجدر", "الممكن", "يمكن")
 
 # Words before أن that make it a conjunction, not a reporting complementiser
-# (قبل أن يتحدث، بعد أن وجدت).
+# (قبل أن يتحدث، بعد أن وجدت، كما أن "moreover").
 NON_COMP_BEFORE: tuple[str, ...] = (
+    "كما",
     "قبل",
     "بعد",
     "دون",
@@ -353,14 +408,32 @@ ADVERBIAL_STARTS: tuple[str, ...] = (
 
 # Forms that are also common non-speech words (بين "between", تابع "affiliated",
 # طالب "student", رأي "opinion"): their subject must be short.
-AMBIGUOUS_FORMS = frozenset({"بين", "تبين", "يبين", "راي", "يري", "تري", "تابع", "طالب"})
+AMBIGUOUS_FORMS = frozenset(
+    {
+        "بين",
+        "تبين",
+        "يبين",
+        "راي",
+        "يري",
+        "تري",
+        "تابع",
+        "يتابع",
+        "تتابع",
+        "طالب",
+        "كتب",
+        "تكتب",
+        "عبر",
+        "عبرت",
+        "يدعي",  # also يُدعى "is called": ويدعى ريان إبراهيم
+    }
+)
 
 # Impersonal uses with no subject: يذكر أن / يشار إلى أن ("it is worth noting that").
 IMPERSONAL_FORMS = frozenset({"يذكر", "تذكر", "يشار", "تبين"})  # حتى تبين أن: "it emerged"
 
 # Past forms that double as nouns/prepositions (بين "between", تابع, طالب, رأي):
 # a cue only with a و/ف prefix or at the start of a sentence.
-PREFIX_REQUIRED = frozenset({"بين", "تابع", "طالب", "راي"})
+PREFIX_REQUIRED = frozenset({"بين", "تابع", "طالب", "راي", "كتب", "عبر"})
 
 # "According to" attribution (وبحسب المرصد فإن ... / ...، بحسب مركز ...), folded.
 ACCORDING_TO: tuple[str, ...] = ("بحسب", "حسب", "وفق", "وفقا ل", "طبقا ل", "نقلا عن")
@@ -421,3 +494,153 @@ SOURCE_HEADS: tuple[str, ...] = (
     "الدراسه",
     "استطلاع",
 )
+
+# Editorial formulas of the journalist: never a quotation, and they end a running one
+# (وتجدر الإشارة إلى أن، ومن الجدير بالذكر أن، والجدير ذكره أن، يشار إلى أن).
+EDITORIAL_FORMULAS: tuple[str, ...] = (
+    "تجدر الاشاره",
+    "يجدر الاشاره",
+    "تجدر الاشاره الي",
+    "من الجدير بالذكر",
+    "ومن الجدير بالذكر",
+    "الجدير بالذكر",
+    "والجدير بالذكر",
+    "الجدير ذكره",
+    "والجدير ذكره",
+    "يجدر بالذكر",
+    "جدير بالذكر",
+    "مما يذكر",
+    "ومما يذكر",
+    "يذكر ان",
+    "ويذكر ان",
+    "يشار الي",
+    "ويشار الي",
+)
+
+# Lemmas reporting a statement whose complement is a verbal noun, and the
+# prepositions it takes ("" = none): أكد على ضرورة، أعلن تشكيل، كشف عن وجود.
+NOMINAL_LEMMAS: dict[str, tuple[str, ...]] = {
+    "أكد": ("علي", ""),
+    "شدد": ("علي",),
+    "أشار": ("الي",),
+    "لفت": ("الي",),
+    "نوه": ("الي", "ب"),
+    "دعا": ("الي",),
+    "كشف": ("عن",),
+    "أعرب": ("عن",),
+    "حذر": ("من",),
+    "طالب": ("ب",),
+    "أعلن": ("", "عن"),
+    "عبر": ("عن",),
+    "نفى": ("",),
+}
+
+# Verbal nouns that head such a complement (folded, without ال). Other verbal nouns
+# are recognised by their pattern (تفعيل، استفعال، افتعال، انفعال، مفاعلة).
+MASDAR_OBJECTS: frozenset[str] = _word_set(
+    "ضروره اهميه عدم رفض دعم استعداد وجود حرص تمسك التزام قلق امل ترحيب تضامن "
+    "تاييد استمرار مواصله اعتزام نيه تشكيل اطلاق بدء انطلاق وصول مقتل اعتقال "
+    "ضبط تنفيذ اعداد توقيع انتهاء اكتمال ارتفاع انخفاض تراجع زياده تسجيل مشاركه "
+    "تعاون اتخاذ سعي حاجه اهتمام جاهزيه موافقه صدور اصدار الغاء تاجيل تعليق منع "
+    "حظر فتح اغلاق اجراء عقد نجاح فشل تحقيق تقديم تعيين اختيار حصول وقوع سقوط "
+    "مصرع اصابه استشهاد مقتل انسحاب سيطره تحرير تدمير قصف استهداف ضروره رغبه "
+    "عزم ادانه استنكار رفضه تخصيص صرف توزيع انشاء افتتاح اطلاق اعلان ارسال اصلاح "
+    "ايقاف اخلاء ابلاغ ادراج اعاده اتاحه سعاده ارتياح استياء اسف فرح حزن امتنان "
+    "شكر تقدير شعور غضب رضا تفاول ثقه تطلع"
+)
+
+# Words of a verbal-noun pattern that name a thing reported on, not a statement.
+NOT_MASDAR: frozenset[str] = _word_set("تقرير تقارير تصريح تصريحات تلفزيون توقيت تسجيلات")
+
+# Speaker heads by kind (folded). Anonymous sources are never resolved to a person.
+ANONYMOUS_HEADS: frozenset[str] = _word_set(
+    "مصدر مصادر المصدر المصادر مسوول مسوولون مسوولين المسوول شهود شاهد مراقبون "
+    "مراقبين مختصون مختصين خبراء ناشطون ناشطين سكان مواطنون اوساط جهات اطراف "
+    "مصدرا مقربون مقربين"
+)
+ORGANISATION_HEADS: frozenset[str] = _word_set(
+    "وزاره الوزاره هييه الهييه قياده القياده الشرطه مديريه المديريه مكتب المكتب "
+    "لجنه اللجنه مرصد المرصد بيان البيان مركز المركز منظمه المنظمه الجيش الحكومه "
+    "حكومه وكاله الوكاله صحيفه الصحيفه قناه القناه موقع الموقع تقرير التقرير "
+    "دراسه الدراسه احصاييات الاحصاييات مجلس المجلس الامم الاتحاد حزب الحزب "
+    "حركه الحركه جمعيه الجمعيه شركه الشركه البنك بنك المحكمه محكمه الائتلاف "
+    "ائتلاف الخارجيه الداخليه الدفاع البرلمان السفاره سفاره الرئاسه رئاسه "
+    "خليه الخليه دايره الدايره قسم القسم الادعاء النيابه الامانه امانه تلفزيون "
+    "التلفزيون اذاعه الاذاعه وسايل"
+)
+# Titles before a name (الشيخ فلان، اللواء فلان): a role when no name follows.
+TITLES: frozenset[str] = _word_set(
+    "الشيخ الدكتور د اللواء العميد العقيد الفريق الرييس الاب السيد السيده "
+    "المهندس الاستاذ القاضي النايب الامير الملك الوزير السفير الحاج المحامي"
+)
+# Prepositions inside a role description: what follows is not the person's name.
+ROLE_PREPOSITIONS: frozenset[str] = _word_set("في من عن علي الي باسم لدي ل مع لشوون بشوون")
+
+# Outlet nouns after ل ("to"): وقال فلان لهيئة الإذاعة / لشبكة / لجريدة ... (folded).
+OUTLET_HEADS: frozenset[str] = _word_set(
+    "هييه قناه صحيفه جريده مجله وكاله شبكه موقع اذاعه تلفزيون مراسل وكالات وسايل"
+)
+
+# Objects a participle may take before its complementiser: لافتاً النظر إلى أن.
+PARTICIPLE_OBJECTS: frozenset[str] = _word_set("النظر الانتباه")
+
+# Adverbs that are never the subject of a cue: كما أوضحت مسبقاً أن.
+ADVERBS: frozenset[str] = _word_set(
+    "مسبقا سابقا لاحقا ايضا مجددا حاليا مرارا كذلك كنا نحن انا لقد هناك هنا"
+)
+
+# Trailing attribution by a verb: ...، وذلك حسبما قال نجل المرسل إليه.
+ACCORDING_VERBS: tuple[str, ...] = ("حسبما", "وفقا لما", "بحسب ما", "طبقا لما", "كما")
+ACCORDING_VERB_FORMS: tuple[str, ...] = (
+    "قال",
+    "قالت",
+    "ذكر",
+    "ذكرت",
+    "افاد",
+    "افادت",
+    "اعلن",
+    "اعلنت",
+    "اكد",
+    "اكدت",
+    "اوضح",
+    "اوضحت",
+)
+
+# Honorifics standing for a person named before (سموه، معاليه): resolved to that person.
+HONORIFICS: frozenset[str] = _word_set(
+    "سموه سموها معاليه معاليها فخامته سعادته سماحته جلالته دولته"
+)
+
+# One-word speakers that name nobody: the two sides, the two countries.
+GENERIC_SPEAKERS: frozenset[str] = _word_set(
+    "الجانبان الجانبين الطرفان الطرفين البلدان البلدين الجميع المشاركون المشاركين"
+)
+
+# Words after عن / على that are no statement: كشف عنه، أكد على ما ...
+NOT_OBJECT_WORDS: frozenset[str] = _word_set(
+    "ما ان انه انها الذي التي هذا هذه ذلك تلك هناك هنا عنه عنها لسان"
+)
+
+# After a comma these open the journalist's next clause: ...، ونقلت وكالة ... ، وكان ...
+NEW_CLAUSE_WORDS: tuple[str, ...] = (
+    "ونقلت",
+    "ونقل",
+    "وكان",
+    "وكانت",
+    "ويأتي",
+    "وياتي",
+    "وجاء",
+)
+
+# Lemmas whose preposition takes any noun as the reported content (كشف عن تسلم ...).
+OPEN_OBJECT_PREPS: dict[str, tuple[str, ...]] = {
+    "كشف": ("عن",),
+    "أعرب": ("عن",),
+    "عبر": ("عن",),
+    "أكد": ("علي",),
+    "شدد": ("علي",),
+}
+
+# One-word speakers that are a family name when the text gives the full name before
+# (الشيخ عبداللطيف السيد ... وأكد السيد): besides nisba surnames ending in ي.
+SURNAME_WORDS: frozenset[str] = _word_set("السيد")
