@@ -15,6 +15,7 @@ COMMENT ON COLUMN fact_quote.speaker_entity_id IS 'dim_entity id of the speaker 
 COMMENT ON TABLE fact_date_mention IS 'Date expressions in article text, resolved to a DATE where possible.';
 COMMENT ON TABLE fact_feed_fetch IS 'One row per feed poll (natural key run_date, source_id); feeds v_source_health.';
 COMMENT ON COLUMN fact_feed_fetch.status IS 'ok | not_modified | error | rejected | skipped';
+COMMENT ON TABLE fact_article_source IS 'Every source that carried an article: the same URL in several feeds (category feeds of one outlet, syndicated agency copy) loads once in fact_article; one row here per (article, source).';
 COMMENT ON TABLE fact_story_cluster IS 'Members of each story cluster with their source and publication time.';
 COMMENT ON TABLE dim_source IS 'Configured news sources (one feed each).';
 COMMENT ON TABLE dim_entity IS 'Entities: gazetteer entries and entities linked inside articles.';

@@ -97,6 +97,12 @@ COMMENT ON COLUMN fact_date_mention.kind IS 'date | year | month | hijri | weekd
 COMMENT ON COLUMN fact_date_mention.start_char IS '0-based start offset into fact_article.body_text.';
 COMMENT ON COLUMN fact_date_mention.end_char IS 'End offset (exclusive) into fact_article.body_text.';
 
+-- fact_article_source
+COMMENT ON COLUMN fact_article_source.article_id IS 'The article (fact_article.article_id).';
+COMMENT ON COLUMN fact_article_source.source_id IS 'A source whose feed carried it (dim_source.source_id).';
+COMMENT ON COLUMN fact_article_source.run_date IS 'Run in which this source first carried it.';
+COMMENT ON COLUMN fact_article_source.url IS 'The link as this source gave it.';
+
 -- fact_story_cluster
 COMMENT ON COLUMN fact_story_cluster.cluster_id IS 'Story cluster (same as fact_article.cluster_id).';
 COMMENT ON COLUMN fact_story_cluster.article_id IS 'Member article.';

@@ -77,7 +77,8 @@ def analysis_rows(article_id: str, analysis: Any) -> dict[str, list[dict[str, An
         ],
         "quotes": [
             {"article_id": article_id, "quote_idx": i, "kind": q.kind, "speaker": q.speaker,
-             "speaker_entity_id": q.speaker_entity_id, "cue": q.cue, "text": q.text,
+             "speaker_entity_id": q.speaker_entity_id, "speaker_kind": q.speaker_kind,
+             "cue": q.cue, "text": q.text,
              "start": q.start, "end": q.end}
             for i, q in enumerate(analysis.quotes)
         ],
