@@ -94,6 +94,8 @@ export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="$DB_URL"
 export AIRFLOW__CELERY__BROKER_URL="redis://127.0.0.1:$REDIS_PORT/0"
 export AIRFLOW__CELERY__RESULT_BACKEND="db+postgresql://airflow@127.0.0.1:$PG_PORT/airflow"
 export AIRFLOW__CELERY__WORKER_CONCURRENCY=2
+# Pool processes preload GX, trafilatura, pandas once; task processes fork warm.
+export AIRFLOW__CELERY__CELERY_CONFIG_OPTIONS=akhbar.ops.celery_config.CELERY_CONFIG
 export AIRFLOW__API__PORT="$API_PORT"
 export AIRFLOW__API__HOST=127.0.0.1
 export AIRFLOW__CORE__EXECUTION_API_SERVER_URL="http://127.0.0.1:$API_PORT/execution/"
