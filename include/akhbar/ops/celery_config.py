@@ -26,5 +26,5 @@ def _warm_pool_process(**_: Any) -> None:
         from akhbar.pipeline.warm import preload
 
         preload()
-    except Exception as exc:  # noqa: BLE001 - a cold worker still works
+    except Exception as exc:
         log.warning("preloading the pipeline's modules failed (%s); tasks start cold", exc)
