@@ -240,3 +240,30 @@ def test_sharded_catalogue_through_the_dag(replay_server, tmp_path, monkeypatch,
     labels = sorted(ti.rendered_map_index for ti in run.get_task_instances()
                     if ti.task_id == "ingest")
     assert len(labels) == 3 and all("+1 more" in label for label in labels)
+
+
+def test_same_day_rerun_skips_unchanged_sources_and_the_load(replay_server, tmp_path):
+    from akhbar.pipeline.ingest import read_marker
+    from akhbar.warehouse.load import load_run
+
+    settings = make_settings(tmp_path, replay_server)
+    run_all(SNAPSHOT_RUN_DATE, settings, run_id="first")
+    before = _rows(settings.warehouse, "SELECT * EXCLUDE (fetched_at) FROM fact_article "
+                                       "ORDER BY article_id")
+    served = len(replay_server.requests_served)
+    run_all(SNAPSHOT_RUN_DATE, settings, run_id="again")
+    again = replay_server.requests_served[served:]
+    assert [u for u, _ in again if "rss" not in u and "robots" not in u] == []  # no page
+    run = Run.of(SNAPSHOT_RUN_DATE, settings, "again")
+    markers = {p.stem: read_marker(run, p.stem) for p in (run.staging / "done").glob("*.json")}
+    assert markers and all(m["skipped"] for m in markers.values())
+    assert load_run(run)["skipped"] is True
+    assert _rows(settings.warehouse, "SELECT * EXCLUDE (fetched_at) FROM fact_article "
+                                     "ORDER BY article_id") == before
+    # A source whose feed now says something else is redone, and the load runs.
+    (run.staging / "entries" / "shafaq.parquet").unlink()
+    (run.done_path("shafaq")).write_text('{"fingerprint": "stale", "run_id": "x"}')
+    run_all(SNAPSHOT_RUN_DATE, settings, run_id="third")
+    assert not read_marker(run, "shafaq").get("skipped")
+    assert _rows(settings.warehouse, "SELECT * EXCLUDE (fetched_at) FROM fact_article "
+                                     "ORDER BY article_id") == before

@@ -68,8 +68,10 @@ def fetch_pages(source: Source, run: Run) -> dict[str, Any]:
     fallback = sum(1 for r in rows if r["fallback"])
     log.info("fetch %s: pages=%d fetched=%d reused_from_archive=%d failed=%d feed_text=%d",
              source.source_id, len(rows), len(rows) - reused, reused, failed, fallback)
+    # Answers that may differ on a re-run (no answer, 5xx): the source is then redone.
+    transient = sum(1 for r in rows if r["http_status"] is None or r["http_status"] >= 500)
     return {"pages": len(rows), "fetched": len(rows) - reused, "reused": reused,
-            "failed": failed, "feed_text": fallback}
+            "failed": failed, "feed_text": fallback, "transient": transient}
 
 
 def _page_from_archive(day: date, source_id: str, entry: dict[str, Any],

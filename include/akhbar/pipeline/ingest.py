@@ -38,22 +38,67 @@ class UnitFailed(RuntimeError):
         return any(not isinstance(e, BatchGateError) for e in self.failures.values())
 
 
+#: Files the poll itself writes (kept when the rest of the chain is redone).
+POLL_OUTPUTS = ("feed_fetch", "entries", "poll")
+#: Gated files a finished chain leaves for the load.
+CHAIN_OUTPUTS = ("articles_ok", "mentions_ok", "quotes_ok", "dates_ok")
+
+
 def ingest_source(source: dict[str, Any] | Source, run: Run) -> dict[str, Any]:
-    """Run the source's chain; returns its counts and the seconds of work."""
+    """Run the source's chain; returns its counts and the seconds of work.
+
+    After the poll, a source whose inputs are unchanged since its last finished
+    chain of this date (same fingerprint, no transient failure) keeps its gated
+    files: a same-day re-run does not redo the work.
+    """
+    from akhbar.pipeline.fingerprint import source_fingerprint
+
     src = source if isinstance(source, Source) else Source.from_dict(source)
     started = time.perf_counter()
+    previous = read_marker(run, src.source_id)
     counts: dict[str, Any] = {"source_id": src.source_id}
     counts["poll"] = poll_feed(src, run)
+    fingerprint = source_fingerprint(src.to_dict(), run.path("entries", src.source_id))
+    if _unchanged(run, src.source_id, previous, fingerprint):
+        log.info("%s: unchanged since run %s (fingerprint %s): its gated files are kept",
+                 src.source_id, previous["run_id"], fingerprint)  # type: ignore[index]
+        kept = {k: v for k, v in (previous or {}).items() if k not in ("run_id", "work_s")}
+        return _finish(run, src.source_id, {**kept, "poll": counts["poll"], "skipped": True},
+                       fingerprint, started)
+    run.clear_source(src.source_id, keep=POLL_OUTPUTS)
     counts["gate_entries"] = gate("entries", src.source_id, run)
     counts["fetch"] = fetch_pages(src, run)
     counts["gate_pages"] = gate("pages", src.source_id, run)
     counts["extract"] = extract(src, run)
     counts["gate_articles"] = gate("articles", src.source_id, run)
-    counts["work_s"] = round(time.perf_counter() - started, 3)
-    done = run.done_path(src.source_id)
+    return _finish(run, src.source_id, counts, fingerprint, started)
+
+
+def _finish(run: Run, source_id: str, counts: dict[str, Any], fingerprint: str,
+            started: float) -> dict[str, Any]:
+    counts = {**counts, "fingerprint": fingerprint,
+              "work_s": round(time.perf_counter() - started, 3)}
+    done = run.done_path(source_id)
     done.parent.mkdir(parents=True, exist_ok=True)
-    done.write_text(json.dumps({"run_id": run.run_id, **counts}, default=str), encoding="utf-8")
+    done.write_text(json.dumps({**counts, "run_id": run.run_id}, default=str), encoding="utf-8")
     return counts
+
+
+def read_marker(run: Run, source_id: str) -> dict[str, Any] | None:
+    """What the source's last finished chain of this date recorded, if any."""
+    try:
+        return json.loads(run.done_path(source_id).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _unchanged(run: Run, source_id: str, previous: dict[str, Any] | None,
+               fingerprint: str) -> bool:
+    if not previous or previous.get("fingerprint") != fingerprint:
+        return False
+    if (previous.get("fetch") or {}).get("transient", 1):
+        return False
+    return all(run.path(stage, source_id).exists() for stage in CHAIN_OUTPUTS)
 
 
 def ingest_unit(sources: list[dict[str, Any]], run: Run) -> dict[str, Any]:
@@ -100,10 +145,7 @@ def peak_rss_mb() -> float | None:
 
 
 def _finished_in_this_run(run: Run, source_id: str) -> bool:
-    path = run.done_path(source_id)
-    if not path.exists() or run.run_id in ("manual", "cli"):
+    if run.run_id in ("manual", "cli"):
         return False
-    try:
-        return json.loads(path.read_text(encoding="utf-8")).get("run_id") == run.run_id
-    except (OSError, ValueError):
-        return False
+    marker = read_marker(run, source_id)
+    return bool(marker) and marker.get("run_id") == run.run_id  # type: ignore[union-attr]

@@ -20,8 +20,10 @@ SLOW_FEED_MS = 10_000
 
 
 def poll_feed(source: Source, run: Run) -> dict[str, Any]:
-    """Poll the feed, write the source's ``feed_fetch`` row and new ``entries``."""
-    run.clear_source(source.source_id)
+    """Poll the feed, write the source's ``feed_fetch`` row and new ``entries``.
+
+    Overwrites only its own files; :func:`akhbar.pipeline.ingest.ingest_source`
+    decides whether the source's later files are redone or kept."""
     feed_url = source.feed_url_for(run.date_str)
     fetch_row: dict[str, Any] = {
         "run_date": run.day, "source_id": source.source_id, "feed_url": feed_url,

@@ -122,13 +122,16 @@ class Run:
         """Sources whose chain produced gated articles in this run."""
         return [p.stem for p in self.files("articles_ok")]
 
-    def clear_source(self, source_id: str) -> None:
-        """Remove a source's files of this run, so a retry never mixes old and new rows."""
+    def clear_source(self, source_id: str, *, keep: tuple[str, ...] = ()) -> None:
+        """Remove a source's files of this run (but the stages and side-file steps
+        in ``keep``), so a retry never mixes old and new rows."""
         for stage in STAGES:
-            self.path(stage, source_id).unlink(missing_ok=True)
+            if stage not in keep:
+                self.path(stage, source_id).unlink(missing_ok=True)
         for kind in SIDE_KINDS:
             for path in (self.staging / kind).glob(f"*-{source_id}.parquet"):
-                path.unlink(missing_ok=True)
+                if path.name.removesuffix(f"-{source_id}.parquet") not in keep:
+                    path.unlink(missing_ok=True)
         self.done_path(source_id).unlink(missing_ok=True)
 
     def clear(self) -> None:

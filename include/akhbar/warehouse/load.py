@@ -154,6 +154,21 @@ def _clusters(con: duckdb.DuckDBPyConnection, run: Run) -> pa.Table:
     )
 
 
+def _fingerprint(run: Run) -> str:
+    """Every catalogued source's fingerprint in this run (see pipeline.fingerprint)."""
+    from akhbar.pipeline.fingerprint import run_fingerprint
+    from akhbar.pipeline.ingest import read_marker
+
+    sources = read_json(run.sources_json) if run.sources_json.exists() else []
+    return run_fingerprint({s["source_id"]: read_marker(run, s["source_id"]) for s in sources})
+
+
+def _analyst_copy_stale(settings: Settings) -> bool:
+    """The analyst copy predates the writer's file (a publish that did not happen)."""
+    copy = settings.analyst_copy
+    return not copy.exists() or copy.stat().st_mtime < settings.warehouse.stat().st_mtime
+
+
 def _params(run: Run) -> dict[str, Any]:
     now = datetime.now(UTC)
     return {"run_date": run.day, "run_id": run.run_id, "loaded_at": now,
@@ -166,15 +181,26 @@ def load_run(run: Run) -> dict[str, Any]:
 
     started = time.perf_counter()
     settings = run.settings
+    fingerprint = _fingerprint(run)
     with writer_lock(settings, f"load {run.date_str}"):
         con = connect(settings.warehouse)
         try:
+            unchanged = con.execute(sql("state/load_fingerprint"),
+                                    {"run_date": run.day}).fetchone()
+            if unchanged and unchanged[0] == fingerprint:
+                con.close()
+                if _analyst_copy_stale(settings):
+                    publish_analyst_copy(settings)
+                log.info("load %s: unchanged since run %s (fingerprint %s): nothing to load",
+                         run.date_str, unchanged[1], fingerprint)
+                return {"run_date": run.date_str, "skipped": True, "fingerprint": fingerprint,
+                        "load_s": round(time.perf_counter() - started, 3)}
             _register_staged(con, run)
             con.register("stg_sources", _sources_table(run))
             con.register("stg_loaded_sources", pa.table(
                 {"source_id": pa.array(run.loaded_sources(), pa.string())}))
             con.register("stg_entities", _entities_table(settings))
-            params = _params(run)
+            params = {**_params(run), "fingerprint": fingerprint}
             counts = _load_transaction(con, run, params)
             con.execute("CHECKPOINT")
         finally:
