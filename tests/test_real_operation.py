@@ -267,3 +267,54 @@ def test_same_day_rerun_skips_unchanged_sources_and_the_load(replay_server, tmp_
     assert not read_marker(run, "shafaq").get("skipped")
     assert _rows(settings.warehouse, "SELECT * EXCLUDE (fetched_at) FROM fact_article "
                                      "ORDER BY article_id") == before
+
+
+def _load_and_die(settings, day: str, kill_after: int | str) -> None:
+    """Child process: the real load, SIGKILLed after statement ``kill_after`` (or at
+    the named step) — a crash inside the load transaction or right after COMMIT."""
+    import os
+    import signal
+
+    import akhbar.warehouse.load as wl
+
+    original, done = wl._execute, [0]
+
+    def killing(con, statements, params):
+        for statement in statements:
+            original(con, [statement], params)
+            done[0] += 1
+            if done[0] == kill_after:
+                os.kill(os.getpid(), signal.SIGKILL)
+
+    wl._execute = killing
+    if kill_after == "publish":
+        wl.publish_analyst_copy = lambda _s: os.kill(os.getpid(), signal.SIGKILL)
+    wl.load_run(Run.of(day, settings, "killed"))
+
+
+@pytest.mark.parametrize("kill_after", [3, 12, 25, "publish"])
+def test_kill_9_inside_the_load_leaves_no_partial_date(replay_server, tmp_path, kill_after):
+    from akhbar.pipeline.catalogue import read_catalogue
+    from akhbar.pipeline.ingest import ingest_source
+    from akhbar.warehouse.load import load_run
+
+    settings = make_settings(tmp_path, replay_server, sources_file=_catalogue(
+        tmp_path / "sources.csv", [{"source_id": "shafaq"}, {"source_id": "alalam"}]))
+    run = Run.of(SNAPSHOT_RUN_DATE, settings, "ingest")
+    for source in read_catalogue(run):
+        ingest_source(source, run)
+    child = multiprocessing.get_context("fork").Process(
+        target=_load_and_die, args=(settings, SNAPSHOT_RUN_DATE, kill_after))
+    child.start()
+    child.join(300)
+    assert child.exitcode == -9  # it really died mid-way
+    (n,) = _rows(settings.warehouse, "SELECT count(*) FROM fact_article")[0]
+    (children,) = _rows(settings.warehouse, "SELECT count(*) FROM fact_entity_mention")[0]
+    if kill_after == "publish":  # committed: all of it, analyst copy not yet published
+        assert n == 31 and children > 0
+    else:  # inside the transaction: nothing of the date
+        assert (n, children) == (0, 0)
+    load_run(Run.of(SNAPSHOT_RUN_DATE, settings, "after-crash"))
+    assert _rows(settings.analyst_copy, "SELECT count(*) FROM fact_article") == [(31,)]
+    assert _rows(settings.warehouse, "SELECT count(*) - count(DISTINCT article_id) "
+                                     "FROM fact_article") == [(0,)]
