@@ -2,7 +2,8 @@
 -- compared with its own recent past? Each source-day (including days with zero
 -- articles between the source's first and last day) is compared with the mean
 -- and standard deviation of the previous 14 days; |z| >= 2 (or a zero day after
--- an active fortnight) is flagged. The most unusual days come first.
+-- an active fortnight) is flagged. A day needs at least 5 earlier days of its
+-- source to be judged. The most unusual days come first.
 WITH bounds AS (
     SELECT source_id, min(day) AS first_day, max(day) AS last_day
     FROM v_articles_daily GROUP BY source_id
@@ -34,7 +35,7 @@ SELECT
     (abs((articles - trailing_mean) / nullif(trailing_sd, 0)) >= 2)
         OR (articles = 0 AND trailing_mean >= 1) AS is_anomaly
 FROM stats
-WHERE trailing_days >= 7
+WHERE trailing_days >= 5
 ORDER BY is_anomaly DESC, abs(coalesce((articles - trailing_mean) / nullif(trailing_sd, 0), 0)) DESC,
          day DESC, source_id
 LIMIT 100;
