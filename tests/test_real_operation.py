@@ -318,3 +318,18 @@ def test_kill_9_inside_the_load_leaves_no_partial_date(replay_server, tmp_path, 
     assert _rows(settings.analyst_copy, "SELECT count(*) FROM fact_article") == [(31,)]
     assert _rows(settings.warehouse, "SELECT count(*) - count(DISTINCT article_id) "
                                      "FROM fact_article") == [(0,)]
+
+
+def test_publish_removes_copies_left_by_crashed_publishes(replay_server, tmp_path):
+    from akhbar.warehouse.load import publish_analyst_copy
+    from akhbar.warehouse.migrate import connect
+
+    settings = make_settings(tmp_path, replay_server)
+    connect(settings.warehouse).close()
+    left = [settings.analyst_copy.with_name(f".{settings.analyst_copy.name}.{pid}.tmp")
+            for pid in (4242, 4343)]
+    for path in left:
+        path.write_bytes(b"x" * 1024)
+    publish_analyst_copy(settings)
+    assert not any(p.exists() for p in left)
+    assert settings.analyst_copy.exists()
