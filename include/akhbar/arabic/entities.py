@@ -6,7 +6,8 @@
   exactly one gazetteer span replaces it, whatever its type (the corpora tag
   the outermost name: ريال مدريد/ORG around مدريد/LOC); method 'both' when the
   types agree, else 'crf'. A CRF span over several gazetteer names is dropped.
-* Titles (الرئيس، اللواء ...) are cut off the front of PER spans.
+* Titles (الرئيس، اللواء ...) are cut off the front of PER spans; a CRF PER
+  span made only of titles is dropped (a title alone names nobody).
 * Linking: once a multi-word person name has been seen, a later bare surname
   (حفتر after خليفة حفتر) is tagged PER with the full name's id; a full name
   without a gazetteer id gets ``local:<folded full name>``.
@@ -51,8 +52,11 @@ class Entity:
     method: Method
 
 
-def _crf_spans(tokens: list[Token], text: str) -> list[tuple[int, int, str]]:
-    """CRF spans ``(first token, end token, type)`` over ``tokens`` sentence by sentence."""
+def _crf_spans(
+    tokens: list[Token], text: str, gaz: list[str] | None = None
+) -> list[tuple[int, int, str]]:
+    """CRF spans ``(first token, end token, type)`` over ``tokens`` sentence by
+    sentence (``gaz``: the gazetteer BIO tag of every token, if already known)."""
     from akhbar.arabic import ner
 
     if not ner.model_available():
@@ -68,7 +72,7 @@ def _crf_spans(tokens: list[Token], text: str) -> list[tuple[int, int, str]]:
             tj += 1
         for a in range(ti, tj, MAX_SENT_TOKENS):
             b = min(a + MAX_SENT_TOKENS, tj)
-            tags = ner.tag_tokens([t.text for t in tokens[a:b]])
+            tags = ner.tag_tokens([t.text for t in tokens[a:b]], gaz=gaz[a:b] if gaz else None)
             k = 0
             while k < len(tags):
                 if tags[k].startswith("B-"):
@@ -96,6 +100,15 @@ def _strip_titles(tokens: list[Token], i: int, j: int) -> int:
     return i
 
 
+def _all_titles(tokens: list[Token], i: int, j: int) -> bool:
+    """Whether every token of [i, j) is a title word (or a clitic + title)."""
+    return all(
+        ({normalize_for_match(tokens[k].text)} | {c for _, c in stem_candidates(tokens[k].text)})
+        & _TITLES
+        for k in range(i, j)
+    )
+
+
 def _start_offset(tok: Token, gaz: Gazetteer) -> int:
     """Characters of proclitics to drop from the first token of a CRF span."""
     prefix, _ = split_clitics(tok.text, lambda s: s in gaz.known_tokens)
@@ -120,7 +133,11 @@ def extract_entities(text: str, use_crf: bool = True) -> list[Entity]:
         for k in range(i, j):
             owner[k] = n
     if use_crf:
-        for i, j, typ in _crf_spans(tokens, text):
+        gaz_bio = ["O"] * len(tokens)
+        for i, j, m in gaz_hits:
+            gaz_bio[i] = "B-" + m.type
+            gaz_bio[i + 1 : j] = ["I-" + m.type] * (j - i - 1)
+        for i, j, typ in _crf_spans(tokens, text, gaz_bio):
             hit = {owner[k] for k in range(i, j)} - {-1}
             if not hit:
                 cands.append((i, j, typ, None, "crf", _start_offset(tokens[i], gaz)))
@@ -147,6 +164,8 @@ def extract_entities(text: str, use_crf: bool = True) -> list[Entity]:
         if i < last_end:
             continue
         if typ == "PER":
+            if method == "crf" and _all_titles(tokens, i, j):
+                continue  # a title alone (الرئيس، الوزير) names nobody
             i2 = _strip_titles(tokens, i, j)
             if i2 != i:
                 i, off = i2, 0
