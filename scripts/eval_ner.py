@@ -88,11 +88,12 @@ def prf(gold: Iterable[Span], pred: Iterable[Span]) -> dict[str, dict[str, float
     return out
 
 
-def eval_dev() -> dict:
+def eval_dev(model: Path | None = None) -> dict:
     """CRF alone on dev: scores overall, per source, on newswire (ANERcorp +
     NewsFANE) and recall per error class (:func:`error_class_recall`)."""
-    from akhbar.arabic.ner import tag_tokens
+    from akhbar.arabic.ner import MODEL_PATH, NameMemory
 
+    model = model or MODEL_PATH
     splits = _load_train_module().load_splits()
     vocab = {w for sents in splits["train"].values() for ws, _ in sents for w in ws}
     gold_all: list[Span] = []
@@ -104,9 +105,10 @@ def eval_dev() -> dict:
     for source, sents in splits["dev"].items():
         g_src: list[Span] = []
         p_src: list[Span] = []
+        stream = NameMemory()  # as `akhbar tag --conll` reads one file: names carry over
         for words, tags in sents:
             gold = bio_spans(tags)
-            pred = bio_spans(tag_tokens(words))
+            pred = bio_spans(stream.tag(words, model))
             g_src += [(offset + a, offset + b, t) for a, b, t in gold]
             p_src += [(offset + a, offset + b, t) for a, b, t in pred]
             for name, (hit, total) in error_class_recall(words, gold, pred, vocab).items():

@@ -53,6 +53,7 @@ CUES: dict[str, frozenset[str]] = {
             "وكالة", "مؤسسة", "صحيفة", "قناة", "اتحاد", "بنك", "مصرف", "لجنة", "جبهة",
             "تنظيم", "جماعة", "نادي", "محكمة", "المحكمة", "مجموعة", "تحالف", "قوات",
             "كتائب", "جيش", "الجيش", "حكومة", "الحكومة", "برلمان", "مكتب", "معهد",
+            "تيار", "ائتلاف", "كتلة", "فريق", "فريقي", "منتخب", "المنتخب", "النادي",
         )
     ),
     # reporting verbs: the name after them is the speaker (قال لافروف، وأكدت ميركل)
@@ -76,7 +77,12 @@ CUES: dict[str, frozenset[str]] = {
         )
     ),
 }  # fmt: skip
-SPORT_WINDOW = 6  # sports words this many tokens either side mark the sentence sporty
+SPORT_WINDOW = 6
+MEMORY_SENTENCES = 20  # a full name's surname is recalled this many sentences on
+# last words of PER spans that are not surnames (titles, particles, numerals)
+_NOT_SURNAMES = frozenset(
+    normalize_for_match(w) for w in ("الله", "الدين", "الثاني", "الأول")
+)  # sports words this many tokens either side mark the sentence sporty
 
 # Relative-adjective (nisba) endings, folded: الروسي، الفلسطينيه، المصريين.
 _NISBA = ("ي", "يه", "يين", "يون", "يان")
@@ -363,10 +369,51 @@ def _conll_sentences(lines: Iterable[str]) -> Iterable[list[str]]:
 def tag_conll(lines: Iterable[str], model: Path | str = MODEL_PATH) -> Iterable[str]:
     """Tag CoNLL-style input (first column = token; blank line or ``.`` ends a
     sentence); yields ``token<TAB>tag`` lines, a blank line after each sentence."""
+    names = NameMemory()
     for sent in _conll_sentences(lines):
-        for tok, tag in zip(sent, tag_tokens(sent, model), strict=True):
+        for tok, tag in zip(sent, names.tag(sent, model), strict=True):
             yield f"{tok}\t{tag}"
         yield ""
+
+
+class NameMemory:
+    """Tags a stream of sentences and carries person names across them.
+
+    Newswire names a person in full once (إميل لحود) and by surname after
+    (لحود); the CRF alone misses many of the bare surnames. After a sentence is
+    tagged, the last word of every multi-word PER span is remembered for the
+    next :data:`MEMORY_SENTENCES` sentences; a later token the CRF left ``O``
+    whose form or clitic-stripped reading (ولحود) equals it becomes ``B-PER``.
+    """
+
+    def __init__(self, horizon: int = 0) -> None:
+        self.horizon = horizon or MEMORY_SENTENCES
+        self.seen: dict[str, int] = {}  # folded surname -> sentence number last seen
+        self.n = 0
+
+    def tag(self, words: list[str], model: Path | str = MODEL_PATH) -> list[str]:
+        """BIO tags for the next sentence of the stream."""
+        tags = tag_tokens(words, model)
+        self.n += 1
+        live = {w for w, k in self.seen.items() if self.n - k <= self.horizon}
+        self.seen = {w: self.seen[w] for w in live}
+        for i, tag in enumerate(tags):
+            if (
+                tag == "O"
+                and live
+                and _shape(words[i]) == "arabic"
+                and any(form in live for _, form in stem_candidates(words[i]))
+            ):
+                tags[i] = "B-PER"
+        for i, tag in enumerate(tags):
+            if tag == "B-PER" and i + 1 < len(tags) and tags[i + 1] == "I-PER":
+                j = i + 1
+                while j + 1 < len(tags) and tags[j + 1] == "I-PER":
+                    j += 1
+                last = normalize_for_match(words[j])
+                if len(last) >= 3 and last not in _NOT_SURNAMES:
+                    self.seen[last] = self.n
+        return tags
 
 
 def main_tag(path: str) -> int:
