@@ -235,3 +235,24 @@ def _offsets(words: list[str]) -> list[int]:
         out.append(pos)
         pos += len(w) + 1
     return out
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="shared NER corpus not present")
+def test_name_memory_carries_surnames_over_sentences() -> None:
+    """ANERcorp (training part): "جدد الرئيس اللبناني اميل لحود ..." then "وقال لحود
+    في بيان ..." and "واضاف لحود ...": the bare surname is a person too."""
+    sents = [
+        w for w, _ in _train_module().read_anercorp(CORPUS / "anercorp" / "ANERCorp_train_part.txt")
+    ]
+    k = next(
+        i for i, w in enumerate(sents) if w[6:11] == ["جدد", "الرئيس", "اللبناني", "اميل", "لحود"]
+    )
+    memory = ner.NameMemory()
+    first = memory.tag(sents[k])
+    assert first[9:11] == ["B-PER", "I-PER"] and "لحود" in memory.seen
+    for words in sents[k + 1 : k + 3]:
+        tags = memory.tag(words)
+        assert tags[words.index("لحود")] == "B-PER"
+        # memory only adds names: never removes or retypes what the CRF found
+        crf = ner.tag_tokens(words)
+        assert all(c == m or c == "O" for c, m in zip(crf, tags, strict=True))
