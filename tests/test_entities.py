@@ -164,3 +164,13 @@ def test_a_title_alone_is_not_a_person() -> None:
         for e in extract_entities(text):
             if e.type == "PER":
                 assert e.text not in titles, e
+
+
+def test_government_of_a_known_place_keeps_the_place() -> None:
+    """Seed article: "حكومة طرابلس"; newswire gold (ANERcorp, NewsFANE) tags the
+    place LOC and حكومة O, so a CRF ORG around the gazetteer's LOC must not win."""
+    pos = TEXT.index("حكومة طرابلس")
+    ents = {(e.start, e.end): e.type for e in extract_entities(TEXT)}
+    start = pos + len("حكومة ")
+    assert ents.get((start, start + len("طرابلس"))) == "LOC"
+    assert (pos, start + len("طرابلس")) not in ents
