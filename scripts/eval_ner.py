@@ -40,6 +40,7 @@ SEED_ID = "000_ef5b854259b45142"
 TYPES = ("PER", "LOC", "ORG")
 CLITICS = "وفبلك"
 DOC_SENTENCES = 10
+NEWSWIRE = ("anercorp", "newsfane")  # the newswire part of dev (Wojood val is mixed media)
 Span = tuple[int, int, str]
 
 
@@ -87,28 +88,93 @@ def prf(gold: Iterable[Span], pred: Iterable[Span]) -> dict[str, dict[str, float
     return out
 
 
-def eval_dev() -> dict:
-    from akhbar.arabic.ner import tag_tokens
+def eval_dev(model: Path | None = None) -> dict:
+    """CRF alone on dev: scores overall, per source, on newswire (ANERcorp +
+    NewsFANE) and recall per error class (:func:`error_class_recall`)."""
+    from akhbar.arabic.ner import MODEL_PATH, NameMemory
 
-    splits = _load_train_module().load_splits()["dev"]
+    model = model or MODEL_PATH
+    splits = _load_train_module().load_splits()
+    vocab = {w for sents in splits["train"].values() for ws, _ in sents for w in ws}
     gold_all: list[Span] = []
     pred_all: list[Span] = []
-    per_source: dict[str, float] = {}
+    per_source: dict[str, dict] = {}
+    newswire: tuple[list[Span], list[Span]] = ([], [])
+    classes: dict[str, list[int]] = {}
     offset = 0
-    for source, sents in splits.items():
+    for source, sents in splits["dev"].items():
         g_src: list[Span] = []
         p_src: list[Span] = []
+        stream = NameMemory()  # as `akhbar tag --conll` reads one file: names carry over
         for words, tags in sents:
-            for a, b, t in bio_spans(tags):
-                g_src.append((offset + a, offset + b, t))
-            for a, b, t in bio_spans(tag_tokens(words)):
-                p_src.append((offset + a, offset + b, t))
+            gold = bio_spans(tags)
+            pred = bio_spans(stream.tag(words, model))
+            g_src += [(offset + a, offset + b, t) for a, b, t in gold]
+            p_src += [(offset + a, offset + b, t) for a, b, t in pred]
+            for name, (hit, total) in error_class_recall(words, gold, pred, vocab).items():
+                acc = classes.setdefault(name, [0, 0])
+                acc[0] += hit
+                acc[1] += total
             offset += len(words) + 1
-        per_source[source] = prf(g_src, p_src)["micro"]["f1"]
+        per_source[source] = prf(g_src, p_src)
+        if source in NEWSWIRE:
+            newswire[0].extend(g_src)
+            newswire[1].extend(p_src)
         gold_all += g_src
         pred_all += p_src
-    res = prf(gold_all, pred_all)
-    return {"scores": res, "f1_micro_by_source": per_source}
+    return {
+        "scores": prf(gold_all, pred_all),
+        "f1_micro_by_source": {k: v["micro"]["f1"] for k, v in per_source.items()},
+        "by_source": per_source,
+        "newswire": prf(*newswire),
+        "error_class_recall": {
+            k: {"recall": round(h / t, 4) if t else 0.0, "gold": t} for k, (h, t) in classes.items()
+        },
+    }
+
+
+def error_class_recall(
+    words: list[str], gold: set[Span], pred: set[Span], vocab: set[str]
+) -> dict[str, tuple[int, int]]:
+    """``{class: (found, gold)}`` for the error classes of issue 13, one sentence.
+
+    * ``per_after_cue``: PER right after a title, nationality adjective or
+      reporting verb (الرئيس اللبناني ميشال عون، قال لافروف);
+    * ``clitic_first``: an entity whose first token carries و/ب/ل/ف/ك
+      (a reading without it is a known name part);
+    * ``org_sports``: ORG in a sentence with sports words (فاز على + country);
+    * ``unseen``: no token of the entity occurs in the training data."""
+    from akhbar.arabic.ner import CUES, _cue_types, _lex_kinds
+
+    sport = any("SPORT" in _cue_types(w) for w in words)
+    out: dict[str, tuple[int, int]] = {}
+
+    def add(name: str, span: Span) -> None:
+        hit, total = out.get(name, (0, 0))
+        out[name] = (hit + (span in pred), total + 1)
+
+    for span in gold:
+        a, b, typ = span
+        prev = _cue_types(words[a - 1]) if a else ()
+        if (
+            typ == "PER"
+            and a
+            and ("PER" in prev or "SAY" in prev or "nisba" in _lex_kinds(words[a - 1]))
+        ):
+            add("per_after_cue", span)
+        first = words[a]
+        if (
+            first[:1] in CLITICS
+            and len(first) > 3
+            and (_lex_kinds(first[1:]) or first[1:] in vocab)
+            and first[1:] not in CUES["PER"]
+        ):
+            add("clitic_first", span)
+        if typ == "ORG" and sport:
+            add("org_sports", span)
+        if not any(w in vocab for w in words[a:b]):
+            add("unseen", span)
+    return out
 
 
 def eval_dev_pipeline() -> dict:
@@ -209,6 +275,11 @@ def check_floors(results: dict, floors_path: Path) -> list[str]:
         if split in results:
             for typ, sc in results[split]["scores"].items():
                 flat[f"{split}_f1_{typ.lower()}"] = sc["f1"]
+    if "dev" in results:
+        for typ, sc in results["dev"]["newswire"].items():
+            flat[f"newswire_f1_{typ.lower()}"] = sc["f1"]
+        for name, sc in results["dev"]["error_class_recall"].items():
+            flat[f"recall_{name}"] = sc["recall"]
     failures = []
     for key, floor in floors.items():
         if key in flat and flat[key] < floor:
@@ -238,6 +309,10 @@ def main(argv: list[str] | None = None) -> int:
         results["dev"] = eval_dev()
         print(_table("dev", results["dev"]["scores"]))
         print("dev micro F1 by source:", results["dev"]["f1_micro_by_source"])
+        print(_table("news", results["dev"]["newswire"]))
+        for src, sc in results["dev"]["by_source"].items():
+            print(_table(src[:6], sc))
+        print("dev recall by error class:", results["dev"]["error_class_recall"])
         results["dev_pipeline"] = eval_dev_pipeline()
         print(_table("devpip", results["dev_pipeline"]["scores"]))
         print("dev pipeline micro F1 by source:", results["dev_pipeline"]["f1_micro_by_source"])

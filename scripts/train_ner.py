@@ -34,6 +34,9 @@ TAG_MAP_PATH = MODEL_PATH.parent / "tag_map.json"
 DEV_SHARE = 0.10
 OVERLAP_N = 8  # a training sentence sharing this many consecutive tokens with dev is dropped
 Sentence = tuple[list[str], list[str]]
+LEXICON_OUT = Path(__file__).resolve().parents[1] / "seeds" / "ner_lexicon.tsv"
+AQMAR = False  # mix AQMAR (Wikipedia) into training: measured, see models/README.md
+LEXICON_MIN_COUNT = 2  # a name part must be attested at least twice in the wheel's index
 
 
 def tag_map() -> dict[str, dict[str, str]]:
@@ -112,6 +115,28 @@ def read_newsfane(path: Path) -> list[Sentence]:
     return sents
 
 
+def read_aqmar(directory: Path) -> list[Sentence]:
+    """AQMAR (Arabic Wikipedia, IOB2): PER/LOC/ORG kept, MIS* and malformed tags O;
+    articles in sorted file order, blank line between sentences."""
+    sents: list[Sentence] = []
+    for path in sorted(directory.glob("*.txt")):
+        words: list[str] = []
+        tags: list[str] = []
+        for raw in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+            parts = raw.split()
+            if not parts:
+                if words:
+                    sents.append((words, _fix_bio(tags)))
+                    words, tags = [], []
+                continue
+            words.append(parts[0])
+            tag = parts[1].replace("--", "-") if len(parts) > 1 else "O"
+            bio, _, label = tag.partition("-")
+            ok = bio in ("B", "I") and label in ("PER", "LOC", "ORG")
+            tags.append(f"{bio}-{label}" if ok else "O")
+    return sents
+
+
 def _split(sents: list[Sentence]) -> tuple[list[Sentence], list[Sentence]]:
     cut = int(len(sents) * (1 - DEV_SHARE))
     return sents[:cut], sents[cut:]
@@ -132,7 +157,7 @@ def drop_overlaps(train: list[Sentence], held_out: list[Sentence]) -> list[Sente
     return [(w, t) for w, t in train if not any(g in seen for g in _grams(w))]
 
 
-def load_splits(corpus: Path = CORPUS) -> dict[str, dict[str, list[Sentence]]]:
+def load_splits(corpus: Path = CORPUS, aqmar: bool = False) -> dict[str, dict[str, list[Sentence]]]:
     """``{"train"|"dev": {source: sentences}}``, deterministic; training sentences
     that overlap any dev sentence are dropped (:func:`drop_overlaps`)."""
     aner_tr, aner_dev = _split(read_anercorp(corpus / "anercorp" / "ANERCorp_train_part.txt"))
@@ -147,27 +172,54 @@ def load_splits(corpus: Path = CORPUS) -> dict[str, dict[str, list[Sentence]]]:
     dev_all = [s for sents in dev.values() for s in sents]
     # Wojood's own train/val split is kept as published (its overlaps are boilerplate
     # headings of the archive it samples, not shared sentences)
-    return {
-        "train": {
-            "anercorp": drop_overlaps(aner_tr, dev_all),
-            "wojood": read_wojood(corpus / "wojood_sample" / "train.txt"),
-            "newsfane": drop_overlaps(fane_tr, dev_all),
-        },
-        "dev": dev,
+    train = {
+        "anercorp": drop_overlaps(aner_tr, dev_all),
+        "wojood": read_wojood(corpus / "wojood_sample" / "train.txt"),
+        "newsfane": drop_overlaps(fane_tr, dev_all),
     }
+    if aqmar:
+        train["aqmar"] = drop_overlaps(read_aqmar(corpus / "aqmar" / "articles"), dev_all)
+    return {"train": train, "dev": dev}
 
 
-def train(corpus: Path, out: Path, max_iterations: int, c1: float, c2: float) -> dict:
+def _progress_trainer_class():  # -> type[pycrfsuite.Trainer]
     import pycrfsuite
 
-    splits = load_splits(corpus)
-    trainer = pycrfsuite.Trainer(verbose=False)
+    class ProgressTrainer(pycrfsuite.Trainer):
+        """Prints one line every 25 L-BFGS iterations to stderr."""
+
+        def __init__(self, total: int) -> None:
+            super().__init__(verbose=False)
+            self.total = total
+
+        def message(self, message: str) -> None:
+            if self.logparser.feed(message) != "iteration":
+                return
+            info = self.logparser.last_iteration
+            k = int(info.get("num", 0))
+            if k % 25 == 0:
+                loss = info.get("loss", 0.0)
+                print(f"L-BFGS {k}/{self.total} loss {loss:.1f}", file=sys.stderr, flush=True)
+
+    return ProgressTrainer
+
+
+def _progress_trainer(total: int):  # -> ProgressTrainer
+    return _progress_trainer_class()(total)
+
+
+def train(
+    corpus: Path, out: Path, max_iterations: int, c1: float, c2: float, aqmar: bool = AQMAR
+) -> dict:
+    splits = load_splits(corpus, aqmar)
+    trainer = _progress_trainer(max_iterations)
     n_sent = n_tok = 0
-    for source in ("anercorp", "wojood", "newsfane"):
-        for words, tags in splits["train"][source]:
+    for source, sents in splits["train"].items():
+        for words, tags in sents:
             trainer.append(sentence_features(words), tags)
             n_sent += 1
             n_tok += len(words)
+        print(f"features: {source} {len(sents)} sentences", file=sys.stderr, flush=True)
     trainer.set_params(
         {
             "c1": c1,
@@ -194,6 +246,90 @@ def train(corpus: Path, out: Path, max_iterations: int, c1: float, c2: float) ->
     return info
 
 
+def _person_name_rows() -> list[tuple[str, str]]:
+    """Single-word given names and surnames from ``arabic-name-romanizer``'s
+    ``resources/names.sqlite3`` (Wikidata CC0 + DziriNames), seen at least twice."""
+    import sqlite3
+    from importlib.resources import files
+
+    db = files("arabic_name_romanizer") / "resources" / "names.sqlite3"
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    rows = con.execute(
+        "SELECT arabic_key, CASE role WHEN 'given' THEN 'given' ELSE 'surname' END AS kind,"
+        " SUM(count) FROM units WHERE instr(arabic_key, ' ') = 0 GROUP BY 1, 2"
+    ).fetchall()
+    con.close()
+    return [(normalize_for_match(k), kind) for k, kind, n in rows if n >= LEXICON_MIN_COUNT]
+
+
+def _nisba_forms(stem: str) -> list[str]:
+    """Relative adjective forms of a folded stem ending in ي (روسي -> الروسيه ...)."""
+    return [pre + stem + suf for pre in ("", "ال") for suf in ("", "ه", "ون", "ين", "ان")]
+
+
+def _nisba_stem(name: str) -> str | None:
+    """A country name's nisba stem by the regular patterns (لبنان -> لبناني,
+    سوريا -> سوري, العراق -> عراقي); multi-word names give none."""
+    if " " in name or len(name) < 3:
+        return None
+    if name.startswith("ال"):
+        name = name[2:]
+    if name.endswith("يا") or name.endswith("ا"):
+        name = name[:-1].rstrip("ي")
+    return name + "ي" if len(name) >= 2 else None
+
+
+def _cldr_rows() -> list[tuple[str, str]]:
+    """Arabic territory names (places) and language / derived country nisba
+    adjectives from CLDR as shipped in ``babel``."""
+    from babel import Locale
+
+    loc = Locale.parse("ar")
+    rows: list[tuple[str, str]] = []
+    for code, name in sorted(loc.territories.items()):
+        folded = normalize_for_match(name)
+        if " " not in folded:
+            rows.append((folded, "place"))
+        stem = _nisba_stem(folded)
+        if stem and code.isalpha():
+            rows += [(f, "nisba") for f in _nisba_forms(stem)]
+    for _, name in sorted(loc.languages.items()):
+        folded = normalize_for_match(name)
+        if " " not in folded and folded.startswith("ال") and folded.endswith("يه"):
+            rows += [(f, "nisba") for f in _nisba_forms(folded[2:-1])]
+    return rows
+
+
+# Nisba stems of countries/regions whose CLDR name is several words or irregular.
+_EXTRA_NISBA = (
+    "امريكي", "اميركي", "سعودي", "اماراتي", "بريطاني", "كوري", "اوروبي", "افريقي",
+    "اسيوي", "عربي", "خليجي", "لاتيني", "سوداني", "صومالي", "كويتي", "قطري", "بحريني",
+)  # fmt: skip
+
+
+def build_lexicon(out: Path) -> int:
+    """Write ``seeds/ner_lexicon.tsv`` (folded form, kind) from the installed wheels."""
+    import babel
+
+    extra = [(f, "nisba") for stem in _EXTRA_NISBA for f in _nisba_forms(stem)]
+    rows = sorted(set(_person_name_rows()) | set(_cldr_rows()) | set(extra))
+    rows = [(f, k) for f, k in rows if len(f) >= 2]
+    header = (
+        "# form<TAB>kind; built by scripts/train_ner.py --build-lexicon from"
+        f" arabic-name-romanizer {_dist_version('arabic-name-romanizer')} (names.sqlite3,"
+        f" MIT; Wikidata CC0) and babel {babel.__version__} (CLDR ar territories/languages,"
+        " Unicode licence). See seeds/README.md.\n"
+    )
+    out.write_text(header + "".join(f"{f}\t{k}\n" for f, k in rows), encoding="utf-8")
+    return len(rows)
+
+
+def _dist_version(name: str) -> str:
+    from importlib.metadata import version
+
+    return version(name)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=CORPUS)
@@ -201,11 +337,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-iterations", type=int, default=300)
     ap.add_argument("--c1", type=float, default=0.05)
     ap.add_argument("--c2", type=float, default=0.05)
+    ap.add_argument("--aqmar", choices=("yes", "no"), default=None, help="override AQMAR")
+    ap.add_argument(
+        "--build-lexicon",
+        action="store_true",
+        help="rewrite seeds/ner_lexicon.tsv from the installed wheels, then exit",
+    )
     args = ap.parse_args(argv)
+    if args.build_lexicon:
+        print(f"{build_lexicon(LEXICON_OUT)} rows -> {LEXICON_OUT}")
+        return 0
     if not args.corpus.is_dir():
         print(f"error: corpus not found: {args.corpus}", file=sys.stderr)
         return 2
-    info = train(args.corpus, args.out, args.max_iterations, args.c1, args.c2)
+    aqmar = AQMAR if args.aqmar is None else args.aqmar == "yes"
+    info = train(args.corpus, args.out, args.max_iterations, args.c1, args.c2, aqmar)
     print(json.dumps(info))
     return 0
 

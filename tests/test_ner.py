@@ -156,8 +156,10 @@ def test_gold_spans_from_strings_on_seed() -> None:
     assert all(text[b : b + 1] in ' .،,:\n"' for a, b, t in gold if t == "LOC")
 
 
-@pytest.mark.skipif(not (SHARED / "corpus" / "ner").exists(),
-                    reason="the dev split is read from ../shared/corpus/ner (present in CI)")
+@pytest.mark.skipif(
+    not (SHARED / "corpus" / "ner").exists(),
+    reason="the dev split is read from ../shared/corpus/ner (present in CI)",
+)
 def test_seed_and_dev_meet_floors(tmp_path: Path) -> None:
     ev = _eval_module()
     out = tmp_path / "res.json"
@@ -174,3 +176,83 @@ def test_seed_and_dev_meet_floors(tmp_path: Path) -> None:
     floors = tmp_path / "floors.json"
     floors.write_text('{"ner": {"seed_f1_micro": 1.01}}', encoding="utf-8")
     assert ev.main(["--skip-dev", "--floors", str(floors)]) == 1
+
+
+# --- issue 13 features: lexicons from registry wheels, title/verb windows ---------------
+
+
+def test_lexicon_marks_names_places_and_nisba() -> None:
+    from akhbar.arabic.gazetteer import load_lexicon
+
+    lex = load_lexicon()
+    assert len(lex) > 15_000
+    assert "surname" in lex["حفتر"] and "given" in lex["خليفه"]
+    assert "place" in lex["لبنان"] and "nisba" in lex["اللبناني"] and "nisba" in lex["الروسيه"]
+
+
+def test_features_lexicon_title_nisba_and_sport_windows() -> None:
+    # words of the seed article: "ووزير الخارجية الروسي سيرغي لافروف"
+    feats = ner.sentence_features(["ووزير", "الخارجية", "الروسي", "سيرغي", "لافروف"])
+    assert "lex-1=nisba" in feats[3]
+    # seed article: "الوطني بقيادة اللواء خليفة حفتر"; a clitic on the name (وخليفة)
+    feats = ner.sentence_features(["الوطني", "بقيادة", "اللواء", "خليفة", "حفتر"])
+    assert "lex=given" in feats[3] and "lex=surname" in feats[4] and "lex+1=surname" in feats[3]
+    assert "lex=given" in ner.sentence_features(["وخليفة", "حفتر"])[0]
+    # ANERcorp training part (sports page): "الذي سبق ان تغلب على كايزر تشيفس وفاز"
+    words = ["الذي", "سبق", "ان", "تغلب", "على", "كايزر", "تشيفس", "وفاز"]
+    assert all("sport" in f for f in ner.sentence_features(words))
+    # ANERcorp training part: "جدد الرئيس اللبناني اميل لحود امس انتقاده للرئيس الفرنسي جاك شيراك"
+    words = [
+        "جدد",
+        "الرئيس",
+        "اللبناني",
+        "اميل",
+        "لحود",
+        "امس",
+        "انتقاده",
+        "للرئيس",
+        "الفرنسي",
+        "جاك",
+        "شيراك",
+    ]
+    feats = ner.sentence_features(words)
+    assert "title_nisba-1" in feats[3] and "title_nisba-1" in feats[9]
+
+
+def test_features_identical_with_gazetteer_given() -> None:
+    """entities.py passes its own gazetteer tags: features must not change."""
+    words = ["ووزير", "الخارجية", "الروسي", "سيرغي", "لافروف", "في", "موسكو"]
+    gaz = ner._gaz_tags(
+        [ner.Token(w, k, k + len(w)) for k, w in zip(_offsets(words), words, strict=True)]
+    )
+    assert ner.sentence_features(words) == ner.token_features(words, gaz)
+    assert ner.tag_tokens(words) == ner.tag_tokens(words, gaz=gaz)
+
+
+def _offsets(words: list[str]) -> list[int]:
+    out, pos = [], 0
+    for w in words:
+        out.append(pos)
+        pos += len(w) + 1
+    return out
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="shared NER corpus not present")
+def test_name_memory_carries_surnames_over_sentences() -> None:
+    """ANERcorp (training part): "جدد الرئيس اللبناني اميل لحود ..." then "وقال لحود
+    في بيان ..." and "واضاف لحود ...": the bare surname is a person too."""
+    sents = [
+        w for w, _ in _train_module().read_anercorp(CORPUS / "anercorp" / "ANERCorp_train_part.txt")
+    ]
+    k = next(
+        i for i, w in enumerate(sents) if w[6:11] == ["جدد", "الرئيس", "اللبناني", "اميل", "لحود"]
+    )
+    memory = ner.NameMemory()
+    first = memory.tag(sents[k])
+    assert first[9:11] == ["B-PER", "I-PER"] and "لحود" in memory.seen
+    for words in sents[k + 1 : k + 3]:
+        tags = memory.tag(words)
+        assert tags[words.index("لحود")] == "B-PER"
+        # memory only adds names: never removes or retypes what the CRF found
+        crf = ner.tag_tokens(words)
+        assert all(c == m or c == "O" for c, m in zip(crf, tags, strict=True))

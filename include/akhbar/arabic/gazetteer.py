@@ -184,3 +184,37 @@ def match(text: str, gaz: Gazetteer | None = None) -> list[Match]:
     if not text:
         return []
     return [m for _, _, m in match_tokens(tokenize(text), text, gaz)]
+
+
+# --- NER lexicon (seeds/ner_lexicon.tsv): CRF features only, never rules ---------
+LEXICON_KINDS = ("given", "surname", "place", "nisba")
+
+
+def lexicon_path() -> Path:
+    """``seeds/ner_lexicon.tsv`` beside the gazetteer in use (else the repo's)."""
+    path = default_path().parent / "ner_lexicon.tsv"
+    if path.is_file():
+        return path
+    from akhbar.config import REPO_ROOT
+
+    return REPO_ROOT / "seeds" / "ner_lexicon.tsv"
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: str = "") -> dict[str, tuple[str, ...]]:
+    """Folded single word -> sorted kinds (given / surname / place / nisba).
+
+    Built by ``scripts/train_ner.py --build-lexicon`` from registry wheels (see
+    seeds/README.md). An absent file gives an empty lexicon (features off)."""
+    file = Path(path) if path else lexicon_path()
+    if not file.is_file():
+        return {}
+    kinds: dict[str, set[str]] = {}
+    with open(file, encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or "\t" not in line:
+                continue
+            form, kind = line.rstrip("\n").split("\t")[:2]
+            if kind in LEXICON_KINDS:
+                kinds.setdefault(form, set()).add(kind)
+    return {form: tuple(sorted(k)) for form, k in kinds.items()}

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from akhbar.arabic.gazetteer import match_tokens
+from akhbar.arabic.gazetteer import load_lexicon, match_tokens
 from akhbar.arabic.normalize import normalize_for_match
 from akhbar.arabic.tokenize import Token, split_clitics, stem_candidates
 
@@ -55,7 +55,33 @@ CUES: dict[str, frozenset[str]] = {
             "كتائب", "جيش", "الجيش", "حكومة", "الحكومة", "برلمان", "مكتب", "معهد",
         )
     ),
+    # reporting verbs: the name after them is the speaker (قال لافروف، وأكدت ميركل)
+    "SAY": frozenset(
+        normalize_for_match(w)
+        for w in (
+            "قال", "قالت", "أكد", "أكدت", "أعلن", "أعلنت", "صرح", "صرحت", "أضاف", "أضافت",
+            "أوضح", "أوضحت", "أشار", "أشارت", "تابع", "تابعت", "اعتبر", "اعتبرت", "رأى",
+            "دعا", "دعت", "طالب", "طالبت", "نفى", "نفت", "شدد", "شددت", "يقول", "تقول",
+            "ذكر", "ذكرت", "أفاد", "أفادت", "لفت", "لفتت", "حذر", "حذرت", "التقى", "استقبل",
+        )
+    ),
+    # sports context: a country or city named here is usually a team (ORG in newswire gold)
+    "SPORT": frozenset(
+        normalize_for_match(w)
+        for w in (
+            "فاز", "فوز", "تعادل", "خسر", "هزم", "تغلب", "مباراة", "المباراة", "منتخب",
+            "المنتخب", "الدوري", "كأس", "هدف", "هدفين", "أهداف", "بطولة", "البطولة", "نادي",
+            "النادي", "فريق", "الفريق", "لاعب", "اللاعب", "مدرب", "المدرب", "الشوط", "ضد",
+            "أمام", "مواجهة", "الملعب", "التصفيات", "نهائي", "النهائي", "تأهل",
+        )
+    ),
 }  # fmt: skip
+SPORT_WINDOW = 6
+MEMORY_SENTENCES = 20  # a full name's surname is recalled this many sentences on
+# last words of PER spans that are not surnames (titles, particles, numerals)
+_NOT_SURNAMES = frozenset(
+    normalize_for_match(w) for w in ("الله", "الدين", "الثاني", "الأول")
+)  # sports words this many tokens either side mark the sentence sporty
 
 # Relative-adjective (nisba) endings, folded: الروسي، الفلسطينيه، المصريين.
 _NISBA = ("ي", "يه", "يين", "يون", "يان")
@@ -133,7 +159,21 @@ def _word_feats(word: str) -> tuple[str, ...]:
     feats.append(f"slen={min(len(s), 8)}")
     if f.endswith(_NISBA):
         feats.append("nisba")
+    feats.extend(f"lex={k}" for k in _lex_kinds(word))
+    if _LATIN.search(word) and _ARABIC.match(word):
+        feats.append("clitic_latin")  # وGoogle، لـ CNN glued: a name after a clitic
     return tuple(feats)
+
+
+@lru_cache(maxsize=100_000)
+def _lex_kinds(word: str) -> tuple[str, ...]:
+    """Lexicon kinds (given / surname / place / nisba) of the word or of a
+    clitic-stripped reading (ولافروف -> لافروف, بالفرنسي -> الفرنسي -> فرنسي)."""
+    lex = load_lexicon()
+    kinds: set[str] = set()
+    for _, form in stem_candidates(word):
+        kinds.update(lex.get(form, ()))
+    return tuple(sorted(kinds))
 
 
 @lru_cache(maxsize=100_000)
@@ -158,56 +198,99 @@ def _cue(f: str) -> list[str]:
 
 @lru_cache(maxsize=200_000)
 def _context_feats(word: str, d: int) -> tuple[str, ...]:
-    """Features a word gives its neighbour at distance ``d`` (cached: hot path)."""
+    """Features a word gives its neighbour at distance ``d`` (cached: hot path):
+    its form, affixes, shape and stem at distance 1, cue and lexicon classes."""
     f = normalize_for_match(word)
-    if d in (-1, 1):
-        return (
-            f"w{d:+d}={f}",
-            f"s2{d:+d}={f[-2:]}",
-            f"p2{d:+d}={f[:2]}",
-            f"sh{d:+d}={_shape(word)}",
-            f"stem{d:+d}={_stem(word)}",
-        )
-    return (f"w{d:+d}={f}",)
+    if d == -2:
+        return (f"w-2={f}", *(f"cue-2={c}" for c in _cue(f)))
+    if d == 2:
+        return (f"w+2={f}",)
+    out = [
+        f"w{d:+d}={f}",
+        f"s2{d:+d}={f[-2:]}",
+        f"p2{d:+d}={f[:2]}",
+        f"sh{d:+d}={_shape(word)}",
+        f"stem{d:+d}={_stem(word)}",
+        *(f"lex{d:+d}={k}" for k in _lex_kinds(word)),
+    ]
+    if d == 1:
+        out.extend(f"cue+1={c}" for c in _cue_types(word))
+    else:
+        out.extend(f"cue-1={c}" for c in _cue(f))
+        out.extend(f"cs-1={c}" for c in _cue_types(word))
+        if f in _OPENERS:
+            out.append("after_open")
+    return tuple(out)
+
+
+_GAZ_AT = {
+    d: {g: f"gaz{d:+d}={g}" for g in ("O", *(f"{b}-{t}" for b in "BI" for t in TAGS))}
+    for d in (-2, -1, 1, 2)
+}
+_POS = tuple(f"pos={k}" for k in range(5))
 
 
 def token_features(words: list[str], gaz: list[str]) -> list[list[str]]:
-    """Feature strings for each word of one sentence (``gaz`` = gazetteer BIO tags)."""
+    """Feature strings for each word of one sentence (``gaz`` = gazetteer BIO tags).
+
+    Everything a word contributes is cached per word (:func:`_word_feats`,
+    :func:`_context_feats`); only pairs and windows are built per position."""
     folded = [normalize_for_match(w) for w in words]
     cues = [_cue_types(w) for w in words]
+    lex = [_lex_kinds(w) for w in words]
     n = len(words)
+    sport = _near(["SPORT" in c for c in cues], SPORT_WINDOW)
     out: list[list[str]] = []
     for i in range(n):
         g = gaz[i]
-        feats = ["bias", *_word_feats(words[i]), f"gaz={g}", f"pos={min(i, 4)}"]
+        feats = ["bias", *_word_feats(words[i]), f"gaz={g}", _POS[min(i, 4)]]
         for d in (-2, -1, 1, 2):
             j = i + d
             if 0 <= j < n:
                 feats.extend(_context_feats(words[j], d))
-                feats.append(f"gaz{d:+d}={gaz[j]}")
+                feats.append(_GAZ_AT[d].get(gaz[j]) or f"gaz{d:+d}={gaz[j]}")
             else:
                 feats.append(f"w{d:+d}=<pad>")
         feats.append(f"gz-1|gz={gaz[i - 1] if i else '<s>'}|{g}")
         feats.append(f"gz|gz+1={g}|{gaz[i + 1] if i < n - 1 else '</s>'}")
+        if sport[i]:
+            feats.append("sport")
+            feats.append(f"sport|gaz={g}")
         if i > 0:
-            prev = folded[i - 1]
-            feats.extend(f"cue-1={c}" for c in _cue(prev))
-            feats.extend(f"cs-1={c}" for c in cues[i - 1])
-            feats.append(f"w-1|w={prev}|{folded[i]}")
-            if prev in _OPENERS:
-                feats.append("after_open")
-            window = set().union(*cues[max(0, i - CUE_WINDOW) : i])
-            feats.extend(f"cuew={c}" for c in sorted(window))
+            feats.append(f"w-1|w={folded[i - 1]}|{folded[i]}")
+            feats.extend(_left_feats(cues, lex, i))
         if i < n - 1:
             feats.append(f"w|w+1={folded[i]}|{folded[i + 1]}")
-            feats.extend(f"cue+1={c}" for c in cues[i + 1])
-        if i > 1:
-            feats.extend(f"cue-2={c}" for c in _cue(folded[i - 2]))
         if i == 0:
             feats.append("BOS")
         if i == n - 1:
             feats.append("EOS")
         out.append(feats)
+    return out
+
+
+def _left_feats(cues: list[tuple[str, ...]], lex: list[tuple[str, ...]], i: int) -> list[str]:
+    """Cue words within :data:`CUE_WINDOW` before ``i``; title/verb + nisba just before."""
+    window: set[str] = set()
+    for c in cues[max(0, i - CUE_WINDOW) : i]:
+        window.update(c)
+    feats = [f"cuew={c}" for c in sorted(window)]
+    # الرئيس اللبناني + name: a nationality adjective right after a title
+    if i > 1 and "nisba" in lex[i - 1]:
+        if "PER" in cues[i - 2]:
+            feats.append("title_nisba-1")
+        if "SAY" in cues[i - 2]:
+            feats.append("say_nisba-1")
+    return feats
+
+
+def _near(flags: list[bool], width: int) -> list[bool]:
+    """Whether a flagged position lies within ``width`` tokens of each position."""
+    out = [False] * len(flags)
+    for i, flag in enumerate(flags):
+        if flag:
+            for k in range(max(0, i - width), min(len(flags), i + width + 1)):
+                out[k] = True
     return out
 
 
@@ -237,12 +320,18 @@ def model_available(path: Path | str = MODEL_PATH) -> bool:
     return Path(path).is_file()
 
 
-def tag_tokens(tokens: list[str], model: Path | str = MODEL_PATH) -> list[str]:
-    """BIO tags (B-/I- PER, LOC, ORG, else O) for one sentence of tokens."""
+def tag_tokens(
+    tokens: list[str], model: Path | str = MODEL_PATH, gaz: list[str] | None = None
+) -> list[str]:
+    """BIO tags (B-/I- PER, LOC, ORG, else O) for one sentence of tokens.
+
+    ``gaz``: the gazetteer BIO tag of each token when the caller already matched
+    the gazetteer (saves matching twice); computed here when omitted."""
     if not tokens:
         return []
     tagger = _tagger(str(model))
-    tags = tagger.tag(sentence_features(tokens))
+    feats = sentence_features(tokens) if gaz is None else token_features(tokens, gaz)
+    tags = tagger.tag(feats)
     return _fix_bio(tags)
 
 
@@ -279,10 +368,51 @@ def _conll_sentences(lines: Iterable[str]) -> Iterable[list[str]]:
 def tag_conll(lines: Iterable[str], model: Path | str = MODEL_PATH) -> Iterable[str]:
     """Tag CoNLL-style input (first column = token; blank line or ``.`` ends a
     sentence); yields ``token<TAB>tag`` lines, a blank line after each sentence."""
+    names = NameMemory()
     for sent in _conll_sentences(lines):
-        for tok, tag in zip(sent, tag_tokens(sent, model), strict=True):
+        for tok, tag in zip(sent, names.tag(sent, model), strict=True):
             yield f"{tok}\t{tag}"
         yield ""
+
+
+class NameMemory:
+    """Tags a stream of sentences and carries person names across them.
+
+    Newswire names a person in full once (إميل لحود) and by surname after
+    (لحود); the CRF alone misses many of the bare surnames. After a sentence is
+    tagged, the last word of every multi-word PER span is remembered for the
+    next :data:`MEMORY_SENTENCES` sentences; a later token the CRF left ``O``
+    whose form or clitic-stripped reading (ولحود) equals it becomes ``B-PER``.
+    """
+
+    def __init__(self, horizon: int = 0) -> None:
+        self.horizon = horizon or MEMORY_SENTENCES
+        self.seen: dict[str, int] = {}  # folded surname -> sentence number last seen
+        self.n = 0
+
+    def tag(self, words: list[str], model: Path | str = MODEL_PATH) -> list[str]:
+        """BIO tags for the next sentence of the stream."""
+        tags = tag_tokens(words, model)
+        self.n += 1
+        live = {w for w, k in self.seen.items() if self.n - k <= self.horizon}
+        self.seen = {w: self.seen[w] for w in live}
+        for i, tag in enumerate(tags):
+            if (
+                tag == "O"
+                and live
+                and _shape(words[i]) == "arabic"
+                and any(form in live for _, form in stem_candidates(words[i]))
+            ):
+                tags[i] = "B-PER"
+        for i, tag in enumerate(tags):
+            if tag == "B-PER" and i + 1 < len(tags) and tags[i + 1] == "I-PER":
+                j = i + 1
+                while j + 1 < len(tags) and tags[j + 1] == "I-PER":
+                    j += 1
+                last = normalize_for_match(words[j])
+                if len(last) >= 3 and last not in _NOT_SURNAMES:
+                    self.seen[last] = self.n
+        return tags
 
 
 def main_tag(path: str) -> int:
