@@ -81,16 +81,19 @@ def test_seed_matches_have_original_offsets_and_longest_match() -> None:
     assert texts.count("خليفة حفتر") == 3
 
 
-def test_match_speed() -> None:
-    text = SEED.read_text(encoding="utf-8")
-    words = text.split()
-    article = " ".join((words * 4)[:1000])
-    match(article)  # warm caches
-    t0 = time.perf_counter()
-    for _ in range(5):
-        match(article)
-    per_call = (time.perf_counter() - t0) / 5
-    assert per_call < 0.005, per_call
+def test_match_scales_linearly() -> None:
+    """Ten times the text costs about ten times the CPU (speed itself is measured in
+    make bench; process time, so a busy machine does not fail this)."""
+    words = SEED.read_text(encoding="utf-8").split()
+    small, big = " ".join((words * 4)[:1000]), " ".join((words * 40)[:10000])
+    match(small)  # warm caches
+
+    def cpu(text: str) -> float:
+        t0 = time.process_time()
+        match(text)
+        return time.process_time() - t0
+
+    assert cpu(big) < 30 * max(cpu(small), 0.002)
 
 
 def test_bad_csv_is_a_clear_error(tmp_path: Path) -> None:
