@@ -54,6 +54,12 @@ COPY_BANDS = 21
 COPY_ROWS = 3
 MINHASH_SEED = 1
 PARSED_CACHE_SIZE = 40_000
+# Second, cluster-level pass (docs/clusters.md): join whole clusters by their titles.
+JOIN_MIN_SIZE = 2
+JOIN_CENTROID_MIN = 0.45
+JOIN_MEMBER_MIN = 0.20
+JOIN_SUPPORT_MIN = 0.10
+JOIN_SHARED_TERMS = 2
 _PRIME = np.uint64((1 << 31) - 1)
 
 
@@ -280,9 +286,7 @@ def _signatures(bodies: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return np.array(rows, dtype=np.int64), sigs
 
 
-def _copy_edges(
-    parsed: Sequence[_Parsed], days: np.ndarray, window: int
-) -> list[tuple[int, int]]:
+def _copy_edges(parsed: Sequence[_Parsed], days: np.ndarray, window: int) -> list[tuple[int, int]]:
     """Near-copy pairs: LSH bands of MinHash signatures, confirmed by estimated Jaccard."""
     rows = np.array([row for row, item in enumerate(parsed) if item.signature is not None],
                     dtype=np.int64)  # fmt: skip
@@ -373,6 +377,95 @@ class _Clusters:
         return True
 
 
+def _title_vectors(parsed: Sequence[_Parsed]) -> sparse.csr_matrix:
+    """Unit-length TF-IDF rows over title terms only (no lead, no entities)."""
+    vocab: dict[str, int] = {}
+    indptr, indices, data = [0], [], []
+    for item in parsed:
+        counts: dict[int, int] = {}
+        for term in item.title:
+            col = vocab.setdefault(term, len(vocab))
+            counts[col] = counts.get(col, 0) + 1
+        indices.extend(counts)
+        data.extend(1.0 + math.log(count) for count in counts.values())
+        indptr.append(len(indices))
+    matrix = sparse.csr_matrix((np.array(data, dtype=np.float64),
+                                np.array(indices, dtype=np.int64), indptr),
+                               shape=(len(parsed), len(vocab)))  # fmt: skip
+    df = np.bincount(matrix.indices, minlength=len(vocab))
+    matrix.data *= (np.log((1.0 + len(parsed)) / (1.0 + df)) + 1.0)[matrix.indices]
+    return _unit_rows(matrix)
+
+
+def _unit_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
+
+
+def _centroids(titles: sparse.csr_matrix, groups: list[list[int]]) -> sparse.csr_matrix:
+    """Unit-length mean title vector of each group of rows."""
+    rows = np.concatenate([np.full(len(g), i) for i, g in enumerate(groups)])
+    cols = np.concatenate([np.array(g, dtype=np.int64) for g in groups])
+    member = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)),
+                               shape=(len(groups), titles.shape[0]))  # fmt: skip
+    return _unit_rows(member @ titles)
+
+
+def _core_terms(parsed: Sequence[_Parsed], members: list[int]) -> set[str]:
+    """Title terms found in at least half of the members' titles: the headline subject."""
+    counts: dict[str, int] = {}
+    for row in members:
+        for term in set(parsed[row].title):
+            counts[term] = counts.get(term, 0) + 1
+    return {term for term, count in counts.items() if 2 * count >= len(members)}
+
+
+def _join_ok(
+    clusters: _Clusters, titles: sparse.csr_matrix, parsed: Sequence[_Parsed], pair: tuple[int, int]
+) -> bool:
+    """Guard of the cluster-level pass: both headline subjects share >= JOIN_SHARED_TERMS
+    core terms (one template word such as "weddings" is not a subject), every member's
+    title is close to the other side's title centroid, and every member keeps a mean
+    full-vector cosine >= JOIN_SUPPORT_MIN to the other side (no chaining)."""
+    mem_l, mem_r = clusters.members[pair[0]], clusters.members[pair[1]]
+    shared = _core_terms(parsed, mem_l) & _core_terms(parsed, mem_r)
+    if len(shared) < JOIN_SHARED_TERMS:
+        return False
+    cents = _centroids(titles, [mem_r, mem_l])
+    to_right = np.asarray((titles[mem_l] @ cents[0].T).todense()).ravel()
+    to_left = np.asarray((titles[mem_r] @ cents[1].T).todense()).ravel()
+    if min(to_right.min(), to_left.min()) < JOIN_MEMBER_MIN:
+        return False
+    block = (clusters.vectors[mem_l] @ clusters.vectors[mem_r].T).toarray()
+    return bool(min(block.mean(axis=1).min(), block.mean(axis=0).min()) >= JOIN_SUPPORT_MIN)
+
+
+def _join_stories(clusters: _Clusters, parsed: Sequence[_Parsed]) -> int:
+    """Second pass: join clusters told with different leads but the same headline subject.
+
+    Clusters of >= ``JOIN_MIN_SIZE`` articles are compared by the cosine of their
+    title centroids; pairs >= ``JOIN_CENTROID_MIN`` are joined by falling
+    similarity when ``_join_ok`` holds for the clusters as they are then and the
+    day span stays within the window. Returns the number of joins.
+    """
+    roots = sorted(root for root, m in clusters.members.items() if len(m) >= JOIN_MIN_SIZE)
+    if len(roots) < 2:
+        return 0
+    titles = _title_vectors(parsed)
+    cents = _centroids(titles, [clusters.members[root] for root in roots])
+    pairs = sparse.triu(cents @ cents.T, k=1).tocoo()
+    keep = pairs.data >= JOIN_CENTROID_MIN
+    order = sorted(zip((-pairs.data[keep]).tolist(), pairs.row[keep].tolist(),
+                       pairs.col[keep].tolist(), strict=True))  # fmt: skip
+    joins = 0
+    for _sim, i, j in order:
+        left, right = clusters.find(roots[i]), clusters.find(roots[j])
+        if left != right and _join_ok(clusters, titles, parsed, (left, right)):
+            joins += clusters.merge(left, right, guarded=False)
+    return joins
+
+
 def cluster_id(docs: Sequence[ClusterDoc]) -> str:
     """16-hex id of a cluster: hash of its earliest member (day, then article_id)."""
     first = min(docs, key=lambda doc: (doc.day, doc.article_id))
@@ -400,6 +493,7 @@ def assign_story_clusters(docs: Sequence[ClusterDoc], *, window_days: int = 2) -
     edges = _story_edges(vectors, df, days, window_days)
     for _cos, left, right in sorted(edges, key=lambda e: (-e[0], e[1], e[2])):
         clusters.merge(left, right, guarded=True)
+    _join_stories(clusters, parsed)
     result: dict[str, str] = {}
     for members in clusters.members.values():
         cid = cluster_id([ordered[row] for row in members])
