@@ -18,6 +18,17 @@ side >= ``SUPPORT_MIN`` (copies are exempt) and the merged cluster spans at most
 ``window_days + 1`` days. One article similar to two unrelated stories cannot
 chain them: the far members of each side do not support the merge.
 
+A second, cluster-level pass then joins whole clusters (of >= ``JOIN_MIN_SIZE``
+articles) whose title centroids have cosine >= ``JOIN_CENTROID_MIN``: outlets
+that each wrote their own lead about one event share the headline subject even
+when their leads share too little for a story edge. A join needs >=
+``JOIN_SHARED_TERMS`` title terms common to half of each side's titles and the
+same group-average support (``JOIN_SUPPORT_MIN``) as above.
+
+Per-article parsing (folded title and lead terms, MinHash signature) is cached
+in-process keyed by article_id and a hash of title and body: the loader's
+windows overlap by seven of eight days.
+
 Cluster ids are a hash of the cluster's earliest member (day, then smallest
 article_id), so re-running the same docs gives the same ids and a story that
 gains later articles keeps its id.
@@ -57,7 +68,6 @@ PARSED_CACHE_SIZE = 40_000
 # Second, cluster-level pass (docs/clusters.md): join whole clusters by their titles.
 JOIN_MIN_SIZE = 2
 JOIN_CENTROID_MIN = 0.45
-JOIN_MEMBER_MIN = 0.20
 JOIN_SUPPORT_MIN = 0.10
 JOIN_SHARED_TERMS = 2
 _PRIME = np.uint64((1 << 31) - 1)
@@ -118,9 +128,18 @@ def _strip_article(word: str) -> str | None:
 
 
 def _words(text: str, limit: int, *, fold: bool) -> list[str]:
-    """The first ``limit`` word tokens of ``text`` (folded with ``normalize_for_match``)."""
-    head = text[: limit * 12]  # a prefix long enough for ``limit`` words, cheap to scan
-    return _TOKEN.findall(normalize_for_match(head) if fold else head)[:limit]
+    """The first ``limit`` word tokens of ``text[: limit * 12]`` (folded with
+    ``normalize_for_match``).
+
+    A shorter prefix is scanned first: when it yields more than ``limit`` tokens,
+    the first ``limit`` are complete words and equal those of the long prefix.
+    """
+    for chars in (limit * 7, limit * 12):
+        head = text[:chars]
+        words = _TOKEN.findall(normalize_for_match(head) if fold else head)
+        if len(words) > limit or len(head) < chars or chars == limit * 12:
+            return words[:limit]
+    return []
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,21 +440,17 @@ def _core_terms(parsed: Sequence[_Parsed], members: list[int]) -> set[str]:
     return {term for term, count in counts.items() if 2 * count >= len(members)}
 
 
-def _join_ok(
-    clusters: _Clusters, titles: sparse.csr_matrix, parsed: Sequence[_Parsed], pair: tuple[int, int]
-) -> bool:
-    """Guard of the cluster-level pass: both headline subjects share >= JOIN_SHARED_TERMS
-    core terms (one template word such as "weddings" is not a subject), every member's
-    title is close to the other side's title centroid, and every member keeps a mean
-    full-vector cosine >= JOIN_SUPPORT_MIN to the other side (no chaining)."""
-    mem_l, mem_r = clusters.members[pair[0]], clusters.members[pair[1]]
+def _join_ok(clusters: _Clusters, parsed: Sequence[_Parsed], left: int, right: int) -> bool:
+    """Guard of the cluster-level pass, on the clusters as they are at that moment.
+
+    Both headline subjects share >= JOIN_SHARED_TERMS core terms (one template word
+    such as "weddings" or "jobs" is not a subject), and every member of each side
+    keeps a mean full-vector cosine >= JOIN_SUPPORT_MIN to the other side, so a
+    cluster cannot be pulled in by a few similar members (no chaining).
+    """
+    mem_l, mem_r = clusters.members[left], clusters.members[right]
     shared = _core_terms(parsed, mem_l) & _core_terms(parsed, mem_r)
     if len(shared) < JOIN_SHARED_TERMS:
-        return False
-    cents = _centroids(titles, [mem_r, mem_l])
-    to_right = np.asarray((titles[mem_l] @ cents[0].T).todense()).ravel()
-    to_left = np.asarray((titles[mem_r] @ cents[1].T).todense()).ravel()
-    if min(to_right.min(), to_left.min()) < JOIN_MEMBER_MIN:
         return False
     block = (clusters.vectors[mem_l] @ clusters.vectors[mem_r].T).toarray()
     return bool(min(block.mean(axis=1).min(), block.mean(axis=0).min()) >= JOIN_SUPPORT_MIN)
@@ -461,7 +476,7 @@ def _join_stories(clusters: _Clusters, parsed: Sequence[_Parsed]) -> int:
     joins = 0
     for _sim, i, j in order:
         left, right = clusters.find(roots[i]), clusters.find(roots[j])
-        if left != right and _join_ok(clusters, titles, parsed, (left, right)):
+        if left != right and _join_ok(clusters, parsed, left, right):
             joins += clusters.merge(left, right, guarded=False)
     return joins
 
