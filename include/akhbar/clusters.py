@@ -158,7 +158,10 @@ _PARSED: dict[tuple[str, int], _Parsed] = {}
 
 def _parse(docs: Sequence[ClusterDoc]) -> list[_Parsed]:
     """Parsed articles, from the in-process cache or computed in one batch."""
-    keys = [(doc.article_id, hash((doc.title, doc.body_text))) for doc in docs]
+    # The parse settings are part of the key, so a tuning run that changes them
+    # in-process never reads an article parsed under other settings.
+    keys = [(doc.article_id, hash((doc.title, doc.body_text, LEAD_WORDS, COPY_WORDS)))
+            for doc in docs]  # fmt: skip
     todo = list(dict.fromkeys(i for i, key in enumerate(keys) if key not in _PARSED))
     if todo:
         memo: dict[str, str | None] = {}
