@@ -33,6 +33,7 @@ from akhbar.dedup import article_id
 DATASET = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "news_week" / "dataset"
 TRAILING_DAYS = 7
 SUEZ = "قناة السويس"
+SUEZ_DAY = dt.date(2015, 8, 6)
 
 
 def _records(dataset: Path, day: dt.date) -> list[dict]:
@@ -98,12 +99,27 @@ def _print_cluster(label: str, members: list[ClusterDoc]) -> None:
         print(f"     {doc.source_id:12} {doc.day} {(doc.title or '(no title)').strip()[:110]}")
 
 
-def evaluate_day(dataset: Path, cache: Path, day: dt.date) -> tuple[dict, list[list[ClusterDoc]]]:
+def _first_pass(docs: list[ClusterDoc]) -> dict[str, str]:
+    """The clusters without the cluster-level join (to see what the join changed)."""
+    saved = clusters.JOIN_MIN_SIZE
+    clusters.JOIN_MIN_SIZE = sys.maxsize
+    try:
+        return assign_story_clusters(docs)
+    finally:
+        clusters.JOIN_MIN_SIZE = saved
+
+
+def evaluate_day(
+    dataset: Path, cache: Path, day: dt.date, *, cold: bool = False
+) -> tuple[dict, list[list[ClusterDoc]], list[list[ClusterDoc]]]:
     window = [day - dt.timedelta(days=i) for i in range(TRAILING_DAYS, -1, -1)]
     docs = load_docs(dataset, cache, window)
+    if cold:  # as in a fresh load-task process: no article parsed before
+        clusters._PARSED.clear()
     started, cpu_started = time.perf_counter(), time.process_time()
     mapping = assign_story_clusters(docs)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    before = _first_pass(docs)
     by_cluster: dict[str, list[ClusterDoc]] = defaultdict(list)
     for doc in docs:
         by_cluster[mapping[doc.article_id]].append(doc)
@@ -111,18 +127,28 @@ def evaluate_day(dataset: Path, cache: Path, day: dt.date) -> tuple[dict, list[l
     multi = {cid: m for cid, m in today.items() if len({d.source_id for d in m}) >= 2}
     suez = [m for m in multi.values() if sum(SUEZ in (d.title or "") for d in m) >= 2]
     suez_outlets = max((len({d.source_id for d in m}) for m in suez), default=0)
+    joined = [m for m in multi.values() if len({before[d.article_id] for d in m}) >= 2]
+    # The warehouse re-labels earlier articles on every load: how many outlets' 08-06
+    # articles share the widest canal cluster as of this day's load.
+    canal = [m for m in by_cluster.values() if sum(SUEZ in (d.title or "") for d in m) >= 2]
+    suez_0806 = max((len({d.source_id for d in m if d.day == SUEZ_DAY}) for m in canal), default=0)
     row = {
         "day": day.isoformat(), "docs_in_window": len(docs),
         "articles_today": sum(d.day == day for d in docs), "clusters_today": len(today),
         "multi_outlet": len(multi), "sizes": _size_bins([len(m) for m in today.values()]),
         "max_outlets": max((len({d.source_id for d in m}) for m in multi.values()), default=0),
-        "suez_max_outlets": suez_outlets, "seconds": round(seconds, 2), "cpu_s": round(cpu, 2),
+        "suez_max_outlets": suez_outlets, "suez_0806_outlets": suez_0806,
+        "joined_multi_outlet": len(joined), "seconds": round(seconds, 2), "cpu_s": round(cpu, 2),
     }  # fmt: skip
     print(json.dumps(row, ensure_ascii=False))
     if day.isoformat() == "2015-08-06":
         for members in sorted(suez, key=lambda m: -len({d.source_id for d in m}))[:3]:
             _print_cluster("Suez", members)
-    return row, [multi[cid] for cid in sorted(multi)]
+    return (
+        row,
+        [multi[cid] for cid in sorted(multi)],
+        sorted(joined, key=lambda m: min(d.article_id for d in m)),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -134,6 +160,13 @@ def main(argv: list[str] | None = None) -> int:
         "--sample", type=int, default=0, help="multi-outlet clusters to print per run"
     )
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="clear the per-article cache before each day (a fresh process)",
+    )
+    parser.add_argument("--joins", type=int, default=0,
+                        help="clusters made by the cluster-level join to print")  # fmt: skip
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="override a clusters.py constant (tuning on dev days only)")  # fmt: skip
     args = parser.parse_args(argv)
@@ -145,13 +178,16 @@ def main(argv: list[str] | None = None) -> int:
         setattr(clusters, name, type(getattr(clusters, name))(value))
     rng = random.Random(args.seed)
     days = [d for d in _day_range(args.days) if (args.dataset / f"{d}.zip").exists()]
-    per_day, multi = [], []
+    per_day, multi, joined = [], [], []
     for day in days:
-        row, day_multi = evaluate_day(args.dataset, args.cache, day)
+        row, day_multi, day_joined = evaluate_day(args.dataset, args.cache, day, cold=args.cold)
         per_day.append(row)
         multi.extend(day_multi)
+        joined.extend(day_joined)
     for number, members in enumerate(rng.sample(multi, min(args.sample, len(multi))), 1):
         _print_cluster(f"sample {number}", members)
+    for number, members in enumerate(rng.sample(joined, min(args.joins, len(joined))), 1):
+        _print_cluster(f"joined {number}", members)
     print(json.dumps({"median_seconds": statistics.median(r["seconds"] for r in per_day),
                       "max_seconds": max(r["seconds"] for r in per_day),
                       "median_cpu_s": statistics.median(r["cpu_s"] for r in per_day),

@@ -142,10 +142,11 @@ def test_suez_canal_opening_groups_outlets_without_foreign_articles() -> None:
     """2015-08-06, the new Suez Canal opens: the real articles of that day that name
     the canal, among a share of the day's other news (no NER here, to stay fast).
 
-    The issue's target (one cluster over >= 8 outlets) is NOT met by the parameters
-    tuned on the dev days: the opening is split into sub-stories (docs/clusters.md).
-    This asserts what holds: a cross-outlet canal cluster of >= 4 outlets, made of
-    canal articles.
+    The issue's target (one cluster over >= 8 outlets) is met in the eval only from
+    the 08-07 load on, with the full window and NER entities (docs/clusters.md);
+    on this subset of the 08-06 articles the opening stays split into sub-stories.
+    This asserts what holds here: a cross-outlet canal cluster of >= 4 outlets,
+    made of canal articles.
     """
     from akhbar.dedup import article_id
 
@@ -182,3 +183,74 @@ def test_empty_and_single_docs_get_their_own_cluster(gold: list[ClusterDoc]) -> 
     assert assign_story_clusters([empty]) == {"empty": cluster_id([empty])}
     clusters = assign_story_clusters([*gold[:3], empty])
     assert len(set(clusters.values())) == 4
+
+
+def _news_week_docs(
+    day: str, keys: tuple[str, ...], entity_ids: frozenset[str]
+) -> tuple[list[ClusterDoc], list[ClusterDoc]]:
+    """The real articles of ``day`` whose title holds one of ``keys`` (given
+    ``entity_ids``), and every 6th other article of that day as background."""
+    from akhbar.dedup import article_id
+
+    records = [r for r in _news_week_day(day) if (r.get("content") or "").strip()]
+    records = [r for r in records if r["date_extracted"].startswith(day)]
+    picked = [r for r in records if any(key in (r.get("title") or "") for key in keys)]
+    background = [r for r in records if r not in picked][::6]
+    when = dt.date.fromisoformat(day)
+
+    def build(rows: list[dict], ents: frozenset[str]) -> list[ClusterDoc]:
+        return [ClusterDoc(article_id(r["url"]), r["source"], when, r["title"], r["content"], ents)
+                for r in rows]  # fmt: skip
+
+    return build(picked, entity_ids), build(background, frozenset())
+
+
+def _groups(docs: list[ClusterDoc], mapping: dict[str, str]) -> dict[str, list[ClusterDoc]]:
+    groups: dict[str, list[ClusterDoc]] = {}
+    for doc in docs:
+        groups.setdefault(mapping[doc.article_id], []).append(doc)
+    return groups
+
+
+def test_second_pass_joins_sub_stories_with_the_same_headline_subject(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """2015-08-02, Arsenal beat Chelsea for the Community Shield: five outlets' match
+    reports form one first-pass cluster, two outlets' same-day curtain-raisers
+    ("derby today") another (different leads, title cosine high). The cluster-level
+    pass joins them; no background article comes along."""
+    import akhbar.clusters as clusters_module
+
+    story, background = _news_week_docs("2015-08-02", ("تشيلسي",), frozenset())
+    docs = story + background
+    report = next(d for d in story if "يهزم تشيلسي ويتوّج" in (d.title or ""))
+    preview = next(d for d in story if "ديربي ساخن" in (d.title or ""))
+    joined = assign_story_clusters(docs)
+    assert joined[report.article_id] == joined[preview.article_id]
+    members = _groups(docs, joined)[joined[report.article_id]]
+    assert len({d.source_id for d in members}) >= 6
+    assert all("تشيلسي" in (d.title or "") for d in members), [d.title for d in members]
+    # Without the second pass the two sub-stories are separate clusters.
+    monkeypatch.setattr(clusters_module, "JOIN_MIN_SIZE", 10**9)
+    first = assign_story_clusters(docs)
+    assert first[report.article_id] != first[preview.article_id]
+    assert len(_groups(docs, first)[first[preview.article_id]]) >= 2
+
+
+def test_second_pass_keeps_apart_clusters_sharing_a_frequent_entity() -> None:
+    """2015-08-02, three stories about Aden, every article given the same entity
+    (loc:aden) and naming عدن in its title: Qatar's aid flights, the coalition's
+    "Aden is safe", and the Yemeni vice-president's visit. They stay three stories."""
+    story, background = _news_week_docs("2015-08-02", ("عدن",), frozenset({"loc:aden"}))
+    docs = story + background
+    mapping = assign_story_clusters(docs)
+
+    def cluster_of(fragment: str) -> str:
+        (doc,) = [d for d in story if fragment in (d.title or "")]
+        return mapping[doc.article_id]
+
+    aid, safe = cluster_of("قطر تدشن جسراً"), cluster_of("عسيري: عدن آمنة")
+    visit = cluster_of("خالد بحاح يتفقد عدن")
+    groups = _groups(docs, mapping)
+    assert min(len(groups[aid]), len(groups[safe]), len(groups[visit])) >= 2
+    assert len({aid, safe, visit}) == 3
