@@ -49,15 +49,15 @@ def apply_migrations(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) ->
     for version, path in migration_files(sql_dir):
         if version <= have:
             continue
-        con.execute("BEGIN TRANSACTION")
+        con.begin()
         try:
             con.execute(path.read_text(encoding="utf-8"))
             con.execute(
                 sql("migrate/record_version"), {"version": version, "name": path.name}
             )
-            con.execute("COMMIT")
+            con.commit()
         except Exception:
-            con.execute("ROLLBACK")
+            con.rollback()
             raise
         applied.append(path.name)
     create_views(con, sql_dir)

@@ -62,8 +62,7 @@ def load_extension(con: duckdb.DuckDBPyConnection, name: str) -> Path:
     path = extension_path(name)
     row = con.execute(sql("search/extension_loaded"), {"name": name}).fetchone()
     if not (row and row[0]):
-        # LOAD takes a literal file name, not a parameter; the path is our own wheel's.
-        con.execute(f"LOAD '{path.as_posix()}'")
+        con.load_extension(path.as_posix())  # LOAD of the wheel's file, never a download
     return path
 
 
