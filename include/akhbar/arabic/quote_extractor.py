@@ -489,13 +489,7 @@ class _Extractor:
                 qb = self.clause_end(qa, s1)
             else:
                 continue
-            qa, qb = _trimmed(doc, qa, qb)
-            if qb - qa < 10 or qb - qa > MAX_QUOTE_CHARS or self.overlaps(qa, qb):
-                continue
-            self.take(qa, qb)
-            q = _Found("indirect", None, qa, qb, _np_speaker(doc, (na, nb)), am.start("acc"))
-            q.cue = doc.text[slice(*doc.orig(am.start("acc"), am.end("acc")))].strip()
-            self.found.append(q)
+            self._add_attributed(*_trimmed(doc, qa, qb), (na, nb), am)
 
     def according_to_verb(self) -> None:
         """Trailing attribution by a verb: ...، وذلك حسبما قال نجل المرسل إليه."""
@@ -519,12 +513,19 @@ class _Extractor:
             qa, qb = _trimmed(
                 doc, max(lead.end() if lead else s0, _last_clause_start(doc, s0, qb)), qb
             )
-            if qb - qa < 10 or qb - qa > MAX_QUOTE_CHARS or self.overlaps(qa, qb):
-                continue
-            self.take(qa, qb)
-            q = _Found("indirect", None, qa, qb, _np_speaker(doc, (na, nb)), am.start("acc"))
-            q.cue = doc.text[slice(*doc.orig(am.start("acc"), am.end("acc")))].strip()
-            self.found.append(q)
+            self._add_attributed(qa, qb, (na, nb), am)
+
+    def _add_attributed(
+        self, qa: int, qb: int, source: tuple[int, int], am: re.Match[str]
+    ) -> None:
+        """Take [qa, qb) as an indirect quote of the source phrase an "according to" names."""
+        if qb - qa < 10 or qb - qa > MAX_QUOTE_CHARS or self.overlaps(qa, qb):
+            return
+        self.take(qa, qb)
+        doc = self.doc
+        q = _Found("indirect", None, qa, qb, _np_speaker(doc, source), am.start("acc"))
+        q.cue = doc.text[slice(*doc.orig(am.start("acc"), am.end("acc")))].strip()
+        self.found.append(q)
 
     def cue_after(self) -> None:
         """Direct quotes attributed by a cue right after them: "..."، قال فلان."""
