@@ -83,6 +83,21 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+@dataclass(frozen=True)
+class _Request:
+    """One hop's GET: where to, for what kind of body, under which cap and validators."""
+
+    scheme: str
+    host: str
+    port: int
+    target: str  # path?query, percent-encoded
+    url: str  # the hop's URL as given (archive, replay header, logs)
+    kind: Kind
+    cap: int
+    etag: str | None
+    last_modified: str | None
+
+
 class _HostState:
     def __init__(self, concurrency: int) -> None:
         self.sem = threading.BoundedSemaphore(max(1, concurrency))
@@ -214,8 +229,8 @@ class Fetcher:
             if check_robots and not self._robots_allows(scheme, host, port, current):
                 result.error, result.detail = "robots_disallowed", f"robots.txt disallows {current}"
                 return result
-            hop = self._attempts(scheme, host, port, target, current, host_key, kind, cap,
-                                 etag, last_modified)  # fmt: skip
+            request = _Request(scheme, host, port, target, current, kind, cap, etag, last_modified)
+            hop = self._attempts(request, host_key)
             result.status, result.headers, result.body = hop.status, hop.headers, hop.body
             result.error, result.detail = hop.error, hop.detail
             media, charset = media_type(hop.headers.get("content-type"))
@@ -249,25 +264,12 @@ class Fetcher:
                 result.error, result.detail = "bad_content_type", "binary body without Content-Type"
             return result
 
-    def _attempts(
-        self,
-        scheme: str,
-        host: str,
-        port: int,
-        target: str,
-        original_url: str,
-        host_key: str,
-        kind: Kind,
-        cap: int,
-        etag: str | None,
-        last_modified: str | None,
-    ) -> Hop:
+    def _attempts(self, request: _Request, host_key: str) -> Hop:
         """One hop with retries (timeouts, connection errors, 5xx, 429)."""
         attempt = 0
         while True:
             with self._polite(host_key):
-                hop = self._exchange(scheme, host, port, target, original_url, kind, cap,
-                                     etag, last_modified)  # fmt: skip
+                hop = self._exchange(request)
             retryable = hop.error in ("timeout", "connection_error") or (
                 hop.error is None and hop.status in RETRY_STATUSES
             )
@@ -281,35 +283,25 @@ class Fetcher:
                     return hop
                 wait = max(wait, ra)
             attempt += 1
-            log.info("retry %d for %s in %.1fs (%s)", attempt, original_url, wait,
+            log.info("retry %d for %s in %.1fs (%s)", attempt, request.url, wait,
                      hop.error or hop.status)  # fmt: skip
             time.sleep(wait)
 
-    def _exchange(
-        self,
-        scheme: str,
-        host: str,
-        port: int,
-        target: str,
-        original_url: str,
-        kind: Kind,
-        cap: int,
-        etag: str | None,
-        last_modified: str | None,
-    ) -> Hop:
+    def _exchange(self, request: _Request) -> Hop:
+        scheme, host, port = request.scheme, request.host, request.port
         host_header = host if port == DEFAULT_PORTS[scheme] else netloc_key(host, port)
-        headers = request_headers(kind, host_header, self.user_agent, etag, last_modified)
+        headers = request_headers(
+            request.kind, host_header, self.user_agent, request.etag, request.last_modified
+        )
         try:
-            route = self._route(scheme, host, port, target, original_url, headers)
+            route = self._route(request, headers)
         except Refused as exc:
             return Hop().refuse(exc.code, exc.detail)
-        return exchange(route, headers, kind, cap, self.timeout_s, self.deadline_s)
+        return exchange(route, headers, request.kind, request.cap, self.timeout_s, self.deadline_s)
 
-    def _route(
-        self, scheme: str, host: str, port: int, target: str, original_url: str,
-        headers: dict[str, str],
-    ) -> Route:  # fmt: skip
+    def _route(self, request: _Request, headers: dict[str, str]) -> Route:
         """The checked address to connect to: the origin, or the replay server."""
+        scheme, host, port, target = request.scheme, request.host, request.port, request.target
         if not self.settings.replay_url:
             address = resolve_checked(host, port, self.allow_hosts)
             return Route(scheme, host, port, target, address)
@@ -318,7 +310,7 @@ class Fetcher:
         if netloc_key(r_host, r_port) not in self.allow_hosts:
             raise Refused("address_refused", f"replay target {r_host}:{r_port} not in allow_hosts")
         path = r_prefix.rstrip("/") + target if r_prefix != "/" else target
-        headers["X-Akhbar-Original-Url"] = ascii_uri(original_url)
+        headers["X-Akhbar-Original-Url"] = ascii_uri(request.url)
         address = resolve_checked(r_host, r_port, self.allow_hosts)
         return Route(r_scheme, r_host, r_port, path, address)
 
