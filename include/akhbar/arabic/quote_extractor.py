@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 
 from akhbar.arabic.quote_clauses import (
     _EDITORIAL_BEFORE_RE,
@@ -460,14 +461,19 @@ class _Extractor:
         return None
 
     # -- attribution without a cue verb before the quotation ----------------------
+    def _sites_outside_marks(
+        self, pattern: re.Pattern[str]
+    ) -> Iterator[tuple[re.Match[str], int, int]]:
+        """Matches of ``pattern`` not inside quotation marks, with their sentence bounds."""
+        for am in pattern.finditer(self.f):
+            if not self.doc.inside_pair(am.start()):
+                yield (am, *self.doc.sentence(am.start()))
+
     def according_to(self) -> None:
         """وبحسب المرصد فقد ... / ...، بحسب مركز جونز هوبكنز."""
         f, doc = self.f, self.doc
-        for am in _ACCORDING_RE.finditer(f):
+        for am, s0, s1 in self._sites_outside_marks(_ACCORDING_RE):
             a0 = am.start()
-            if doc.inside_pair(a0):
-                continue
-            s0, s1 = doc.sentence(a0)
             src = _source_phrase(doc, am.end(), s1)
             if src is None:
                 continue
@@ -494,11 +500,8 @@ class _Extractor:
     def according_to_verb(self) -> None:
         """Trailing attribution by a verb: ...، وذلك حسبما قال نجل المرسل إليه."""
         f, doc = self.f, self.doc
-        for am in _ACCORDING_VERB_RE.finditer(f):
+        for am, s0, s1 in self._sites_outside_marks(_ACCORDING_VERB_RE):
             a0 = am.start()
-            if doc.inside_pair(a0):
-                continue
-            s0, s1 = doc.sentence(a0)
             qb = max(f.rfind("،", s0, a0), f.rfind(",", s0, a0))
             if qb < 0 or f[qb:a0].strip(" \t،,و") not in ("", "ذلك"):
                 continue  # the attribution must follow the clause it attributes
