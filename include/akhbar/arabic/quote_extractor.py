@@ -1,37 +1,29 @@
-"""The passes of the quotation extractor over one document (:class:`_Extractor`).
+"""The quotation extractor over one document (:class:`_Extractor`).
 
-The class is kept whole (about 480 lines): its passes share the document,
-the quotations found so far and the spans already taken.
+Layers: :class:`~akhbar.arabic.quote_state._ExtractorState` (what the passes
+share), :class:`~akhbar.arabic.quote_attribution._AttributionPasses` (quotes
+without a cue verb before them), and here the passes for quotations a cue
+introduces.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
 
+from akhbar.arabic.quote_attribution import _AttributionPasses
 from akhbar.arabic.quote_clauses import (
     _EDITORIAL_BEFORE_RE,
-    _EDITORIAL_HINT_RE,
-    _EDITORIAL_RE,
     _FRONTED_ADVERBIAL_RE,
-    _GENITIVE_BEFORE_RE,
-    _NEW_CLAUSE_RE,
-    STATEMENT_WINDOW,
     _agrees,
     _Cue,
     _naql_an_speaker,
     _nominal_start,
     _opening_verb_subject,
-    _takes_complement,
 )
 from akhbar.arabic.quote_spans import (
     _ABSORB_RE,
-    _CLAUSE_STOP_RE,
     _COMP_GLUED_RE,
     _COMP_RE,
-    _CUE_RE,
-    _FINITE_AFTER_RE,
     _FORM_INFO,
     _HOPE_RE,
     _NON_COMP_RE,
@@ -44,7 +36,6 @@ from akhbar.arabic.quote_spans import (
     SUBJECT_MAX_WORDS,
     SUBJECT_WINDOW,
     TOGGLE,
-    _Doc,
     _ent_speaker,
     _Found,
     _pick_entity,
@@ -53,19 +44,10 @@ from akhbar.arabic.quote_spans import (
     _trimmed,
 )
 from akhbar.arabic.quote_subjects import (
-    _ACCORDING_RE,
-    _ACCORDING_VERB_RE,
-    _DATELINE_LEAD_RE,
-    _FA_RE,
     INVALID,
     _fronted_subject,
-    _headline_quotes,
-    _interview_answers,
-    _last_clause_start,
     _quote_after_subject,
     _quoted_name_then_colon,
-    _rest_is_apposition,
-    _source_phrase,
     _subject,
     _svo_subject,
 )
@@ -80,121 +62,10 @@ from akhbar.arabic.speakers import (
 )
 
 
-class _Extractor:
+class _Extractor(_AttributionPasses):
     """The steps of :func:`extract_quotes` over one document; ``found`` is filled in
     cue order by :meth:`cue_quotes`, then by the attribution patterns without a cue
     verb (according-to, cue after the quote, headlines, interviews)."""
-
-    def __init__(self, doc: _Doc) -> None:
-        self.doc = doc
-        self.f = doc.folded
-        # طلب عدم كشف اسمه: after عدم/دون a cue form is a verbal noun, no cue at all
-        self.cues = [
-            m
-            for m in _CUE_RE.finditer(self.f)
-            if not _GENITIVE_BEFORE_RE.search(self.f, max(0, m.start() - 8), m.start())
-        ]
-        self.cue_starts = [m.start("cue") for m in self.cues]
-        self.found: list[_Found] = []
-        self.used_pairs: set[int] = set()
-        self.absorbed: set[int] = set()
-        self.taken: list[tuple[int, int]] = []  # sorted, non-overlapping quote spans
-        self.comma_stops = self._comma_stops()
-
-    # -- bookkeeping -------------------------------------------------------
-    def overlaps(self, a: int, b: int) -> bool:
-        taken = self.taken
-        k = bisect_left(taken, (a, a))
-        return (k < len(taken) and taken[k][0] < b) or (k > 0 and taken[k - 1][1] > a)
-
-    def take(self, a: int, b: int) -> None:
-        self.taken.insert(bisect_left(self.taken, (a, a)), (a, b))
-
-    def prev_speaker(self, before: int, gender: str | None = None) -> _Speaker | None:
-        """The latest earlier quote's speaker whose cue agrees in ``gender`` (when known)."""
-        for q in self.found[: -LOOKBACK_QUOTES - 1 : -1]:
-            if q.cue_start < before and q.sp is not None:
-                if not _agrees(gender, q):
-                    continue  # وقالت after a male speaker: not the same person
-                return q.sp
-        return None
-
-    def _comma_stops(self) -> list[int]:
-        """Commas that end a reported clause: "، (و|فيما|كما)? <cue>" outside quotation
-        marks, a coordinated new statement (... وقال "...") and editorial formulas."""
-        f, doc = self.f, self.doc
-        stops: list[int] = []
-        for cm in self.cues:
-            c = cm.start()
-            head = f[max(0, c - 12) : c].rstrip()
-            for conj in ("فيما", "كما", "بينما", "حيث", "مع"):
-                if head.endswith(conj):
-                    head = head[: -len(conj)].rstrip()
-            if head.endswith(("،", ",")) and not doc.inside_pair(c) and self._opens_statement(cm):
-                k = max(f.rfind("،", max(0, c - 12), c), f.rfind(",", max(0, c - 12), c))
-                if k >= 0 and (not stops or stops[-1] < k):
-                    stops.append(k)
-            elif (
-                f.startswith("و", c)
-                and c > 0
-                and f[c - 1] == " "
-                and _FORM_INFO[cm.group("cue")][0] == "finite"
-                and cm.group("cue") not in quote_cues.AMBIGUOUS_FORMS
-                and not doc.inside_pair(c)
-                and (not stops or stops[-1] < c - 1)
-            ):
-                stops.append(c - 1)
-            elif (
-                _FORM_INFO[cm.group("cue")][0] == "participle"
-                and c > 0
-                and f[c - 1] == " "
-                and not doc.inside_pair(c)
-                and (not stops or stops[-1] < c - 1)
-                and _takes_complement(f, cm.end())
-            ):
-                stops.append(c - 1)  # ... في الرياض مؤكدة عدم ...: a new statement
-        for nm in _NEW_CLAUSE_RE.finditer(f):
-            if not doc.inside_pair(nm.start()):
-                stops.append(nm.start())  # ...، ونقلت وكالة ... / ...، وكان ...: a new sentence
-        for hint in _EDITORIAL_HINT_RE.finditer(f):
-            em = _EDITORIAL_RE.search(f, max(0, hint.start() - 12), hint.end() + 20)
-            if em is not None and not doc.inside_pair(em.start()):
-                k = em.start()
-                while k > 0 and f[k - 1] in " \t":
-                    k -= 1
-                if k > 0 and f[k - 1] in "،,":
-                    k -= 1
-                stops.append(k)  # ...، يذكر أن: the journalist's own sentence
-        return sorted(set(stops))
-
-    def _opens_statement(self, cm: re.Match[str]) -> bool:
-        """A cue after a comma starts a new statement (and ends the running one) when
-        it is a participle/verbal noun, carries و/ف, or an introducer follows it
-        closely: not "...، تعتبر حالات نادرة" inside a reported clause."""
-        form = cm.group("cue")
-        if _FORM_INFO[form][0] != "finite" or cm.start() < cm.start("cue"):
-            return True
-        end = min(len(self.f), cm.end() + STATEMENT_WINDOW)
-        comma = min(
-            (
-                k
-                for k in (self.f.find("،", cm.end(), end), self.f.find(",", cm.end(), end))
-                if k >= 0
-            ),
-            default=end,
-        )
-        return _COMP_RE.search(self.f, cm.end(), comma) is not None
-
-    def clause_end(self, q0: int, s1: int) -> int:
-        f = self.f
-        limit = min(s1, q0 + MAX_QUOTE_CHARS)
-        m = _CLAUSE_STOP_RE.search(f, q0, limit)
-        if m and not self.doc.inside_pair(m.start()):
-            limit = m.start()
-        j = bisect_right(self.comma_stops, q0)
-        if j < len(self.comma_stops) and self.comma_stops[j] < limit:
-            return self.comma_stops[j]
-        return limit
 
     # -- quotations introduced by a cue ----------------------------------------
     def cue_quotes(self) -> None:
@@ -459,110 +330,3 @@ class _Extractor:
             if ps is not None and ps != INVALID:
                 return _np_speaker(doc, ps)
         return None
-
-    # -- attribution without a cue verb before the quotation ----------------------
-    def _sites_outside_marks(
-        self, pattern: re.Pattern[str]
-    ) -> Iterator[tuple[re.Match[str], int, int]]:
-        """Matches of ``pattern`` not inside quotation marks, with their sentence bounds."""
-        for am in pattern.finditer(self.f):
-            if not self.doc.inside_pair(am.start()):
-                yield (am, *self.doc.sentence(am.start()))
-
-    def according_to(self) -> None:
-        """وبحسب المرصد فقد ... / ...، بحسب مركز جونز هوبكنز."""
-        f, doc = self.f, self.doc
-        for am, s0, s1 in self._sites_outside_marks(_ACCORDING_RE):
-            a0 = am.start()
-            src = _source_phrase(doc, am.end(), s1)
-            if src is None:
-                continue
-            na, nb, tail = src
-            before = f[s0:a0].strip(" \t\n،,و")
-            conn = _FA_RE.match(f, tail)
-            after_comma = f[s0:a0].rstrip().endswith(("،", ","))
-            if conn is not None and (not before or after_comma):
-                qa = conn.end()  # fronted: وبحسب المرصد فقد ...
-                qb = self.clause_end(qa, s1)
-            elif f[s0:a0].rstrip().endswith(("،", ",")) and _rest_is_apposition(f, tail, s1):
-                qb = max(f.rfind("،", s0, a0), f.rfind(",", s0, a0))  # trailing: ...، بحسب
-                lead = _DATELINE_LEAD_RE.match(f, s0, qb)
-                qa = max(lead.end() if lead else s0, _last_clause_start(doc, s0, qb))
-            elif (not before or (after_comma and f[a0] == "و")) and f.startswith(("،", ","), tail):
-                # fronted with a comma, a new clause: ...، وحسب الهيئة، تم تسجيل ... (not
-                # the parenthetical "وشملت الإجراءات، بحسب بيان للوزارة، قبول ...")
-                qa = tail + 1
-                qb = self.clause_end(qa, s1)
-            else:
-                continue
-            self._add_attributed(*_trimmed(doc, qa, qb), (na, nb), am)
-
-    def according_to_verb(self) -> None:
-        """Trailing attribution by a verb: ...، وذلك حسبما قال نجل المرسل إليه."""
-        f, doc = self.f, self.doc
-        for am, s0, s1 in self._sites_outside_marks(_ACCORDING_VERB_RE):
-            a0 = am.start()
-            qb = max(f.rfind("،", s0, a0), f.rfind(",", s0, a0))
-            if qb < 0 or f[qb:a0].strip(" \t،,و") not in ("", "ذلك"):
-                continue  # the attribution must follow the clause it attributes
-            stop = min(
-                (k for k in (f.find("،", am.end(), s1), f.find(",", am.end(), s1)) if k >= 0),
-                default=s1,
-            )
-            na, nb = _trimmed(doc, am.end(), stop)
-            if not 1 <= len(f[na:nb].split()) <= 6 or not _rest_is_apposition(f, nb, s1):
-                continue
-            lead = _DATELINE_LEAD_RE.match(f, s0, qb)
-            qa, qb = _trimmed(
-                doc, max(lead.end() if lead else s0, _last_clause_start(doc, s0, qb)), qb
-            )
-            self._add_attributed(qa, qb, (na, nb), am)
-
-    def _add_attributed(
-        self, qa: int, qb: int, source: tuple[int, int], am: re.Match[str]
-    ) -> None:
-        """Take [qa, qb) as an indirect quote of the source phrase an "according to" names."""
-        if qb - qa < 10 or qb - qa > MAX_QUOTE_CHARS or self.overlaps(qa, qb):
-            return
-        self.take(qa, qb)
-        doc = self.doc
-        q = _Found("indirect", None, qa, qb, _np_speaker(doc, source), am.start("acc"))
-        q.cue = doc.text[slice(*doc.orig(am.start("acc"), am.end("acc")))].strip()
-        self.found.append(q)
-
-    def cue_after(self) -> None:
-        """Direct quotes attributed by a cue right after them: "..."، قال فلان."""
-        f, doc = self.f, self.doc
-        for o, c in doc.pairs.items():
-            if o in self.used_pairs or self.overlaps(o + 1, c) or len(f[o + 1 : c].split()) < 3:
-                continue
-            ma = _FINITE_AFTER_RE.match(f, c + 1)
-            if ma is None:
-                continue
-            _, s1 = doc.sentence(ma.end())
-            subj = _subject(doc, ma.end(), min(s1, ma.end() + 120))
-            gender = _gender(ma.group("cue"))
-            if subj is not None and subj != INVALID:
-                sp = _np_speaker(doc, subj)
-            else:
-                sp = self.prev_speaker(o, gender)
-            cs, ce = ma.start("cue"), ma.end("cue")
-            self.take(o + 1, c)
-            q = _Found("direct", None, o + 1, c, sp, cs, gender=gender)
-            q.cue = doc.text[slice(*doc.orig(cs, ce))]
-            self.found.append(q)
-            self.used_pairs.add(o)
-
-    def headlines_and_interviews(self) -> None:
-        doc = self.doc
-        self.found.extend(_headline_quotes(doc, doc.text, self.overlaps))
-        answers = _interview_answers(doc, doc.text, self.found)
-        if answers:
-            # inside an answer the interviewee speaks: keep only statements whose speaker
-            # is named in their own clause (third parties the interviewee reports)
-            self.found = [
-                q
-                for q in self.found
-                if q.explicit or not any(a.start <= q.start < a.end for a in answers)
-            ]
-            self.found.extend(answers)
