@@ -173,10 +173,10 @@ def test_ipv6_transition_ranges_refused(fetcher: Fetcher, host: str, reason: str
 def test_public_addresses_are_not_refused() -> None:
     import ipaddress
 
-    from akhbar.http import _ip_refused
+    from akhbar.http.addresses import ip_refused
 
     for addr in ("8.8.8.8", "::ffff:8.8.8.8", "2a00:1450:4001:82a::200e", "2606:4700::1111"):
-        assert _ip_refused(ipaddress.ip_address(addr)) is None, addr
+        assert ip_refused(ipaddress.ip_address(addr)) is None, addr
 
 
 class _RebindingResolver:

@@ -11,7 +11,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from akhbar import records
-from akhbar.config import REPO_ROOT
 from akhbar.quality import (
     build_data_docs,
     format_table,
@@ -22,13 +21,14 @@ from akhbar.quality import (
     validate_warehouse,
 )
 from akhbar.quality.quarantine import insert_rows
+from akhbar.sqlfiles import SQL_DIR
 
 try:  # tests/ is on sys.path (rootdir import mode) ...
     from test_quality_stages import NOW, RUN, articles_df, entries_df, pages_df
 except ImportError:  # ... or a package, if tests/__init__.py appears
     from tests.test_quality_stages import NOW, RUN, articles_df, entries_df, pages_df
 
-MIGRATION = REPO_ROOT / "sql" / "migrations" / "001_core_schema.sql"
+MIGRATION = SQL_DIR / "migrations" / "001_core_schema.sql"
 
 
 @pytest.fixture(autouse=True)

@@ -524,8 +524,9 @@ def test_speaker_kind_is_loaded_and_named_speakers_rank(tmp_path: Path) -> None:
     import pyarrow as pa
 
     from akhbar import records
+    from akhbar.sqlfiles import SQL_DIR
     from akhbar.warehouse.load import load_statements
-    from akhbar.warehouse.migrate import SQL_DIR, apply_migrations
+    from akhbar.warehouse.migrate import apply_migrations
 
     # a warehouse at 001 holding a legacy quote of "المصدر" (before the kind existed)
     old_sql = tmp_path / "sql"

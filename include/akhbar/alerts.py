@@ -25,9 +25,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from akhbar.config import ALERT_WEBHOOK_ENV
+
 log = logging.getLogger("akhbar.alerts")
 
-WEBHOOK_ENV = "AKHBAR_ALERT_WEBHOOK"
+WEBHOOK_ENV = ALERT_WEBHOOK_ENV  # read by config.load_settings() (Settings.alert_webhook)
 WEBHOOK_TIMEOUT_S = 3.0
 
 # task_id (without any task-group prefix) -> pipeline stage named in the alert.
@@ -139,6 +141,17 @@ def _post_webhook(url: str, record: Mapping[str, Any]) -> bool:
         return False
 
 
+def _webhook_url() -> str | None:
+    """``Settings.alert_webhook``; None (no post) when the settings cannot be read."""
+    from akhbar.config import load_settings
+
+    try:
+        return load_settings().alert_webhook
+    except Exception as exc:  # a bad AKHBAR_* value must not mask the original failure
+        log.warning("akhbar alert settings could not be read: %s", exc)
+        return None
+
+
 def emit(record: dict[str, Any]) -> dict[str, Any]:
     """Log, append to alerts.jsonl and post to the webhook; returns the record with outcomes."""
     log.error("%s", record["message"])
@@ -149,7 +162,7 @@ def emit(record: dict[str, Any]) -> dict[str, Any]:
     except Exception as exc:
         log.warning("akhbar alert could not be written: %s", exc)
         record["jsonl"] = None
-    url = os.environ.get(WEBHOOK_ENV, "").strip()
+    url = _webhook_url()
     record["webhook_ok"] = _post_webhook(url, record) if url else None
     return record
 

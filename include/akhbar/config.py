@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+ALERT_WEBHOOK_ENV = "AKHBAR_ALERT_WEBHOOK"
 
 
 def _path(name: str, default: Path) -> Path:
@@ -42,6 +43,11 @@ class Settings:
     max_page_bytes: int = 5_000_000
     max_feed_bytes: int = 10_000_000
     min_delay_s: float = 1.0
+    # DuckDB takes up to 80% of RAM by default; a task process on a shared worker
+    # should not. The cap (e.g. "1GB") makes DuckDB spill to disk past it; "" = no cap.
+    duckdb_memory_limit: str = "1GB"
+    # URL that receives every alert as JSON (None: alerts are logged and written only).
+    alert_webhook: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -65,17 +71,21 @@ class Settings:
 
 
 def load_settings() -> Settings:
+    from akhbar.sqlfiles import SQL_DIR  # sqlfiles imports REPO_ROOT from here
+
     data_dir = _path("AKHBAR_DATA_DIR", REPO_ROOT / "data")
     return Settings(
         data_dir=data_dir,
         warehouse=_path("AKHBAR_WAREHOUSE", data_dir / "akhbar.duckdb"),
         sources_file=_path("AKHBAR_SOURCES", REPO_ROOT / "seeds" / "sources.csv"),
         seeds_dir=_path("AKHBAR_SEEDS_DIR", REPO_ROOT / "seeds"),
-        sql_dir=REPO_ROOT / "sql",
+        sql_dir=SQL_DIR,
         allow_hosts=_csv("AKHBAR_ALLOW_HOSTS"),
         replay_url=os.environ.get("AKHBAR_REPLAY_URL") or None,
         from_archive=os.environ.get("AKHBAR_FROM_ARCHIVE", "").lower() in ("1", "true", "yes"),
         user_agent=os.environ.get("AKHBAR_USER_AGENT", Settings.user_agent),
         request_timeout_s=float(os.environ.get("AKHBAR_TIMEOUT_S", "20")),
         min_delay_s=float(os.environ.get("AKHBAR_MIN_DELAY_S", "1.0")),
+        duckdb_memory_limit=os.environ.get("AKHBAR_DUCKDB_MEMORY_LIMIT", Settings.duckdb_memory_limit),
+        alert_webhook=os.environ.get(ALERT_WEBHOOK_ENV, "").strip() or None,
     )

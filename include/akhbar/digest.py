@@ -18,12 +18,13 @@ run_date); source health.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
 from pathlib import Path
 
 import duckdb
+
+from akhbar.sqlfiles import sql
 
 TOP_N = 10
 WINDOW_DAYS = 7
@@ -55,14 +56,11 @@ svg text{font-family:inherit}
 """
 
 
-@dataclass(frozen=True)
-class _Q:
-    sql: str
-    params: tuple[object, ...] = ()
-
-
-def _rows(con: duckdb.DuckDBPyConnection, q: _Q) -> list[dict[str, object]]:
-    cur = con.execute(q.sql, list(q.params))
+def _rows(
+    con: duckdb.DuckDBPyConnection, name: str, params: dict[str, object] | None = None
+) -> list[dict[str, object]]:
+    """Rows of ``sql/digest/<name>.sql`` as dicts."""
+    cur = con.execute(sql(f"digest/{name}"), params or {})
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
@@ -77,20 +75,7 @@ def _clip(text: object, n: int) -> str:
 
 
 def _kpis(con: duckdb.DuckDBPyConnection, run_date: date) -> str:
-    row = _rows(
-        con,
-        _Q(
-            """
-            SELECT
-              (SELECT count(*) FROM fact_article WHERE run_date = ?) AS loaded,
-              (SELECT count(*) FROM v_articles WHERE day = ?) AS published,
-              (SELECT count(DISTINCT source_id) FROM fact_article WHERE run_date = ?) AS outlets,
-              (SELECT count(*) FROM fact_quote WHERE run_date = ?) AS quotes,
-              (SELECT count(*) FROM fact_entity_mention WHERE run_date = ?) AS mentions
-            """,
-            (run_date,) * 5,
-        ),
-    )[0]
+    row = _rows(con, "kpis", {"run_date": run_date})[0]
     labels = [
         ("loaded", "مقالات حُمّلت في هذا التشغيل"),
         ("published", "مقالات منشورة في اليوم"),
@@ -108,18 +93,8 @@ def _kpis(con: duckdb.DuckDBPyConnection, run_date: date) -> str:
 def _top_entities(con: duckdb.DuckDBPyConnection, run_date: date) -> str:
     rows = _rows(
         con,
-        _Q(
-            """
-            SELECT entity_name, entity_type, count(*) AS mentions,
-                   count(DISTINCT article_id) AS articles, count(DISTINCT source_id) AS outlets
-            FROM v_entity_mentions
-            WHERE (run_date > ? - INTERVAL (?) DAY AND run_date <= ?)
-               OR (day > ? - INTERVAL (?) DAY AND day <= ?)
-            GROUP BY entity_key, entity_name, entity_type
-            ORDER BY mentions DESC, entity_name LIMIT ?
-            """,
-            (run_date, WINDOW_DAYS, run_date) * 2 + (TOP_N,),
-        ),
+        "top_entities",
+        {"run_date": run_date, "days": WINDOW_DAYS, "top_n": TOP_N},
     )
     body = "".join(
         f"<tr><td>{_e(r['entity_name'])}</td><td>{_e(r['entity_type'])}</td>"
@@ -138,24 +113,8 @@ def _top_entities(con: duckdb.DuckDBPyConnection, run_date: date) -> str:
 def _top_speakers(con: duckdb.DuckDBPyConnection, run_date: date) -> str:
     rows = _rows(
         con,
-        _Q(
-            """
-            SELECT speaker_key, any_value(speaker_name) AS speaker_name, count(*) AS quotes,
-                   count(DISTINCT source_id) AS outlets,
-                   list(DISTINCT source_name) AS outlet_names,
-                   arg_max(text, (kind = 'direct', length(text), -coalesce(epoch(published_at), 0))) AS quote,
-                   arg_max(source_name, (kind = 'direct', length(text), -coalesce(epoch(published_at), 0)))
-                       AS quote_source
-            FROM v_quotes
-            WHERE speaker_key IS NOT NULL
-              AND coalesce(speaker_kind, 'person') IN ('person', 'organisation')
-              AND ((run_date > ? - INTERVAL (?) DAY AND run_date <= ?)
-                   OR (day > ? - INTERVAL (?) DAY AND day <= ?))
-            GROUP BY speaker_key
-            ORDER BY quotes DESC, outlets DESC, speaker_name LIMIT ?
-            """,
-            (run_date, WINDOW_DAYS, run_date) * 2 + (TOP_N,),
-        ),
+        "top_speakers",
+        {"run_date": run_date, "days": WINDOW_DAYS, "top_n": TOP_N},
     )
     if not rows:
         return _section("أكثر المتحدثين اقتباساً", '<p class="muted">لا اقتباسات في هذه الفترة.</p>')
@@ -227,15 +186,7 @@ def coverage_svg(series: dict[str, list[int]], days: list[date], labels: dict[st
 
 def _coverage(con: duckdb.DuckDBPyConnection, run_date: date) -> str:
     days = [run_date - timedelta(days=CHART_DAYS - 1 - k) for k in range(CHART_DAYS)]
-    rows = _rows(
-        con,
-        _Q(
-            "SELECT a.source_id, any_value(s.name) AS name, a.run_date AS day, count(*) AS n "
-            "FROM fact_article a LEFT JOIN dim_source s USING (source_id) "
-            "WHERE a.run_date BETWEEN ? AND ? GROUP BY a.source_id, a.run_date",
-            (days[0], days[-1]),
-        ),
-    )
+    rows = _rows(con, "coverage", {"first_day": days[0], "last_day": days[-1]})
     index = {d: k for k, d in enumerate(days)}
     series: dict[str, list[int]] = {}
     labels: dict[str, str] = {}
@@ -251,19 +202,7 @@ def _coverage(con: duckdb.DuckDBPyConnection, run_date: date) -> str:
 
 
 def _new_clusters(con: duckdb.DuckDBPyConnection, run_date: date) -> str:
-    rows = _rows(
-        con,
-        _Q(
-            """
-            SELECT cluster_id, title, outlets, articles, first_source_name, first_published_at,
-                   coverage_order
-            FROM v_story_clusters
-            WHERE first_run_date = ? OR utc_day(first_published_at) = ?
-            ORDER BY outlets DESC, articles DESC, first_published_at LIMIT 15
-            """,
-            (run_date, run_date),
-        ),
-    )
+    rows = _rows(con, "new_clusters", {"run_date": run_date})
     if not rows:
         return _section("قصص جديدة", '<p class="muted">لا قصص جديدة في هذا اليوم.</p>')
     body = "".join(
@@ -280,15 +219,7 @@ def _new_clusters(con: duckdb.DuckDBPyConnection, run_date: date) -> str:
 
 
 def _health(con: duckdb.DuckDBPyConnection) -> str:
-    rows = _rows(
-        con,
-        _Q(
-            "SELECT source_id, source_name, health_status, last_poll_at, last_error, "
-            "weighted_failures FROM v_source_health ORDER BY "
-            "CASE health_status WHEN 'dead' THEN 0 WHEN 'failing' THEN 1 WHEN 'slow' THEN 2 "
-            "ELSE 3 END, source_id"
-        ),
-    )
+    rows = _rows(con, "source_health")
     body = "".join(
         f"<tr><td>{_e(r['source_name'] or r['source_id'])}</td>"
         f'<td><span class="tag {_e(r["health_status"])}">{_e(r["health_status"])}</span></td>'

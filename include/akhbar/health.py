@@ -11,6 +11,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from akhbar.sqlfiles import sql
+
 # Thresholds that turn fact_feed_fetch history into a one-word source status.
 STATUS_RULES: dict[str, float | int] = {
     # an ok fetch slower than this is reported as "slow"
@@ -88,14 +90,13 @@ def open_readonly(warehouse: Path, analyst_copy: Path) -> Any | None:
 
 
 def _has_table(con: Any, name: str) -> bool:
-    row = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-    ).fetchone()
+    row = con.execute(sql("health/has_table"), {"name": name}).fetchone()
     return bool(row and row[0])
 
 
-def _rows(con: Any, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-    cur = con.execute(sql, params or [])
+def _rows(con: Any, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Rows of ``sql/<name>.sql`` as dicts."""
+    cur = con.execute(sql(name), params or {})
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
@@ -131,15 +132,13 @@ def classify(history: list[dict[str, Any]]) -> str:
 
 def last_run_date(con: Any) -> dt.date | None:
     """The newest run_date seen in pipeline_run or fact_feed_fetch."""
-    parts = [
-        f"SELECT max(run_date) AS d FROM {t}"
-        for t in ("pipeline_run", "fact_feed_fetch")
-        if _has_table(con, t)
-    ]
-    if not parts:
-        return None
-    row = con.execute(f"SELECT max(d) FROM ({' UNION ALL '.join(parts)})").fetchone()
-    return row[0] if row else None
+    found = []
+    for table in ("pipeline_run", "fact_feed_fetch"):
+        if _has_table(con, table):
+            row = con.execute(sql(f"health/last_run_date_{table}")).fetchone()
+            if row and row[0] is not None:
+                found.append(row[0])
+    return max(found, default=None)
 
 
 def source_health(con: Any, now: dt.datetime | None = None) -> list[dict[str, Any]]:
@@ -155,29 +154,17 @@ def source_health(con: Any, now: dt.datetime | None = None) -> list[dict[str, An
         return []
     run_date = last_run_date(con)
     history = _rows(
-        con,
-        """
-        SELECT source_id, run_date, fetched_at, status, http_status, duration_ms,
-               entries_seen, entries_new, error
-        FROM (
-            SELECT *, row_number() OVER (
-                PARTITION BY source_id ORDER BY run_date DESC, fetched_at DESC NULLS LAST
-            ) AS rn
-            FROM fact_feed_fetch
-        ) WHERE rn <= ?
-        ORDER BY source_id, rn
-        """,
-        [int(STATUS_RULES["dead_after_failures"])],
+        con, "health/fetch_history", {"depth": int(STATUS_RULES["dead_after_failures"])}
     )
     by_source: dict[str, list[dict[str, Any]]] = {}
     for row in history:
         by_source.setdefault(row["source_id"], []).append(row)
     names: dict[str, str] = {}
     if _has_table(con, "dim_source"):
-        for row in _rows(con, "SELECT source_id, name FROM dim_source"):
+        for row in _rows(con, "health/source_names"):
             names[row["source_id"]] = row["name"]
             by_source.setdefault(row["source_id"], [])
-    articles = _per_source_count(con, "fact_article", run_date)
+    articles = _articles_per_source(con, run_date)
     quarantined = _quarantined(con, run_date)
     out: list[dict[str, Any]] = []
     for source_id in sorted(by_source):
@@ -210,28 +197,17 @@ def source_health(con: Any, now: dt.datetime | None = None) -> list[dict[str, An
     return out
 
 
-def _per_source_count(con: Any, table: str, run_date: dt.date | None) -> dict[str, int]:
-    if run_date is None or not _has_table(con, table):
+def _articles_per_source(con: Any, run_date: dt.date | None) -> dict[str, int]:
+    if run_date is None or not _has_table(con, "fact_article"):
         return {}
-    rows = _rows(
-        con,
-        f"SELECT source_id, count(*) AS n FROM {table} WHERE run_date = ? GROUP BY 1",
-        [run_date],
-    )
+    rows = _rows(con, "health/articles_per_source", {"run_date": run_date})
     return {row["source_id"]: int(row["n"]) for row in rows}
 
 
 def _quarantined(con: Any, run_date: dt.date | None) -> dict[str, tuple[int, str]]:
     if run_date is None or not _has_table(con, "quarantine"):
         return {}
-    rows = _rows(
-        con,
-        """
-        SELECT source_id, count(*) AS n, string_agg(DISTINCT rule, ', ' ORDER BY rule) AS rules
-        FROM quarantine WHERE run_date = ? GROUP BY 1
-        """,
-        [run_date],
-    )
+    rows = _rows(con, "health/quarantined_per_source", {"run_date": run_date})
     return {(row["source_id"] or "?"): (int(row["n"]), row["rules"] or "") for row in rows}
 
 
@@ -246,30 +222,15 @@ def _stage_counts(con: Any, run_date: dt.date, run_id: str) -> dict[str, int]:
         f"{r['stage']}.{r['metric']}": int(r["value"])
         for r in _rows(
             con,
-            f"""
-            SELECT stage, metric,
-                   coalesce(sum(value) FILTER (WHERE source_id = '{RUN_TOTAL}'),
-                            sum(value) FILTER (WHERE source_id <> '{RUN_TOTAL}')) AS value
-            FROM pipeline_run WHERE run_date = ? AND run_id = ?
-            GROUP BY 1, 2 ORDER BY 1, 2
-            """,
-            [run_date, run_id],
+            "health/run_stage_totals",
+            {"run_date": run_date, "run_id": run_id, "run_total": RUN_TOTAL},
         )
     }
     if _has_table(con, "fact_feed_fetch"):
-        for row in _rows(
-            con,
-            "SELECT status, count(*) AS n FROM fact_feed_fetch WHERE run_date = ? GROUP BY 1",
-            [run_date],
-        ):
+        for row in _rows(con, "health/poll_statuses", {"run_date": run_date}):
             counts[f"poll.feeds_{row['status']}"] = int(row["n"])
     if _has_table(con, "dq_result"):
-        for row in _rows(
-            con,
-            "SELECT stage, count(*) FILTER (WHERE NOT success) AS failed, count(*) AS n "
-            "FROM dq_result WHERE run_date = ? GROUP BY 1",
-            [run_date],
-        ):
+        for row in _rows(con, "health/dq_failed_per_stage", {"run_date": run_date}):
             counts[f"gate.{row['stage']}_expectations_failed"] = int(row["failed"])
     return counts
 
@@ -280,13 +241,7 @@ def source_counts(con: Any, run_date: dt.date | None) -> dict[str, dict[str, int
         return {}
     out: dict[str, dict[str, int]] = {}
     for row in _rows(
-        con,
-        f"""
-        SELECT source_id, stage || '.' || metric AS key, sum(value) AS value
-        FROM pipeline_run WHERE run_date = ? AND source_id <> '{RUN_TOTAL}'
-        GROUP BY 1, 2 ORDER BY 1, 2
-        """,
-        [run_date],
+        con, "health/source_counts", {"run_date": run_date, "run_total": RUN_TOTAL}
     ):
         out.setdefault(row["source_id"], {})[row["key"]] = int(row["value"])
     return out
@@ -301,9 +256,7 @@ def _run_start(con: Any, run: dict[str, Any]) -> dt.datetime | None:
         return run["started_at"]
     if not _has_table(con, "fact_feed_fetch"):
         return None
-    row = con.execute(
-        "SELECT min(fetched_at) FROM fact_feed_fetch WHERE run_date = ?", [run["run_date"]]
-    ).fetchone()
+    row = con.execute(sql("health/first_poll"), {"run_date": run["run_date"]}).fetchone()
     return row[0] if row else None
 
 
@@ -311,23 +264,12 @@ def run_counts(con: Any, limit: int = 7, now: dt.datetime | None = None) -> list
     """The newest ``limit`` runs: counts of every stage, real duration and the DQ outcome."""
     if not _has_table(con, "pipeline_run"):
         return []
-    runs = _rows(
-        con,
-        """
-        SELECT run_date, run_id, min(started_at) AS started_at, max(loaded_at) AS loaded_at
-        FROM pipeline_run GROUP BY 1, 2 ORDER BY max(loaded_at) DESC, run_date DESC LIMIT ?
-        """,
-        [int(limit)],
-    )
+    runs = _rows(con, "health/runs", {"limit": int(limit)})
     out: list[dict[str, Any]] = []
     for run in runs:
         dq = {"passed": 0, "failed": 0}
         if _has_table(con, "dq_result"):
-            row = con.execute(
-                "SELECT count(*) FILTER (WHERE success), count(*) FILTER (WHERE NOT success) "
-                "FROM dq_result WHERE run_date = ?",
-                [run["run_date"]],
-            ).fetchone()
+            row = con.execute(sql("health/dq_outcome"), {"run_date": run["run_date"]}).fetchone()
             if row:
                 dq = {"passed": int(row[0]), "failed": int(row[1])}
         started, loaded = _run_start(con, run), run["loaded_at"]
@@ -361,7 +303,7 @@ def health_report(warehouse: Path, analyst_copy: Path, limit: int = 7) -> dict[s
     if con is None:
         return {"status": "no_runs", "database": None, "sources": [], "runs": []}
     try:
-        db = con.execute("SELECT current_database()").fetchone()
+        db = con.execute(sql("health/current_database")).fetchone()
         path = next(
             (str(p) for p in (analyst_copy, warehouse) if p.is_file() and db and p.stem == db[0]),
             None,

@@ -8,6 +8,7 @@ from datetime import date
 import duckdb
 
 from akhbar.config import Settings, load_settings
+from akhbar.sqlfiles import sql
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ def latest_run_date(settings: Settings | None = None) -> str | None:
         return None
     con = _open(settings)
     try:
-        row = con.execute("SELECT max(run_date) FROM pipeline_run").fetchone()
+        row = con.execute(sql("maintenance/latest_run_date")).fetchone()
     finally:
         con.close()
     return str(row[0]) if row and row[0] else None

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import duckdb
 
 from akhbar.config import Settings
-
-LANDED_SQL = Path(__file__).resolve().parents[2] / "sql" / "reports" / "landed_per_source.sql"
+from akhbar.sqlfiles import sql
 
 
 def _table(headers: list[str], rows: list[tuple]) -> str:
@@ -28,17 +25,14 @@ def print_landed(settings: Settings, run_date: str | None, *, example_query: str
     con = duckdb.connect(str(path), read_only=True)
     try:
         if run_date is None:
-            row = con.execute("SELECT max(run_date) FROM fact_article").fetchone()
+            row = con.execute(sql("reports/latest_article_run_date")).fetchone()
             run_date = str(row[0]) if row and row[0] else None
-        rel = con.execute(LANDED_SQL.read_text(encoding="utf-8"), {"run_date": run_date})
+        rel = con.execute(sql("reports/landed_per_source"), {"run_date": run_date})
         headers = [d[0] for d in rel.description]
         rows = rel.fetchall()
-        total = con.execute(
-            "SELECT count(*), count(DISTINCT source_id) FROM fact_article"
-        ).fetchone()
+        total = con.execute(sql("reports/warehouse_totals")).fetchone()
         quarantined = con.execute(
-            "SELECT stage, rule, count(*) FROM quarantine WHERE run_date = ? "
-            "GROUP BY ALL ORDER BY 3 DESC", [run_date]
+            sql("reports/quarantined_rules"), {"run_date": run_date}
         ).fetchall()
     finally:
         con.close()

@@ -21,6 +21,7 @@ from typing import TextIO
 
 import duckdb
 
+from akhbar import sqlfiles
 from akhbar.warehouse.readonly import ReadOnlyViolation, check_statements, open_readonly
 
 FORMATS = ("table", "csv", "json", "line")
@@ -103,26 +104,15 @@ def run_statements(
 def _tables(
     con: duckdb.DuckDBPyConnection, args: list[str], state: ShellState, out: TextIO
 ) -> None:
-    rows = con.execute(
-        "SELECT table_name FROM information_schema.tables "
-        "WHERE table_schema = 'main' AND table_catalog = current_database() ORDER BY 1"
-    ).fetchall()
+    rows = con.execute(sqlfiles.sql("sqlshell/tables")).fetchall()
     out.write("".join(f"{name}\n" for (name,) in rows))
 
 
 def _schema(
     con: duckdb.DuckDBPyConnection, args: list[str], state: ShellState, out: TextIO
 ) -> None:
-    sql = (
-        "SELECT name, ddl FROM ("
-        " SELECT table_name AS name, sql AS ddl, 0 AS k FROM duckdb_tables()"
-        "  WHERE schema_name = 'main' AND database_name = current_database()"
-        " UNION ALL SELECT view_name, sql, 1 FROM duckdb_views()"
-        "  WHERE schema_name = 'main' AND database_name = current_database() AND NOT internal"
-        ") WHERE ? IS NULL OR lower(name) = lower(?) ORDER BY k, name"
-    )
     wanted = args[0] if args else None
-    rows = con.execute(sql, [wanted, wanted]).fetchall()
+    rows = con.execute(sqlfiles.sql("sqlshell/schema"), {"name": wanted}).fetchall()
     if wanted and not rows:
         raise LookupError(f"no such table or view: {wanted}")
     out.write("".join(f"{ddl.rstrip().rstrip(';')};\n" for _, ddl in rows))

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from akhbar.sqlfiles import sql
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -95,31 +97,6 @@ def payload_row(payload: str) -> dict[str, Any]:
     return data
 
 
-def _where(
-    run_date: dt.date | None,
-    stage: str | None,
-    source_id: str | None,
-    include_requeued: bool,
-    ids: Sequence[str] | None = None,
-) -> tuple[str, list[Any]]:
-    clauses, params = [], []
-    if run_date is not None:
-        clauses.append("run_date = ?")
-        params.append(run_date)
-    if stage is not None:
-        clauses.append("stage = ?")
-        params.append(stage)
-    if source_id is not None:
-        clauses.append("source_id = ?")
-        params.append(source_id)
-    if ids is not None:
-        clauses.append("list_contains(?, quarantine_id)")
-        params.append(list(ids))
-    if not include_requeued:
-        clauses.append("requeued_at IS NULL")
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
-
-
 def list_rows(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -129,13 +106,13 @@ def list_rows(
     include_requeued: bool = False,
 ) -> pd.DataFrame:
     """Quarantined rows (newest first), without the payload column."""
-    where, params = _where(run_date, stage, source_id, include_requeued)
-    sql = (
-        "SELECT quarantine_id, run_date, stage, source_id, record_key, rule, detail, "
-        f"quarantined_at, requeued_at FROM quarantine{where} "
-        "ORDER BY quarantined_at DESC, run_date DESC, stage, rule, record_key"
-    )
-    return con.execute(sql, params).df()
+    params = {
+        "run_date": run_date,
+        "stage": stage,
+        "source_id": source_id,
+        "include_requeued": include_requeued,
+    }
+    return con.execute(sql("quarantine/list"), params).df()
 
 
 def insert_rows(
@@ -160,14 +137,9 @@ def insert_rows(
     df = df.drop_duplicates("quarantine_id")
     con.register("_akhbar_q_new", df)
     try:
-        before = con.execute("SELECT count(*) FROM quarantine").fetchone()[0]
-        con.execute(
-            "INSERT INTO quarantine (quarantine_id, run_date, stage, source_id, record_key, rule, "
-            "detail, payload, quarantined_at) SELECT quarantine_id, CAST(run_date AS DATE), "
-            "stage, source_id, record_key, rule, detail, payload, quarantined_at "
-            "FROM _akhbar_q_new ON CONFLICT (quarantine_id) DO NOTHING"
-        )
-        after = con.execute("SELECT count(*) FROM quarantine").fetchone()[0]
+        before = con.execute(sql("quarantine/count")).fetchone()[0]
+        con.execute(sql("quarantine/insert"))
+        after = con.execute(sql("quarantine/count")).fetchone()[0]
     finally:
         con.unregister("_akhbar_q_new")
     return int(after - before)
@@ -219,10 +191,9 @@ def requeue(
     """
     if quarantine_ids is None and stage is None and run_date is None:
         raise ValueError("requeue needs quarantine_ids, stage or run_date")
-    where, params = _where(run_date, stage, None, False, quarantine_ids)
+    ids = None if quarantine_ids is None else list(quarantine_ids)
     sel = con.execute(
-        f"SELECT quarantine_id, stage, payload FROM quarantine{where} ORDER BY quarantine_id",
-        params,
+        sql("quarantine/payloads"), {"run_date": run_date, "stage": stage, "ids": ids}
     ).fetchall()
     if not sel:
         return 0
@@ -244,10 +215,7 @@ def requeue(
         tmp.replace(out_dir / f"requeue-{digest}.parquet")
         done.extend(ids)
     if done:
-        con.execute(
-            "UPDATE quarantine SET requeued_at = now() WHERE list_contains(?, quarantine_id)",
-            [done],
-        )
+        con.execute(sql("quarantine/mark_requeued"), {"ids": done})
     return len(done)
 
 

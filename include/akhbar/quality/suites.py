@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from akhbar.sqlfiles import sql
+
 STAGES: tuple[str, ...] = ("entries", "pages", "articles", "mentions", "quotes", "dates")
 
 ENTITY_TYPES: tuple[str, ...] = ("PER", "LOC", "ORG", "MISC")
@@ -287,19 +289,26 @@ def _entity_known(column: str, notes: str) -> Rule:
     )
 
 
+def _orphan_article() -> Rule:
+    return _known("orphan_article", "fact_article_id", "fact_article", "article_id not in fact_article")
+
+
+def _source_known() -> Rule:
+    return _known("source_unknown", "dim_source_id", "dim_source", "source_id not in dim_source")
+
+
+def _natural_key(columns: list[str]) -> Rule:
+    """``columns`` unique within the run's frame (the run date is fixed per frame)."""
+    return _unique("duplicate_key", columns, f"natural key ({', '.join(columns)}) not unique")
+
+
 WAREHOUSE_CHECKS: list[WarehouseCheck] = [
     WarehouseCheck(
         "feed_fetch",
         "fact_feed_fetch",
-        """
-        SELECT f.run_date::VARCHAR || '|' || f.source_id AS record_key, f.source_id,
-               d.source_id AS dim_source_id
-        FROM fact_feed_fetch f
-        LEFT JOIN dim_source d ON d.source_id = f.source_id
-        WHERE f.run_date = ?
-        """,
+        sql("quality/warehouse_feed_fetch"),
         [
-            _known("source_unknown", "dim_source_id", "dim_source", "source_id not in dim_source"),
+            _source_known(),
             # one run_date per frame: (run_date, source_id) unique == source_id unique
             _unique("duplicate_key", ["source_id"], "natural key (run_date, source_id) not unique"),
         ],
@@ -307,18 +316,9 @@ WAREHOUSE_CHECKS: list[WarehouseCheck] = [
     WarehouseCheck(
         "article",
         "fact_article",
-        """
-        SELECT f.article_id AS record_key, f.source_id, f.url,
-               d.source_id AS dim_source_id,
-               f.n_key = 1 AS chk_duplicate_article_id
-        FROM (SELECT article_id, source_id, url, run_date,
-                     count(*) OVER (PARTITION BY article_id) AS n_key FROM fact_article
-              WHERE article_id IN (SELECT article_id FROM fact_article WHERE run_date = ?)) f
-        LEFT JOIN dim_source d ON d.source_id = f.source_id
-        WHERE f.run_date = ?
-        """,
+        sql("quality/warehouse_article"),
         [
-            _known("source_unknown", "dim_source_id", "dim_source", "source_id not in dim_source"),
+            _source_known(),
             # derived: an id loaded on an earlier date is a duplicate too, and the frame
             # holds only this run's rows, so a unique-in-frame expectation cannot see it
             _chk("duplicate_article_id", "article_id not unique in fact_article"),
@@ -327,112 +327,40 @@ WAREHOUSE_CHECKS: list[WarehouseCheck] = [
     WarehouseCheck(
         "entity_mention",
         "fact_entity_mention",
-        """
-        SELECT m.article_id || '#' || m.mention_idx AS record_key, a.source_id,
-               m.article_id, m.mention_idx, m.entity_id,
-               a.article_id AS fact_article_id, e.entity_id AS dim_entity_id
-        FROM fact_entity_mention m
-        LEFT JOIN (SELECT DISTINCT article_id, source_id FROM fact_article
-                   WHERE run_date = ?) a
-               ON a.article_id = m.article_id
-        LEFT JOIN dim_entity e ON e.entity_id = m.entity_id
-        WHERE m.run_date = ?
-        """,
+        sql("quality/warehouse_entity_mention"),
         [
-            _known(
-                "orphan_article",
-                "fact_article_id",
-                "fact_article",
-                "article_id not in fact_article",
-            ),
+            _orphan_article(),
             _entity_known("entity_id", "entity_id not in dim_entity"),
-            _unique(
-                "duplicate_key",
-                ["article_id", "mention_idx"],
-                "natural key (article_id, mention_idx) not unique",
-            ),
+            _natural_key(["article_id", "mention_idx"]),
         ],
     ),
     WarehouseCheck(
         "quote",
         "fact_quote",
-        """
-        SELECT q.article_id || '#q' || q.quote_idx AS record_key, a.source_id,
-               q.article_id, q.quote_idx, q.speaker_entity_id,
-               a.article_id AS fact_article_id, e.entity_id AS dim_entity_id
-        FROM fact_quote q
-        LEFT JOIN (SELECT DISTINCT article_id, source_id FROM fact_article
-                   WHERE run_date = ?) a
-               ON a.article_id = q.article_id
-        LEFT JOIN dim_entity e ON e.entity_id = q.speaker_entity_id
-        WHERE q.run_date = ?
-        """,
+        sql("quality/warehouse_quote"),
         [
-            _known(
-                "orphan_article",
-                "fact_article_id",
-                "fact_article",
-                "article_id not in fact_article",
-            ),
+            _orphan_article(),
             _entity_known("speaker_entity_id", "speaker_entity_id not in dim_entity"),
-            _unique(
-                "duplicate_key",
-                ["article_id", "quote_idx"],
-                "natural key (article_id, quote_idx) not unique",
-            ),
+            _natural_key(["article_id", "quote_idx"]),
         ],
     ),
     WarehouseCheck(
         "date_mention",
         "fact_date_mention",
-        """
-        SELECT m.article_id || '#d' || m.mention_idx AS record_key, a.source_id,
-               m.article_id, m.mention_idx, a.article_id AS fact_article_id
-        FROM fact_date_mention m
-        LEFT JOIN (SELECT DISTINCT article_id, source_id FROM fact_article
-                   WHERE run_date = ?) a
-               ON a.article_id = m.article_id
-        WHERE m.run_date = ?
-        """,
+        sql("quality/warehouse_date_mention"),
         [
-            _known(
-                "orphan_article",
-                "fact_article_id",
-                "fact_article",
-                "article_id not in fact_article",
-            ),
-            _unique(
-                "duplicate_key",
-                ["article_id", "mention_idx"],
-                "natural key (article_id, mention_idx) not unique",
-            ),
+            _orphan_article(),
+            _natural_key(["article_id", "mention_idx"]),
         ],
     ),
     WarehouseCheck(
         "story_cluster",
         "fact_story_cluster",
-        """
-        SELECT c.cluster_id || '|' || c.article_id AS record_key, c.source_id,
-               c.cluster_id, c.article_id,
-               d.source_id AS dim_source_id, a.article_id AS fact_article_id
-        FROM fact_story_cluster c
-        LEFT JOIN dim_source d ON d.source_id = c.source_id
-        LEFT JOIN (SELECT DISTINCT article_id FROM fact_article) a ON a.article_id = c.article_id
-        WHERE c.run_date = ?
-        """,
+        sql("quality/warehouse_story_cluster"),
         [
-            _known("source_unknown", "dim_source_id", "dim_source", "source_id not in dim_source"),
-            _known(
-                "orphan_article",
-                "fact_article_id",
-                "fact_article",
-                "article_id not in fact_article",
-            ),
-            _unique(
-                "duplicate_key",
-                ["cluster_id", "article_id"],
-                "natural key (cluster_id, article_id) not unique",
-            ),
+            _source_known(),
+            _orphan_article(),
+            _natural_key(["cluster_id", "article_id"]),
         ],
     ),
 ]

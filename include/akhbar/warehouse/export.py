@@ -29,6 +29,8 @@ from pathlib import Path
 
 import duckdb
 
+from akhbar.sqlfiles import sql
+
 FACT_TABLES: tuple[str, ...] = (
     "fact_feed_fetch",
     "fact_article",
@@ -40,10 +42,6 @@ FACT_TABLES: tuple[str, ...] = (
 DIMENSION_TABLES: tuple[str, ...] = ("dim_source", "dim_entity", "dim_date")
 PART_NAME = "part-0.parquet"
 MANIFEST = "manifest.json"
-
-
-def _sql_str(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def partition_dir(out_dir: Path, table: str, run_date: date) -> Path:
@@ -63,12 +61,7 @@ def export_parquet(
     """
     if not isinstance(run_date, date):
         raise TypeError(f"run_date must be a datetime.date, got {type(run_date).__name__}")
-    known = {
-        r[0]
-        for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'"
-        ).fetchall()
-    }
+    known = {name for name, _ in con.execute(sql("export/tables")).fetchall()}
     missing = [t for t in tables if t not in known]
     if missing:
         raise ValueError(f"not warehouse tables: {', '.join(missing)}")
@@ -83,9 +76,8 @@ def export_parquet(
         try:
             tmp_file = staging / PART_NAME
             con.execute(
-                f"COPY (SELECT * EXCLUDE (run_date) FROM {table} "
-                f"WHERE run_date = DATE '{run_date.isoformat()}') "
-                f"TO {_sql_str(tmp_file.as_posix())} (FORMAT parquet, COMPRESSION zstd)"
+                sql("export/fact_partition"),
+                {"table": table, "run_date": run_date, "target": tmp_file.as_posix()},
             )
             final_dir = partition_dir(out_dir, table, run_date)
             final_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -118,10 +110,7 @@ def export_dimensions(
         final = out_dir / f"{table}.parquet"
         tmp = out_dir / f".{table}.{uuid.uuid4().hex[:8]}.parquet.tmp"
         try:
-            con.execute(
-                f"COPY (SELECT * FROM {table}) TO {_sql_str(tmp.as_posix())} "
-                "(FORMAT parquet, COMPRESSION zstd)"
-            )
+            con.execute(sql("export/dimension"), {"table": table, "target": tmp.as_posix()})
             os.replace(tmp, final)
         finally:
             tmp.unlink(missing_ok=True)
@@ -130,22 +119,14 @@ def export_dimensions(
 
 
 def _schema(con: duckdb.DuckDBPyConnection, table: str) -> list[dict[str, str | None]]:
-    rows = con.execute(
-        "SELECT column_name, data_type, comment FROM duckdb_columns() "
-        "WHERE schema_name = 'main' AND table_name = ? ORDER BY column_index",
-        [table],
-    ).fetchall()
+    rows = con.execute(sql("export/columns"), {"table": table}).fetchall()
     return [{"name": n, "type": t, "description": c} for n, t, c in rows]
 
 
 def write_manifest(con: duckdb.DuckDBPyConnection, out_dir: Path) -> Path:
     """``out_dir/manifest.json`` listing every exported file (rows, run date) and schema."""
     out_dir = Path(out_dir)
-    comments = dict(
-        con.execute(
-            "SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'main'"
-        ).fetchall()
-    )
+    comments = dict(con.execute(sql("export/tables")).fetchall())
     tables: dict[str, dict] = {}
     for kind, names in (("fact", FACT_TABLES), ("dimension", DIMENSION_TABLES)):
         for table in names:
@@ -158,7 +139,7 @@ def write_manifest(con: duckdb.DuckDBPyConnection, out_dir: Path) -> Path:
             files = []
             for path in paths:
                 (rows,) = con.execute(
-                    "SELECT num_rows FROM parquet_file_metadata(?)", [path.as_posix()]
+                    sql("export/file_rows"), {"path": path.as_posix()}
                 ).fetchone()
                 entry = {"path": path.relative_to(out_dir).as_posix(), "rows": int(rows)}
                 if kind == "fact":
@@ -203,4 +184,4 @@ def read_exported(
 ) -> duckdb.DuckDBPyRelation:
     """Relation over every exported partition of ``table`` (``run_date`` from the path)."""
     pattern = (Path(out_dir) / table / "*" / "*.parquet").as_posix()
-    return con.sql(f"SELECT * FROM read_parquet({_sql_str(pattern)}, hive_partitioning = true)")
+    return con.sql(sql("export/read_exported"), params={"pattern": pattern})

@@ -9,24 +9,18 @@ their PyPI wheels.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import duckdb
 
-from akhbar.config import REPO_ROOT
+from akhbar.config import load_settings
+from akhbar.sqlfiles import SQL_DIR, sql
 
-SQL_DIR = REPO_ROOT / "sql"
+__all__ = ["SQL_DIR", "apply_migrations", "connect", "create_views", "current_version",
+           "migration_files"]
+
 _MIGRATION = re.compile(r"^(\d{3})_[\w-]+\.sql$")
-
-VERSION_DDL = """
-CREATE TABLE IF NOT EXISTS schema_version (
-    version    INTEGER PRIMARY KEY,
-    name       VARCHAR NOT NULL,
-    applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
-)
-"""
 
 
 def migration_files(sql_dir: Path = SQL_DIR) -> list[tuple[int, Path]]:
@@ -43,8 +37,8 @@ def migration_files(sql_dir: Path = SQL_DIR) -> list[tuple[int, Path]]:
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:
-    con.execute(VERSION_DDL)
-    row = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
+    con.execute(sql("migrate/schema_version_table"))
+    row = con.execute(sql("migrate/current_version")).fetchone()
     return int(row[0]) if row else 0
 
 
@@ -55,15 +49,15 @@ def apply_migrations(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) ->
     for version, path in migration_files(sql_dir):
         if version <= have:
             continue
-        con.execute("BEGIN TRANSACTION")
+        con.begin()
         try:
             con.execute(path.read_text(encoding="utf-8"))
             con.execute(
-                "INSERT INTO schema_version (version, name) VALUES (?, ?)", [version, path.name]
+                sql("migrate/record_version"), {"version": version, "name": path.name}
             )
-            con.execute("COMMIT")
+            con.commit()
         except Exception:
-            con.execute("ROLLBACK")
+            con.rollback()
             raise
         applied.append(path.name)
     create_views(con, sql_dir)
@@ -76,15 +70,18 @@ def create_views(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> Non
         con.execute(path.read_text(encoding="utf-8"))
 
 
-def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse; a writable connection is migrated first."""
+def connect(
+    path: Path | str, *, read_only: bool = False, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; a writable connection is migrated first.
+
+    ``memory_limit`` caps DuckDB's buffer pool (past it DuckDB spills to disk);
+    None takes ``Settings.duckdb_memory_limit`` (AKHBAR_DUCKDB_MEMORY_LIMIT), "" no cap.
+    """
     if not read_only:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     config = {}
-    # DuckDB takes up to 80% of RAM by default; a task process on a shared worker
-    # should not. AKHBAR_DUCKDB_MEMORY_LIMIT (e.g. "1GB") caps it; past the cap
-    # DuckDB spills to disk instead of growing.
-    limit = os.environ.get("AKHBAR_DUCKDB_MEMORY_LIMIT", "1GB")
+    limit = load_settings().duckdb_memory_limit if memory_limit is None else memory_limit
     if limit:
         config["memory_limit"] = limit
     con = duckdb.connect(str(path), read_only=read_only, config=config)

@@ -25,77 +25,15 @@ from pathlib import Path
 
 import duckdb
 
+from akhbar.sqlfiles import sql
 
-class ExtensionMissingError(RuntimeError):
-    """The DuckDB extension wheel is not installed in this environment."""
-
-
+# The index tables (sql/search/*.sql spell these names).
 ARTICLE_DOC = "search_article_doc"
 QUOTE_DOC = "search_quote_doc"
 
-# Tokens: runs of letters/digits (Arabic included); the extension's default
-# ``ignore`` pattern is ASCII-oriented, so it is spelled out here.
-_FTS_OPTIONS = "stemmer = 'arabic', stopwords = 'none', strip_accents = 1, lower = 1, overwrite = 1"
 
-_ARTICLE_DOC_SQL = f"""
-CREATE OR REPLACE TABLE {ARTICLE_DOC} AS
-SELECT article_id,
-       ar_fold(coalesce(title, '') || ' ' || coalesce(body_text, '')) AS doc
-FROM fact_article
-QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY run_date DESC) = 1
-"""
-
-_QUOTE_DOC_SQL = f"""
-CREATE OR REPLACE TABLE {QUOTE_DOC} AS
-SELECT article_id || '#' || CAST(quote_idx AS VARCHAR) AS quote_key,
-       article_id,
-       quote_idx,
-       ar_fold(coalesce(speaker, '') || ' ' || text) AS doc
-FROM fact_quote
-QUALIFY row_number() OVER (PARTITION BY article_id, quote_idx ORDER BY run_date DESC) = 1
-"""
-
-_RANKED_MACROS_SQL = f"""
-CREATE OR REPLACE MACRO search_articles(q, max_hits := 100) AS TABLE
-WITH scored AS (
-    SELECT d.article_id,
-           fts_main_{ARTICLE_DOC}.match_bm25(d.article_id, ar_fold(q)) AS score
-    FROM {ARTICLE_DOC} d
-),
-best AS (
-    -- snippets are the costly part: make them for the best max_hits only
-    SELECT * FROM scored WHERE score IS NOT NULL ORDER BY score DESC LIMIT max_hits
-),
-hits AS (
-    SELECT a.article_id, a.source_id, a.title, a.published_at, a.body_text, s.score,
-           ar_fold(a.body_text) AS fb, ar_query_terms(q) AS terms
-    FROM best s
-    JOIN fact_article a USING (article_id)
-    QUALIFY row_number() OVER (PARTITION BY a.article_id ORDER BY a.run_date DESC) = 1
-),
-located AS (SELECT *, ar_first_hit_folded(fb, terms) AS pos FROM hits)
-SELECT article_id, source_id, title, published_at, score,
-       ar_snippet_at(body_text, pos) AS snippet
-FROM located
-ORDER BY score DESC, published_at DESC NULLS LAST, article_id;
-
-CREATE OR REPLACE MACRO search_quotes(q, max_hits := 100) AS TABLE
-WITH hits AS (
-    SELECT d.article_id, d.quote_idx,
-           fts_main_{QUOTE_DOC}.match_bm25(d.quote_key, ar_fold(q)) AS score
-    FROM {QUOTE_DOC} d
-),
-best AS (SELECT * FROM hits WHERE score IS NOT NULL ORDER BY score DESC LIMIT max_hits)
-SELECT s.article_id, s.quote_idx, a.source_id, a.published_at, s.kind, s.speaker, s.cue,
-       s.text, h.score
-FROM best h
-JOIN (SELECT * FROM fact_quote
-      QUALIFY row_number() OVER (PARTITION BY article_id, quote_idx ORDER BY run_date DESC) = 1) s
-    USING (article_id, quote_idx)
-LEFT JOIN (SELECT DISTINCT ON (article_id) article_id, source_id, published_at
-           FROM fact_article) a USING (article_id)
-ORDER BY h.score DESC, a.published_at DESC NULLS LAST, s.article_id, s.quote_idx;
-"""
+class ExtensionMissingError(RuntimeError):
+    """The DuckDB extension wheel is not installed in this environment."""
 
 
 def extension_path(name: str) -> Path:
@@ -122,11 +60,9 @@ def extension_path(name: str) -> Path:
 def load_extension(con: duckdb.DuckDBPyConnection, name: str) -> Path:
     """LOAD a DuckDB extension from its PyPI wheel (offline). Returns the file loaded."""
     path = extension_path(name)
-    row = con.execute(
-        "SELECT loaded FROM duckdb_extensions() WHERE extension_name = ?", [name]
-    ).fetchone()
+    row = con.execute(sql("search/extension_loaded"), {"name": name}).fetchone()
     if not (row and row[0]):
-        con.execute(f"LOAD '{path.as_posix()}'")
+        con.load_extension(path.as_posix())  # LOAD of the wheel's file, never a download
     return path
 
 
@@ -138,22 +74,14 @@ def build_search_index(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     incremental); about a second per 10k articles.
     """
     load_extension(con, "fts")
-    con.execute(_ARTICLE_DOC_SQL)
-    con.execute(_QUOTE_DOC_SQL)
-    con.execute(f"PRAGMA create_fts_index('{ARTICLE_DOC}', 'article_id', 'doc', {_FTS_OPTIONS})")
-    con.execute(f"PRAGMA create_fts_index('{QUOTE_DOC}', 'quote_key', 'doc', {_FTS_OPTIONS})")
-    con.execute(_RANKED_MACROS_SQL)
-    counts = {}
-    for table in (ARTICLE_DOC, QUOTE_DOC):
-        row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
-        counts[table] = int(row[0]) if row else 0
-    return counts
+    for name in ("article_docs", "quote_docs", "article_index", "quote_index", "ranked_macros"):
+        con.execute(sql(f"search/{name}"))
+    counts = _dict_rows(con.execute(sql("search/doc_counts")))[0]
+    return {table: int(n) for table, n in counts.items()}
 
 
 def has_search_index(con: duckdb.DuckDBPyConnection) -> bool:
-    row = con.execute(
-        "SELECT count(*) FROM duckdb_schemas() WHERE schema_name = ?", [f"fts_main_{ARTICLE_DOC}"]
-    ).fetchone()
+    row = con.execute(sql("search/has_index")).fetchone()
     return bool(row and row[0])
 
 
@@ -169,19 +97,20 @@ def open_analyst(path: Path | str) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _dict_rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+
 def search_articles(
     con: duckdb.DuckDBPyConnection, query: str, limit: int = 20
 ) -> list[dict[str, object]]:
     """Python convenience over the ``search_articles(q)`` macro."""
-    cur = con.execute("SELECT * FROM search_articles(?) LIMIT ?", [query, limit])
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+    return _dict_rows(con.execute(sql("search/articles"), {"query": query, "max_rows": limit}))
 
 
 def search_quotes(
     con: duckdb.DuckDBPyConnection, query: str, limit: int = 20
 ) -> list[dict[str, object]]:
     """Python convenience over the ``search_quotes(q)`` macro."""
-    cur = con.execute("SELECT * FROM search_quotes(?) LIMIT ?", [query, limit])
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+    return _dict_rows(con.execute(sql("search/quotes"), {"query": query, "max_rows": limit}))

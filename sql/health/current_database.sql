@@ -1,0 +1,2 @@
+-- Name of the open database (which file the page reads).
+SELECT current_database()

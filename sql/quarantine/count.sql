@@ -1,0 +1,2 @@
+-- Rows in the quarantine table.
+SELECT count(*) FROM quarantine
