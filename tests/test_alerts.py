@@ -53,7 +53,7 @@ def data_dir(tmp_path, monkeypatch):
 def _failure_context(**ti_overrides) -> dict:
     ti = SimpleNamespace(
         dag_id="akhbar_daily",
-        task_id="poll_feed",
+        task_id="ingest",
         run_id="scheduled__2026-11-28T05:00:00+00:00",
         map_index=3,
         rendered_map_index="alalam",
@@ -61,11 +61,13 @@ def _failure_context(**ti_overrides) -> dict:
     )
     for k, v in ti_overrides.items():
         setattr(ti, k, v)
+    exc = TimeoutError("feed read timed out after 20s")
+    exc.add_note(alerts.STEP_NOTE + "poll")  # as pipeline.ingest marks the failing step
     return {
         "ti": ti,
         "task_instance": ti,
         "run_id": ti.run_id,
-        "exception": TimeoutError("feed read timed out after 20s"),
+        "exception": exc,
     }
 
 
@@ -83,13 +85,13 @@ def test_failure_alert_names_dag_task_source_stage(data_dir, caplog) -> None:
     assert row["kind"] == "task_failed"
     assert (row["dag_id"], row["task_id"], row["source"], row["stage"]) == (
         "akhbar_daily",
-        "poll_feed",
+        "ingest",
         "alalam",
         "poll",
     )
     assert row["try_number"] == 2 and row["map_index"] == 3
     msg = row["message"]
-    for part in ("akhbar_daily.poll_feed", "stage=poll", "source=alalam", "TimeoutError"):
+    for part in ("akhbar_daily.ingest", "stage=poll", "source=alalam", "TimeoutError"):
         assert part in msg
     assert record["webhook_ok"] is None  # no webhook configured
     assert msg in caplog.text  # the task log gets the same line
@@ -100,12 +102,16 @@ def test_unmapped_and_grouped_tasks(data_dir) -> None:
         _failure_context(task_id="warehouse.load", map_index=-1, rendered_map_index=None)
     )
     alerts.on_failure_callback(
-        _failure_context(task_id="fetch_pages", map_index=7, rendered_map_index=None)
+        _failure_context(task_id="ingest", map_index=7, rendered_map_index=None)
     )
     first, second = _rows(data_dir)
-    assert first["stage"] == "load" and first["source"] is None
+    assert first["stage"] == "poll" and first["source"] is None  # the exception's step wins
     assert "source=" not in first["message"]
-    assert second["stage"] == "fetch" and second["source"] == "map_index=7"
+    assert second["stage"] == "poll" and second["source"] == "map_index=7"
+    ctx = _failure_context(task_id="akhbar_daily.load", map_index=-1, rendered_map_index=None)
+    ctx["exception"] = RuntimeError("no step note")
+    alerts.on_failure_callback(ctx)
+    assert _rows(data_dir)[2]["stage"] == "load"
 
 
 def test_broken_context_never_raises(data_dir) -> None:

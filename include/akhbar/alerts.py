@@ -46,8 +46,15 @@ STAGE_BY_TASK: dict[str, str] = {
 }
 
 
-def stage_for(task_id: str) -> str:
-    """Pipeline stage of a task id; unknown ids name themselves."""
+STEP_NOTE = "akhbar step: "
+
+
+def stage_for(task_id: str, exc: BaseException | None = None) -> str:
+    """Pipeline stage of a failed task: the step the exception was raised in (an
+    ``ingest`` task runs several), else the task id's stage; unknown ids name themselves."""
+    for note in getattr(exc, "__notes__", None) or ():
+        if isinstance(note, str) and note.startswith(STEP_NOTE):
+            return note.removeprefix(STEP_NOTE)
     base = task_id.rsplit(".", 1)[-1]
     if base in STAGE_BY_TASK:
         return STAGE_BY_TASK[base]
@@ -184,7 +191,7 @@ def on_failure_callback(context: Mapping[str, Any]) -> dict[str, Any] | None:
             task_id=task_id,
             run_id=run_id,
             source=_source_label(ti, context),
-            stage=stage_for(task_id),
+            stage=stage_for(task_id, exc if isinstance(exc, BaseException) else None),
             detail=detail[:2000],
             extra={
                 "map_index": _get(ti, "map_index"),

@@ -57,7 +57,7 @@ def ingest_source(source: dict[str, Any] | Source, run: Run) -> dict[str, Any]:
     started = time.perf_counter()
     previous = read_marker(run, src.source_id)
     counts: dict[str, Any] = {"source_id": src.source_id}
-    counts["poll"] = poll_feed(src, run)
+    counts["poll"] = _step("poll", poll_feed, src, run)
     fingerprint = source_fingerprint(src.to_dict(), run.path("entries", src.source_id))
     if _unchanged(run, src.source_id, previous, fingerprint):
         log.info("%s: unchanged since run %s (fingerprint %s): its gated files are kept",
@@ -66,12 +66,23 @@ def ingest_source(source: dict[str, Any] | Source, run: Run) -> dict[str, Any]:
         return _finish(run, src.source_id, {**kept, "poll": counts["poll"], "skipped": True},
                        fingerprint, started)
     run.clear_source(src.source_id, keep=POLL_OUTPUTS)
-    counts["gate_entries"] = gate("entries", src.source_id, run)
-    counts["fetch"] = fetch_pages(src, run)
-    counts["gate_pages"] = gate("pages", src.source_id, run)
-    counts["extract"] = extract(src, run)
-    counts["gate_articles"] = gate("articles", src.source_id, run)
+    counts["gate_entries"] = _step("gate entries", gate, "entries", src.source_id, run)
+    counts["fetch"] = _step("fetch", fetch_pages, src, run)
+    counts["gate_pages"] = _step("gate pages", gate, "pages", src.source_id, run)
+    counts["extract"] = _step("extract", extract, src, run)
+    counts["gate_articles"] = _step("gate articles", gate, "articles", src.source_id, run)
     return _finish(run, src.source_id, counts, fingerprint, started)
+
+
+def _step(name: str, function: Any, *args: Any) -> Any:
+    """Run one step; an exception leaving it carries the step's name (alerts name it)."""
+    from akhbar.alerts import STEP_NOTE
+
+    try:
+        return function(*args)
+    except Exception as exc:
+        exc.add_note(f"{STEP_NOTE}{name}")
+        raise
 
 
 def _finish(run: Run, source_id: str, counts: dict[str, Any], fingerprint: str,
