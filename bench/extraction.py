@@ -6,7 +6,7 @@ What is compared, on the same pages in one process:
   uses for the body (:data:`akhbar.pages.TRAFILATURA_OPTIONS`), the baseline;
 * ``extract_page``: :func:`akhbar.pages.extract_page` as ``build_article`` calls
   it (the page date is only read when the entry has none);
-* ``build_article``: :func:`akhbar.stages.build_article`, the whole per-article
+* ``build_article``: :func:`akhbar.pipeline.extract.build_article`, the whole per-article
   step (page extraction, Arabic analysis, hashes);
 * ``analyze``: :func:`akhbar.arabic.analyze.analyze` alone on the body and date
   ``build_article`` analysed (its share of ``build_article`` is reported).
@@ -70,7 +70,7 @@ def _functions(day: date) -> dict[str, Callable[[dict[str, Any], dict[str, Any]]
 
     from akhbar.arabic.analyze import analyze
     from akhbar.pages import TRAFILATURA_OPTIONS, extract_page
-    from akhbar.stages import build_article
+    from akhbar.pipeline.extract import build_article
 
     bodies: dict[int, tuple[str, Any]] = {}  # id(page) -> the body and date analyze sees
 

@@ -497,7 +497,7 @@ def profile_extraction(warc_dir: Path, n: int) -> dict[str, Any]:
         ("akhbar analyze", "akhbar/arabic/analyze"),
         ("akhbar dedup (simhash)", "akhbar/dedup"),
         ("akhbar pages", "akhbar/pages"),
-        ("akhbar stages", "akhbar/stages"),
+        ("akhbar pipeline", "akhbar/pipeline"),
         ("pycrfsuite", "crfsuite"),
     ]
     totals: dict[str, float] = {}

@@ -260,7 +260,7 @@ def test_report_on_the_snapshot_warehouse(snapshot_warehouse: Path) -> None:
 def test_report_on_a_real_week_slice_run(week_slice, tmp_path: Path) -> None:
     """The real pipeline (one process) over one built day: cross-outlet stories appear."""
     from akhbar.replay import ReplayServer
-    from akhbar.stages import run_all
+    from akhbar.pipeline.runner import run_all
 
     snap, _ = week_slice
     day = DAYS[0]

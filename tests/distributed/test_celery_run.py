@@ -64,9 +64,9 @@ def test_celery_worker_runs_akhbar_daily_on_the_snapshot(tmp_path, distributed_b
     tis = res["task_instances"]
     assert {t["state"] for t in tis} == {"success"}
     assert {t["executor"] for t in tis} <= {"CeleryExecutor", None}
-    polls = [t for t in tis if t["task_id"] == "per_source.poll_feed"]
-    assert {"shafaq", "alalam", "cnn_arabic"} <= {t["rendered_map_index"] for t in polls}
-    assert all(t["pool"] == "akhbar_http" for t in polls)
+    ingest = [t for t in tis if t["task_id"] == "ingest"]
+    assert {"shafaq", "alalam", "cnn_arabic"} <= {t["rendered_map_index"] for t in ingest}
+    assert all(t["pool"] == "akhbar_http" for t in ingest)
     assert next(t for t in tis if t["task_id"] == "load")["pool"] == "duckdb_writer"
     # Celery executed them: a result row per task attempt in the db+postgresql backend.
     attempts = sum(t["try_number"] or 1 for t in tis)
