@@ -259,8 +259,8 @@ def test_report_on_the_snapshot_warehouse(snapshot_warehouse: Path) -> None:
 @pytest.mark.slow
 def test_report_on_a_real_week_slice_run(week_slice, tmp_path: Path) -> None:
     """The real pipeline (one process) over one built day: cross-outlet stories appear."""
-    from akhbar.replay import ReplayServer
     from akhbar.pipeline.runner import run_all
+    from akhbar.replay import ReplayServer
 
     snap, _ = week_slice
     day = DAYS[0]
