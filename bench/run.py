@@ -575,7 +575,7 @@ BASELINE_SQL = [
         "fact_quote",
         "quotes_ok",
         "INSERT INTO fact_quote SELECT article_id, quote_idx, $run_date, kind, speaker,"
-        ' speaker_entity_id, cue, text, "start", "end"'
+        ' speaker_entity_id, cue, text, "start", "end", speaker_kind'
         " FROM read_parquet({files}, union_by_name = true)",
     ),
     (

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import signal
 from typing import Any
 
 from airflow.executors import local_executor
@@ -22,12 +23,17 @@ log = logging.getLogger(__name__)
 
 
 def _run_warm_worker(**kwargs: Any) -> None:
+    # While it preloads, a worker is idle: a SIGTERM (shutdown) ends it at once,
+    # rather than running the scheduler's handler it inherited through fork.
+    inherited = signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as the stock worker: Ctrl-C is the parent's
     try:
         from akhbar.pipeline.warm import preload
 
         preload()
-    except Exception as exc:
+    except Exception as exc:  # a cold worker still works
         log.warning("preloading the pipeline's modules failed (%s); tasks start cold", exc)
+    signal.signal(signal.SIGTERM, inherited)
     local_executor._run_worker(**kwargs)
 
 
