@@ -198,8 +198,9 @@ def _raw(path: Path, days: list[date]):
         articles = con.execute("SELECT run_date, article_id, source_id FROM fact_article").fetchall()
         quarantine = con.execute("SELECT run_date FROM quarantine").fetchall()
         quotes = con.execute(
-            "SELECT q.speaker, a.source_id, q.run_date FROM fact_quote q JOIN fact_article a "
-            "ON a.article_id = q.article_id AND a.run_date = q.run_date").fetchall()
+            "SELECT q.speaker, a.source_id, q.run_date, q.speaker_kind FROM fact_quote q "
+            "JOIN fact_article a ON a.article_id = q.article_id AND a.run_date = q.run_date"
+        ).fetchall()
     finally:
         con.close()
     clusters: dict[str, dict] = defaultdict(lambda: {"src": set(), "art": set(), "days": set()})
@@ -218,8 +219,9 @@ def _raw(path: Path, days: list[date]):
         for d in days
     ]
     speakers: dict[str, list] = defaultdict(lambda: [set(), 0])
-    for speaker, sid, day in quotes:
-        if day in days and speaker and speaker.strip():
+    for speaker, sid, day, kind in quotes:
+        named = kind in (None, "person", "organisation")  # role nouns, anonymous: not ranked
+        if day in days and speaker and speaker.strip() and named:
             speakers[speaker.strip()][0].add(sid)
             speakers[speaker.strip()][1] += 1
     return per_day, multi, speakers

@@ -1,5 +1,6 @@
--- Speakers quoted by the most outlets over $days (DATE[]), top $limit:
--- fact_quote.speaker (trimmed) with the number of distinct outlets quoting it.
+-- Named speakers (persons and organisations; not role nouns such as البيان nor
+-- anonymous sources such as المصدر) quoted by the most outlets over $days
+-- (DATE[]), top $limit: fact_quote.speaker (trimmed) with the distinct outlets.
 SELECT trim(q.speaker) AS speaker,
        count(DISTINCT a.source_id) AS outlets,
        count(*) AS quotes,
@@ -10,6 +11,7 @@ FROM fact_quote q
 JOIN fact_article a ON a.article_id = q.article_id AND a.run_date = q.run_date
 WHERE list_contains($days::DATE[], q.run_date)
   AND nullif(trim(q.speaker), '') IS NOT NULL
+  AND coalesce(q.speaker_kind, 'person') IN ('person', 'organisation')
 GROUP BY trim(q.speaker)
 ORDER BY outlets DESC, quotes DESC, speaker
 LIMIT $limit;
