@@ -1164,9 +1164,31 @@ def render_md(r: dict[str, Any]) -> str:
             "",
             "</details>",
         ]
+    lines += _render_scheduler(r.get("scheduler"))
     if r.get("notes"):
         lines += ["", "## Notes", ""] + [f"* {n}" for n in r["notes"]]
     return "\n".join(lines) + "\n"
+
+
+def _render_scheduler(sc: dict[str, Any] | None) -> list[str]:
+    """The scheduler section: a real news_week day, LocalExecutor vs one process."""
+    if not sc:
+        return []
+    if "skipped" in sc:
+        return ["", "## Scheduler", "", f"Skipped: {sc['skipped']}."]
+    return [
+        "", "## Scheduler", "",
+        f"news_week {sc['day']}: {sc['articles']} articles from {sc['outlets']} outlets, "
+        f"`akhbar_daily` as an `airflow backfill` under the LocalExecutor scheduler "
+        f"({sc['tasks']} task instances) vs the same stage functions in one process. "
+        f"{sc['note']}.", "",
+        "| measure | result | goal |", "|---|---|---|",
+        f"| scheduler wall / one process | {sc['ratio_vs_single_process']}x "
+        f"({sc['wall_s']} s vs {sc['single_process_wall_s']} s) | ≤ 1.5x |",
+        f"| fixed overhead per task (wall − work), median / max | "
+        f"{sc['task_overhead_s_median']} s / {sc['task_overhead_s_max']} s | ≤ 3 s |",
+        f"| peak RSS of the largest task process | {sc['peak_task_rss_mb']} MB | < 512 MB |",
+    ]
 
 
 # --------------------------------------------------------------------------- main

@@ -89,8 +89,8 @@ class LocalAirflow:
 
     def __init__(self, home: Path, env: dict[str, str] | None = None, *, parallelism: int = 2,
                  say: Callable[[str], None] = print):
-        self.home = home
-        self.env = _airflow_env(home, env or {}, parallelism)
+        self.home = home.resolve()  # SQLite needs an absolute path
+        self.env = _airflow_env(self.home, env or {}, parallelism)
         self.say = say
         self.procs: list[subprocess.Popen[bytes]] = []
 

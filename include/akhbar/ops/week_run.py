@@ -93,6 +93,7 @@ def run_days(week_dir: Path, days: Sequence[date], data_dir: Path, *,
     from akhbar.week import build_week_snapshot
 
     days = sorted(days)
+    data_dir = data_dir.resolve()
     feeds_dir = data_dir / "feeds"
     say(f"[week] building feeds for {len(days)} day(s) into {feeds_dir} ...")
     snap = build_week_snapshot(week_dir, feeds_dir, days, outlets=outlets,
