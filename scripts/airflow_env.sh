@@ -16,8 +16,9 @@ export AIRFLOW__CORE__DAGS_FOLDER="${AIRFLOW__CORE__DAGS_FOLDER:-$AKHBAR_REPO/da
 export AIRFLOW__CORE__PLUGINS_FOLDER="${AIRFLOW__CORE__PLUGINS_FOLDER:-$AKHBAR_REPO/plugins}"
 export AIRFLOW__CORE__LOAD_EXAMPLES="${AIRFLOW__CORE__LOAD_EXAMPLES:-False}"
 export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="${AIRFLOW__DATABASE__SQL_ALCHEMY_CONN:-sqlite:///$AIRFLOW_HOME/airflow.db}"
-# LocalExecutor whose workers preload the pipeline's heavy modules once (akhbar/ops/executor.py).
-export AIRFLOW__CORE__EXECUTOR="${AIRFLOW__CORE__EXECUTOR:-akhbar.ops.executor.WarmLocalExecutor}"
+# `make airflow` runs the stock LocalExecutor; export
+# AIRFLOW__CORE__EXECUTOR=akhbar.ops.executor.WarmLocalExecutor first for workers that
+# preload the pipeline's modules (what make week, the scheduler test and the bench use).
 # Two cores: keep the number of concurrently running task processes modest.
 export AIRFLOW__CORE__PARALLELISM="${AIRFLOW__CORE__PARALLELISM:-4}"
 export AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG="${AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG:-4}"
