@@ -61,7 +61,11 @@ stop_group() {
         echo "[akhbar] still running after 15 s, sending SIGKILL"
         kill -KILL -- "-$PGID" 2>/dev/null || true
     fi
-    [ -n "$REPLAY_PID" ] && { kill "$REPLAY_PID" 2>/dev/null || true; wait "$REPLAY_PID" 2>/dev/null || true; }
+    if [ -n "$REPLAY_PID" ]; then  # bounded: never wait on the replay server for ever
+        kill -TERM "$REPLAY_PID" 2>/dev/null || true
+        for _ in $(seq 1 20); do kill -0 "$REPLAY_PID" 2>/dev/null || break; sleep 0.25; done
+        kill -KILL "$REPLAY_PID" 2>/dev/null || true
+    fi
     echo "[akhbar] stopped"
 }
 trap 'stop_group; exit 130' INT
