@@ -172,6 +172,16 @@ def _week_days(spec: str) -> list[Any]:
     return parse_days(spec)
 
 
+def _missing_week_dir(command: str, week_dir: str) -> int | None:
+    """One line and exit code 2 when the week's zips are not there, else None."""
+    if Path(week_dir).is_dir():
+        return None
+    hint = " (../shared is not here)" if week_dir == str(DEFAULT_WEEK_DIR) else ""
+    print(f"akhbar {command}: no week data at {week_dir}{hint}; pass --week-dir DIR "
+          "of SaudiNewsNet-format YYYY-MM-DD.zip files", file=sys.stderr)
+    return 2
+
+
 def cmd_week_build(args: argparse.Namespace) -> int:
     """Build per-outlet, per-day RSS feeds (a WARC + catalogue) from SaudiNewsNet zips."""
     from akhbar.config import load_settings
@@ -179,11 +189,8 @@ def cmd_week_build(args: argparse.Namespace) -> int:
 
     out = Path(args.out) if args.out else load_settings().data_dir / "week_snapshot"
     week_dir = Path(args.week_dir)
-    if not week_dir.is_dir():
-        hint = " (../shared is not here)" if args.week_dir == str(DEFAULT_WEEK_DIR) else ""
-        print(f"akhbar week-build: no week data at {week_dir}{hint}; pass --week-dir DIR "
-              "of SaudiNewsNet-format YYYY-MM-DD.zip files", file=sys.stderr)
-        return 2
+    if (missing := _missing_week_dir("week-build", args.week_dir)) is not None:
+        return missing
     outlets = [o.strip() for o in args.outlets.split(",") if o.strip()] if args.outlets else None
     try:
         snap = build_week_snapshot(
@@ -208,11 +215,8 @@ def cmd_week(args: argparse.Namespace) -> int:
     from akhbar.week import WeekDataError, week_report
 
     week_dir = Path(args.week_dir)
-    if not week_dir.is_dir():
-        hint = " (../shared is not here)" if args.week_dir == str(DEFAULT_WEEK_DIR) else ""
-        print(f"akhbar week: no week data at {week_dir}{hint}; pass --week-dir DIR "
-              "of SaudiNewsNet-format YYYY-MM-DD.zip files", file=sys.stderr)
-        return 2
+    if (missing := _missing_week_dir("week", args.week_dir)) is not None:
+        return missing
     # Its own data dir unless told otherwise: make run's warehouse is left alone.
     data_dir = Path(os.environ.get("AKHBAR_DATA_DIR") or REPO_ROOT / "data" / "week").resolve()
     outlets = [o.strip() for o in args.outlets.split(",") if o.strip()] if args.outlets else None
