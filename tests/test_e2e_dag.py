@@ -34,8 +34,9 @@ CONTENT_SQL = {
 def snapshot_of(path) -> dict[str, list[tuple]]:
     con = duckdb.connect(str(path), read_only=True)
     try:
-        return {name: sorted(con.execute(sql).fetchall(), key=repr)
-                for name, sql in CONTENT_SQL.items()}
+        return {
+            name: sorted(con.execute(sql).fetchall(), key=repr) for name, sql in CONTENT_SQL.items()
+        }
     finally:
         con.close()
 
@@ -69,13 +70,16 @@ def test_daily_dag_end_to_end_and_idempotent(daily_dag, replay_server, tmp_path,
         "SELECT title, dateline_source, dateline_place, body_source, language "
         "FROM fact_article WHERE source_id = 'alalam'"
     ).fetchone()
-    per_source = dict(con.execute(
-        "SELECT source_id, count(*) FROM fact_article GROUP BY 1").fetchall())
-    languages = dict(con.execute(
-        "SELECT source_id, any_value(language) FROM fact_article GROUP BY 1").fetchall())
+    per_source = dict(
+        con.execute("SELECT source_id, count(*) FROM fact_article GROUP BY 1").fetchall()
+    )
+    languages = dict(
+        con.execute("SELECT source_id, any_value(language) FROM fact_article GROUP BY 1").fetchall()
+    )
     quotes = con.execute(
         "SELECT count(*) FROM fact_quote q JOIN fact_article a USING (article_id) "
-        "WHERE a.source_id = 'alalam'").fetchone()[0]
+        "WHERE a.source_id = 'alalam'"
+    ).fetchone()[0]
     con.close()
 
     assert seed is not None, "the seed article did not land"

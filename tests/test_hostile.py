@@ -24,7 +24,8 @@ from hostile_server import HostileServer, hostile_server
 FIX = Path(__file__).parent / "fixtures" / "hostile"
 SHARED = (
     Path(os.environ.get("AKHBAR_SHARED", Path(__file__).resolve().parents[2] / "shared"))
-    / "corpus" / "hostile"
+    / "corpus"
+    / "hostile"
 )
 LIMIT_MB = 512
 

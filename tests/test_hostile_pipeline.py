@@ -40,15 +40,24 @@ HOSTILE_FEEDS = {
     "h_cp1256": ("/feeds/feedparser/tests/encoding/x80_windows-1256.xml", None),
     "h_illformed": ("/feeds/feedparser/tests/illformed/aaa_illformed.xml", None),
 }
-TRAP_PAGES = ["/_/gzip-bomb", "/_/slow", "/_/pdf", "/_/to-metadata", "/_/redirect-endless/0",
-              "/_/big", "/_/status/500"]
+TRAP_PAGES = [
+    "/_/gzip-bomb",
+    "/_/slow",
+    "/_/pdf",
+    "/_/to-metadata",
+    "/_/redirect-endless/0",
+    "/_/big",
+    "/_/status/500",
+]
 
 
 def _snapshot_body(source_id: str) -> tuple[str, bytes]:
     from akhbar.archive import ArchiveIndex
 
     with SNAPSHOT_SOURCES.open(encoding="utf-8") as handle:
-        feed_url = next(r["feed_url"] for r in csv.DictReader(handle) if r["source_id"] == source_id)
+        feed_url = next(
+            r["feed_url"] for r in csv.DictReader(handle) if r["source_id"] == source_id
+        )
     record = ArchiveIndex(SNAPSHOT).get(feed_url)
     assert record is not None
     return feed_url, record.body
@@ -62,8 +71,9 @@ def _build_root(root, base: str) -> None:
     (root / "good").mkdir()
     _, shafaq = _snapshot_body("shafaq")
     text = shafaq.decode("utf-8")
-    links = sorted(set(re.findall(r"<link>(https://shafaq\.com/ar/[^<]+)</link>", text)),
-                   key=len, reverse=True)
+    links = sorted(
+        set(re.findall(r"<link>(https://shafaq\.com/ar/[^<]+)</link>", text)), key=len, reverse=True
+    )
     assert len(links) == 30
     for i, link in enumerate(links):  # pages 404 here: extraction falls back to the feed text
         text = text.replace(link, f"{base}/good/shafaq-page/{i}")
@@ -75,7 +85,8 @@ def _build_root(root, base: str) -> None:
     assert cnn_page is not None and cnn_page.status == 200
     (root / "good" / "cnn.html").write_bytes(cnn_page.body)
     (root / "good" / "cnn.xml").write_bytes(
-        cnn_feed.replace(page_url.group(1), f"{base}/good/cnn.html".encode()))
+        cnn_feed.replace(page_url.group(1), f"{base}/good/cnn.html".encode())
+    )
 
     items = "".join(  # structure only: each item points at a trap
         f"<item><title>trap {i}</title><link>{base}{path}</link><guid>trap-{i}</guid>"
@@ -84,7 +95,9 @@ def _build_root(root, base: str) -> None:
     )
     (root / "good" / "traps.xml").write_text(
         f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>traps'
-        f"</title><link>{base}/</link>{items}</channel></rss>", encoding="utf-8")
+        f"</title><link>{base}/</link>{items}</channel></rss>",
+        encoding="utf-8",
+    )
 
 
 def test_pipeline_survives_hostile_sources(tmp_path):
@@ -94,8 +107,11 @@ def test_pipeline_survives_hostile_sources(tmp_path):
         base = server.base_url
         _build_root(root, base)
         catalogue = tmp_path / "sources.csv"
-        rows = [("good_shafaq", f"{base}/good/shafaq.xml"), ("good_cnn", f"{base}/good/cnn.xml"),
-                ("h_traps", f"{base}/good/traps.xml")]
+        rows = [
+            ("good_shafaq", f"{base}/good/shafaq.xml"),
+            ("good_cnn", f"{base}/good/cnn.xml"),
+            ("h_traps", f"{base}/good/traps.xml"),
+        ]
         rows += [(sid, base + path) for sid, (path, _) in HOSTILE_FEEDS.items()]
         with catalogue.open("w", encoding="utf-8", newline="") as handle:
             w = csv.writer(handle)
@@ -103,13 +119,18 @@ def test_pipeline_survives_hostile_sources(tmp_path):
             w.writerows([(sid, sid, url, "0", "2") for sid, url in rows])
         data = tmp_path / "data"
         env = {
-            "PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "GX_ANALYTICS_ENABLED": "false",
-            "AKHBAR_DATA_DIR": str(data), "AKHBAR_SOURCES": str(catalogue),
-            "AKHBAR_ALLOW_HOSTS": f"127.0.0.1:{server.port}", "AKHBAR_TIMEOUT_S": "2",
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            "GX_ANALYTICS_ENABLED": "false",
+            "AKHBAR_DATA_DIR": str(data),
+            "AKHBAR_SOURCES": str(catalogue),
+            "AKHBAR_ALLOW_HOSTS": f"127.0.0.1:{server.port}",
+            "AKHBAR_TIMEOUT_S": "2",
             "AKHBAR_MIN_DELAY_S": "0",
             # as on the workers (scripts/airflow_env.sh): bounded malloc arenas and
             # DuckDB buffer pool, so thread concurrency cannot inflate the peak
-            "MALLOC_ARENA_MAX": "2", "AKHBAR_DUCKDB_MEMORY_LIMIT": "256MB",
+            "MALLOC_ARENA_MAX": "2",
+            "AKHBAR_DUCKDB_MEMORY_LIMIT": "256MB",
         }
         code = (  # the child reports its own peak RSS: VmHWM of its address space.
             # (ru_maxrss would not do: Linux carries it over fork+exec, so a child of a
@@ -122,8 +143,14 @@ def test_pipeline_survives_hostile_sources(tmp_path):
             "print(json.dumps({'peak_kb': hwm}))\n"
         )
         start = time.monotonic()
-        proc = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO,
-                              capture_output=True, text=True, timeout=600)
+        proc = subprocess.run(
+            [sys.executable, "-c", code],
+            env=env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         elapsed = time.monotonic() - start
     assert proc.returncode == 0, proc.stderr[-3000:]
     peak_mb = json.loads(proc.stdout.strip().splitlines()[-1])["peak_kb"] / 1024
@@ -131,11 +158,16 @@ def test_pipeline_survives_hostile_sources(tmp_path):
     assert elapsed < 400
 
     con = duckdb.connect(str(data / "akhbar_analyst.duckdb"), read_only=True)
-    articles = dict(con.execute("SELECT source_id, count(*) FROM fact_article GROUP BY 1").fetchall())
-    fetches = {r[0]: r[1:] for r in con.execute(
-        "SELECT source_id, status, error, entries_new FROM fact_feed_fetch").fetchall()}
-    quarantine = con.execute(
-        "SELECT source_id, stage, rule, detail FROM quarantine").fetchall()
+    articles = dict(
+        con.execute("SELECT source_id, count(*) FROM fact_article GROUP BY 1").fetchall()
+    )
+    fetches = {
+        r[0]: r[1:]
+        for r in con.execute(
+            "SELECT source_id, status, error, entries_new FROM fact_feed_fetch"
+        ).fetchall()
+    }
+    quarantine = con.execute("SELECT source_id, stage, rule, detail FROM quarantine").fetchall()
     con.close()
 
     # Every good article loads.

@@ -42,14 +42,18 @@ def test_maintenance_stages_on_the_snapshot_warehouse(snapshot_run, tmp_path):
     con = duckdb.connect()
     n = con.execute(
         f"SELECT count(*) FROM read_parquet('{tmp_path}/exports/fact_article/*/*.parquet', "
-        "hive_partitioning=true)").fetchone()[0]
+        "hive_partitioning=true)"
+    ).fetchone()[0]
     con.close()
     src = duckdb.connect(str(own.analyst_copy), read_only=True)
-    assert n == src.execute("SELECT count(*) FROM fact_article WHERE run_date = ?",
-                            [day]).fetchone()[0]
+    assert (
+        n
+        == src.execute("SELECT count(*) FROM fact_article WHERE run_date = ?", [day]).fetchone()[0]
+    )
     top_speaker = src.execute(
         "SELECT speaker FROM fact_quote WHERE speaker IS NOT NULL "
-        "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").fetchone()[0]
+        "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
+    ).fetchone()[0]
     src.close()
     digest = maintenance.write_digest(day, own)
     html = Path(digest).read_text(encoding="utf-8")

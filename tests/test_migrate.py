@@ -4,9 +4,19 @@ import pytest
 from akhbar.warehouse.migrate import apply_migrations, current_version, migration_files
 
 EXPECTED_TABLES = {
-    "dim_source", "dim_entity", "dim_date", "fact_feed_fetch", "fact_article",
-    "fact_entity_mention", "fact_quote", "fact_date_mention", "fact_story_cluster",
-    "quarantine", "dq_result", "pipeline_run", "schema_version",
+    "dim_source",
+    "dim_entity",
+    "dim_date",
+    "fact_feed_fetch",
+    "fact_article",
+    "fact_entity_mention",
+    "fact_quote",
+    "fact_date_mention",
+    "fact_story_cluster",
+    "quarantine",
+    "dq_result",
+    "pipeline_run",
+    "schema_version",
 }
 
 
@@ -16,9 +26,12 @@ def test_migrations_apply_once_and_record_version(tmp_path):
     assert applied and applied[0].startswith("001_")
     assert apply_migrations(con) == []
     assert current_version(con) == migration_files()[-1][0]
-    tables = {r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
-    ).fetchall()}
+    tables = {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
+        ).fetchall()
+    }
     assert tables >= EXPECTED_TABLES
 
 
@@ -32,8 +45,12 @@ def test_bad_migration_rolls_back(tmp_path):
     with pytest.raises(duckdb.Error):
         apply_migrations(con, sql)
     assert current_version(con) == 1
-    assert con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'b'"
-                       ).fetchone()[0] == 0
+    assert (
+        con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'b'"
+        ).fetchone()[0]
+        == 0
+    )
 
 
 def test_migration_names_are_checked(tmp_path):

@@ -39,8 +39,9 @@ def test_same_fields_as_trafilatura_with_its_metadata(extensive):
     for name, raw, url in pages:
         page = extract_page(raw, url=url, extensive_dates=extensive)
         params = pages_module._DATE_PARAMS if extensive else pages_module._FAST_DATE_PARAMS
-        full = bare_extraction(raw, url=url, with_metadata=True, date_extraction_params=params,
-                               **TRAFILATURA_OPTIONS)
+        full = bare_extraction(
+            raw, url=url, with_metadata=True, date_extraction_params=params, **TRAFILATURA_OPTIONS
+        )
         assert full is not None, name
         assert page.title == (full.title or None), name
         assert page.author == (full.author or None), name
@@ -120,13 +121,54 @@ def test_parse_datetime_forms():
 # Structure-only pages (placeholder Latin names, no article text) that cover every
 # attribute trafilatura's author XPaths test, their near misses, and bylines
 # nested in the regions it discards (comments, sidebars, dates, figures).
-_TAGS = ["div", "span", "a", "p", "section", "h3", "h4", "strong", "address", "link", "author",
-         "time", "figure", "rel", "li", "article", "em"]
+_TAGS = [
+    "div",
+    "span",
+    "a",
+    "p",
+    "section",
+    "h3",
+    "h4",
+    "strong",
+    "address",
+    "link",
+    "author",
+    "time",
+    "figure",
+    "rel",
+    "li",
+    "article",
+    "em",
+]
 _ATTRS = {
-    "class": ["author", "byline", "Byline", "author-name", "authorName", "AuthorName",
-              "post-author", "username", "byl", "BBL", "writer", "screenname", "comments",
-              "Comments-box", "my-comments", "commentlist", "sidebar", "quote", "title", "date",
-              "meta-date", "article-share", "print", "category", "channel-name", "x"],
+    "class": [
+        "author",
+        "byline",
+        "Byline",
+        "author-name",
+        "authorName",
+        "AuthorName",
+        "post-author",
+        "username",
+        "byl",
+        "BBL",
+        "writer",
+        "screenname",
+        "comments",
+        "Comments-box",
+        "my-comments",
+        "commentlist",
+        "sidebar",
+        "quote",
+        "title",
+        "date",
+        "meta-date",
+        "article-share",
+        "print",
+        "category",
+        "channel-name",
+        "x",
+    ],
     "id": ["author", "Author1", "comments", "comment-list", "xcomments", "zuozhe", "x"],
     "itemprop": ["author", "author name", "creator"],
     "data-component": ["Byline", "Figure", "x"],
@@ -141,8 +183,10 @@ def _element(rng: random.Random, depth: int) -> str:
     attrs = "".join(f' {k}="{rng.choice(v)}"' for k, v in _ATTRS.items() if rng.random() < 0.25)
     if tag == "link":
         return f"<link{attrs}>"
-    kids = "".join(_element(rng, depth + 1) + rng.choice(_WORDS)
-                   for _ in range(rng.randint(0, 3) if depth < 4 else 0))
+    kids = "".join(
+        _element(rng, depth + 1) + rng.choice(_WORDS)
+        for _ in range(rng.randint(0, 3) if depth < 4 else 0)
+    )
     return f"<{tag}{attrs}>{rng.choice(_WORDS)}{kids}</{tag}>"
 
 
@@ -155,7 +199,9 @@ def test_in_page_author_same_as_trafilatura_on_varied_structures():
     found = 0
     for _ in range(400):
         body = "".join(_element(rng, 0) for _ in range(rng.randint(1, 5)))
-        tree = load_html(f"<html><head><title>t</title></head><body><p>Page.</p>{body}</body></html>")
+        tree = load_html(
+            f"<html><head><title>t</title></head><body><p>Page.</p>{body}</body></html>"
+        )
         expected = extract_author(tree)
         assert pages_module._extract_author(tree) == expected, body
         found += expected is not None

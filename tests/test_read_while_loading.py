@@ -25,7 +25,10 @@ def _own_copy(snapshot_run, tmp_path):
 def _sql(own, query: str, *extra: str):
     return subprocess.run(
         [sys.executable, "-m", "akhbar.cli", "sql", query, "--format", "csv", *extra],
-        capture_output=True, text=True, timeout=120, cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
         env={**os.environ, **settings_env(own)},
     )
 
@@ -33,12 +36,17 @@ def _sql(own, query: str, *extra: str):
 def test_query_while_the_loader_holds_the_write_lock(snapshot_run, tmp_path):
     own = _own_copy(snapshot_run, tmp_path)
     holder = subprocess.Popen(  # a load in progress: open transaction, rows half-deleted
-        [sys.executable, "-c",
-         "import duckdb, sys, time\n"
-         f"con = duckdb.connect({str(own.warehouse)!r})\n"
-         "con.execute('BEGIN TRANSACTION'); con.execute('DELETE FROM fact_quote')\n"
-         "print('locked', flush=True); time.sleep(60)\n"],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time\n"
+            f"con = duckdb.connect({str(own.warehouse)!r})\n"
+            "con.execute('BEGIN TRANSACTION'); con.execute('DELETE FROM fact_quote')\n"
+            "print('locked', flush=True); time.sleep(60)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
         live = _sql(own, "SELECT count(*) FROM fact_quote", "--database", str(own.warehouse))

@@ -35,8 +35,12 @@ def _catalogue(path: Path, rows: list[dict[str, str]]) -> Path:
         writer = csv.DictWriter(handle, fieldnames=fields)
         writer.writeheader()
         for row in rows:
-            writer.writerow({**base[row.get("like", row["source_id"])], **{
-                k: v for k, v in row.items() if k != "like"}})
+            writer.writerow(
+                {
+                    **base[row.get("like", row["source_id"])],
+                    **{k: v for k, v in row.items() if k != "like"},
+                }
+            )
     return path
 
 
@@ -50,31 +54,41 @@ def _rows(path: Path, query: str, params: list | None = None) -> list[tuple]:
 
 def _shafaq_pair(tmp_path: Path) -> Path:
     """Two category feeds of one outlet that carry the same 30 links."""
-    return _catalogue(tmp_path / "sources.csv", [
-        {"source_id": "shafaq"},
-        {"source_id": "shafaq_society", "like": "shafaq", "name": "Shafaq News (second feed)"},
-    ])
+    return _catalogue(
+        tmp_path / "sources.csv",
+        [
+            {"source_id": "shafaq"},
+            {"source_id": "shafaq_society", "like": "shafaq", "name": "Shafaq News (second feed)"},
+        ],
+    )
 
 
 def test_links_shared_by_two_feeds_load_once_with_both_sources(replay_server, tmp_path):
     settings = make_settings(tmp_path, replay_server, sources_file=_shafaq_pair(tmp_path))
     run_all(SNAPSHOT_RUN_DATE, settings, run_id="t1")
     wh = settings.warehouse
-    ((articles, distinct),) = _rows(wh, "SELECT count(*), count(DISTINCT article_id) "
-                                        "FROM fact_article")
+    ((articles, distinct),) = _rows(
+        wh, "SELECT count(*), count(DISTINCT article_id) FROM fact_article"
+    )
     assert articles == distinct == 30
-    links = _rows(wh, "SELECT source_id, count(*) FROM fact_article_source GROUP BY ALL "
-                      "ORDER BY 1")
+    links = _rows(wh, "SELECT source_id, count(*) FROM fact_article_source GROUP BY ALL ORDER BY 1")
     assert links == [("shafaq", 30), ("shafaq_society", 30)]
     # Each article's children come from one copy only: no duplicated keys.
-    assert _rows(wh, "SELECT count(*) FROM (SELECT article_id, mention_idx FROM "
-                     "fact_entity_mention GROUP BY ALL HAVING count(*) > 1)") == [(0,)]
+    assert _rows(
+        wh,
+        "SELECT count(*) FROM (SELECT article_id, mention_idx FROM "
+        "fact_entity_mention GROUP BY ALL HAVING count(*) > 1)",
+    ) == [(0,)]
     assert _rows(wh, "SELECT count(*) FROM quarantine WHERE stage = 'warehouse'") == [(0,)]
-    before = _rows(wh, "SELECT * EXCLUDE (cluster_id, fetched_at) FROM fact_article ORDER BY article_id")
+    before = _rows(
+        wh, "SELECT * EXCLUDE (cluster_id, fetched_at) FROM fact_article ORDER BY article_id"
+    )
 
     run_all(SNAPSHOT_RUN_DATE, settings, run_id="t2")  # a re-run changes nothing
-    assert _rows(wh, "SELECT * EXCLUDE (cluster_id, fetched_at) FROM fact_article "
-                     "ORDER BY article_id") == before
+    assert (
+        _rows(wh, "SELECT * EXCLUDE (cluster_id, fetched_at) FROM fact_article ORDER BY article_id")
+        == before
+    )
     assert _rows(wh, "SELECT count(*) FROM fact_article_source") == [(60,)]
 
 
@@ -94,22 +108,32 @@ def test_republished_copy_under_another_url_is_linked_not_rejected(replay_server
     from akhbar.replay import ReplayServer
 
     with ReplayServer([SNAPSHOT, built]) as server:
-        sources = _catalogue(tmp_path / "sources.csv", [
-            {"source_id": "shafaq"},
-            {"source_id": "republisher", "like": "shafaq", "feed_url": republisher,
-             "name": "Republisher (built feed: Shafaq's items under other URLs)"},
-        ])
+        sources = _catalogue(
+            tmp_path / "sources.csv",
+            [
+                {"source_id": "shafaq"},
+                {
+                    "source_id": "republisher",
+                    "like": "shafaq",
+                    "feed_url": republisher,
+                    "name": "Republisher (built feed: Shafaq's items under other URLs)",
+                },
+            ],
+        )
         settings = make_settings(tmp_path, server, sources_file=sources)
         run_all(SNAPSHOT_RUN_DATE, settings, run_id="t1")
     wh = settings.warehouse
     per_source = dict(_rows(wh, "SELECT source_id, count(*) FROM fact_article GROUP BY ALL"))
     assert per_source == {"shafaq": 30, "republisher": 30}
     # Every copy shares its cluster with the original.
-    pairs = _rows(wh, """
+    pairs = _rows(
+        wh,
+        """
         SELECT count(*) FILTER (WHERE a.cluster_id IS NOT NULL AND a.cluster_id = b.cluster_id)
         FROM fact_article a JOIN fact_article b
           ON a.content_hash = b.content_hash AND a.source_id = 'shafaq'
-         AND b.source_id = 'republisher'""")
+         AND b.source_id = 'republisher'""",
+    )
     assert pairs == [(30,)]
 
 
@@ -120,20 +144,24 @@ def test_one_bad_character_reference_sets_aside_only_its_item(replay_server, tmp
     original = ArchiveIndex(SNAPSHOT).get(SHAFAQ_FEED, ok_only=True)
     assert original is not None
     first_title = original.body.index(b"<title>", original.body.index(b"<item"))
-    broken = original.body[:first_title + 7] + b"a&#xD800;b " + original.body[first_title + 7:]
+    broken = original.body[: first_title + 7] + b"a&#xD800;b " + original.body[first_title + 7 :]
     built = tmp_path / "warc"
     built.mkdir()
     time.sleep(0.01)
     with WarcArchive(built / "broken.warc.gz") as archive:
         archive.write_response(SHAFAQ_FEED, 200, original.headers, broken)
     with ReplayServer([SNAPSHOT, built]) as server:
-        settings = make_settings(tmp_path, server, sources_file=_catalogue(
-            tmp_path / "sources.csv", [{"source_id": "shafaq"}]))
+        settings = make_settings(
+            tmp_path,
+            server,
+            sources_file=_catalogue(tmp_path / "sources.csv", [{"source_id": "shafaq"}]),
+        )
         run_all(SNAPSHOT_RUN_DATE, settings, run_id="t1")
     wh = settings.warehouse
     assert _rows(wh, "SELECT count(*) FROM fact_article") == [(29,)]
-    ((detail,),) = _rows(wh, "SELECT detail FROM quarantine WHERE stage = 'entries' "
-                             "AND rule = 'invalid_char_ref'")
+    ((detail,),) = _rows(
+        wh, "SELECT detail FROM quarantine WHERE stage = 'entries' AND rule = 'invalid_char_ref'"
+    )
     assert "&#xD800;" in detail
 
 
@@ -148,16 +176,25 @@ def test_crash_between_commit_and_publish_moves_nothing(replay_server, tmp_path)
     stale = tmp_path / "stale_analyst.duckdb"  # what analysts had before day D
     shutil.copyfile(settings.analyst_copy, stale)
     day_d, day_next = "2026-11-27", "2026-11-28"
-    counts_before = dict(_rows(settings.warehouse, "SELECT run_date::VARCHAR, count(*) "
-                                                   "FROM fact_article GROUP BY ALL"))
+    counts_before = dict(
+        _rows(
+            settings.warehouse, "SELECT run_date::VARCHAR, count(*) FROM fact_article GROUP BY ALL"
+        )
+    )
     run_all(day_d, settings, run_id="d")
     shutil.copyfile(stale, settings.analyst_copy)  # as if killed right after COMMIT
-    committed = dict(_rows(settings.warehouse, "SELECT run_date::VARCHAR, count(*) "
-                                               "FROM fact_article GROUP BY ALL"))
+    committed = dict(
+        _rows(
+            settings.warehouse, "SELECT run_date::VARCHAR, count(*) FROM fact_article GROUP BY ALL"
+        )
+    )
 
     run_all(day_next, settings, run_id="d+1")
-    after = dict(_rows(settings.warehouse, "SELECT run_date::VARCHAR, count(*) "
-                                           "FROM fact_article GROUP BY ALL"))
+    after = dict(
+        _rows(
+            settings.warehouse, "SELECT run_date::VARCHAR, count(*) FROM fact_article GROUP BY ALL"
+        )
+    )
     assert after == committed and after != counts_before
     # The load itself never moves an article loaded under another date, whatever
     # a stage believed: replay D's gated files as if they were D+1's.
@@ -165,8 +202,15 @@ def test_crash_between_commit_and_publish_moves_nothing(replay_server, tmp_path)
     shutil.copytree(Run.of(day_d, settings).staging, Run.of(day_next, settings).staging)
     counts = load_run(Run.of(day_next, settings, run_id="replayed"))
     assert counts["articles"] == 0
-    assert dict(_rows(settings.warehouse, "SELECT run_date::VARCHAR, count(*) "
-                                          "FROM fact_article GROUP BY ALL")) == committed
+    assert (
+        dict(
+            _rows(
+                settings.warehouse,
+                "SELECT run_date::VARCHAR, count(*) FROM fact_article GROUP BY ALL",
+            )
+        )
+        == committed
+    )
 
 
 def _hold_writer(settings, started, release) -> None:
@@ -185,12 +229,21 @@ def test_second_writer_learns_at_once_who_holds_the_warehouse(replay_server, tmp
     holder.start()
     try:
         assert started.wait(30)
-        env = {"AKHBAR_DATA_DIR": str(settings.data_dir),
-               "AKHBAR_WAREHOUSE": str(settings.warehouse),
-               "AKHBAR_SOURCES": str(SNAPSHOT_SOURCES), "PATH": str(Path(sys.executable).parent)}
+        env = {
+            "AKHBAR_DATA_DIR": str(settings.data_dir),
+            "AKHBAR_WAREHOUSE": str(settings.warehouse),
+            "AKHBAR_SOURCES": str(SNAPSHOT_SOURCES),
+            "PATH": str(Path(sys.executable).parent),
+        }
         t0 = time.monotonic()
-        proc = subprocess.run([sys.executable, "-m", "akhbar.cli", "run", "--date", "2026-11-28"],
-                              env=env, capture_output=True, text=True, timeout=120, cwd=REPO)
+        proc = subprocess.run(
+            [sys.executable, "-m", "akhbar.cli", "run", "--date", "2026-11-28"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=REPO,
+        )
         took = time.monotonic() - t0
     finally:
         release.set()
@@ -208,7 +261,8 @@ def test_catalogue_larger_than_the_map_limit_is_sharded():
     units = plan_units(sources, 1024)
     assert len(units) <= 1024
     assert sorted(s["source_id"] for u in units for s in u) == sorted(
-        s["source_id"] for s in sources)
+        s["source_id"] for s in sources
+    )
     assert max(len(u) for u in units) - min(len(u) for u in units) <= 1
     assert plan_units(sources[:1024], 1024) == [[s] for s in sources[:1024]]
     assert unit_label(units[0]).startswith("s0000 +")
@@ -223,10 +277,14 @@ def test_sharded_catalogue_through_the_dag(replay_server, tmp_path, monkeypatch,
 
     from helpers import settings_env
 
-    rows = [{"source_id": sid} for sid in ("shafaq", "cnn_arabic", "assabah", "sputnik_arabic",
-                                            "alalam", "alyaum")]
-    settings = replace(make_settings(tmp_path, replay_server),
-                       sources_file=_catalogue(tmp_path / "sources.csv", rows))
+    rows = [
+        {"source_id": sid}
+        for sid in ("shafaq", "cnn_arabic", "assabah", "sputnik_arabic", "alalam", "alyaum")
+    ]
+    settings = replace(
+        make_settings(tmp_path, replay_server),
+        sources_file=_catalogue(tmp_path / "sources.csv", rows),
+    )
     for key, value in settings_env(settings).items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("AIRFLOW__CORE__MAX_MAP_LENGTH", "4")
@@ -234,11 +292,13 @@ def test_sharded_catalogue_through_the_dag(replay_server, tmp_path, monkeypatch,
     dag = bag.dags["akhbar_daily"]
     run = dag.test(logical_date=datetime(2026, 11, 27, tzinfo=UTC))
     assert run.state == "success"
-    loaded = dict(_rows(settings.warehouse,
-                        "SELECT source_id, count(*) FROM fact_article GROUP BY ALL"))
+    loaded = dict(
+        _rows(settings.warehouse, "SELECT source_id, count(*) FROM fact_article GROUP BY ALL")
+    )
     assert set(loaded) == {r["source_id"] for r in rows}
-    labels = sorted(ti.rendered_map_index for ti in run.get_task_instances()
-                    if ti.task_id == "ingest")
+    labels = sorted(
+        ti.rendered_map_index for ti in run.get_task_instances() if ti.task_id == "ingest"
+    )
     assert len(labels) == 3 and all("+1 more" in label for label in labels)
 
 
@@ -248,8 +308,9 @@ def test_same_day_rerun_skips_unchanged_sources_and_the_load(replay_server, tmp_
 
     settings = make_settings(tmp_path, replay_server)
     run_all(SNAPSHOT_RUN_DATE, settings, run_id="first")
-    before = _rows(settings.warehouse, "SELECT * EXCLUDE (fetched_at) FROM fact_article "
-                                       "ORDER BY article_id")
+    before = _rows(
+        settings.warehouse, "SELECT * EXCLUDE (fetched_at) FROM fact_article ORDER BY article_id"
+    )
     served = len(replay_server.requests_served)
     run_all(SNAPSHOT_RUN_DATE, settings, run_id="again")
     again = replay_server.requests_served[served:]
@@ -258,15 +319,25 @@ def test_same_day_rerun_skips_unchanged_sources_and_the_load(replay_server, tmp_
     markers = {p.stem: read_marker(run, p.stem) for p in (run.staging / "done").glob("*.json")}
     assert markers and all(m["skipped"] for m in markers.values())
     assert load_run(run)["skipped"] is True
-    assert _rows(settings.warehouse, "SELECT * EXCLUDE (fetched_at) FROM fact_article "
-                                     "ORDER BY article_id") == before
+    assert (
+        _rows(
+            settings.warehouse,
+            "SELECT * EXCLUDE (fetched_at) FROM fact_article ORDER BY article_id",
+        )
+        == before
+    )
     # A source whose feed now says something else is redone, and the load runs.
     (run.staging / "entries" / "shafaq.parquet").unlink()
     (run.done_path("shafaq")).write_text('{"fingerprint": "stale", "run_id": "x"}')
     run_all(SNAPSHOT_RUN_DATE, settings, run_id="third")
     assert not read_marker(run, "shafaq").get("skipped")
-    assert _rows(settings.warehouse, "SELECT * EXCLUDE (fetched_at) FROM fact_article "
-                                     "ORDER BY article_id") == before
+    assert (
+        _rows(
+            settings.warehouse,
+            "SELECT * EXCLUDE (fetched_at) FROM fact_article ORDER BY article_id",
+        )
+        == before
+    )
 
 
 def _load_and_die(settings, day: str, kill_after: int | str) -> None:
@@ -298,13 +369,19 @@ def test_kill_9_inside_the_load_leaves_no_partial_date(replay_server, tmp_path, 
     from akhbar.pipeline.ingest import ingest_source
     from akhbar.warehouse.load import load_run
 
-    settings = make_settings(tmp_path, replay_server, sources_file=_catalogue(
-        tmp_path / "sources.csv", [{"source_id": "shafaq"}, {"source_id": "alalam"}]))
+    settings = make_settings(
+        tmp_path,
+        replay_server,
+        sources_file=_catalogue(
+            tmp_path / "sources.csv", [{"source_id": "shafaq"}, {"source_id": "alalam"}]
+        ),
+    )
     run = Run.of(SNAPSHOT_RUN_DATE, settings, "ingest")
     for source in read_catalogue(run):
         ingest_source(source, run)
     child = multiprocessing.get_context("fork").Process(
-        target=_load_and_die, args=(settings, SNAPSHOT_RUN_DATE, kill_after))
+        target=_load_and_die, args=(settings, SNAPSHOT_RUN_DATE, kill_after)
+    )
     child.start()
     child.join(300)
     assert child.exitcode == -9  # it really died mid-way
@@ -316,8 +393,9 @@ def test_kill_9_inside_the_load_leaves_no_partial_date(replay_server, tmp_path, 
         assert (n, children) == (0, 0)
     load_run(Run.of(SNAPSHOT_RUN_DATE, settings, "after-crash"))
     assert _rows(settings.analyst_copy, "SELECT count(*) FROM fact_article") == [(31,)]
-    assert _rows(settings.warehouse, "SELECT count(*) - count(DISTINCT article_id) "
-                                     "FROM fact_article") == [(0,)]
+    assert _rows(
+        settings.warehouse, "SELECT count(*) - count(DISTINCT article_id) FROM fact_article"
+    ) == [(0,)]
 
 
 def test_publish_removes_copies_left_by_crashed_publishes(replay_server, tmp_path):
@@ -326,8 +404,10 @@ def test_publish_removes_copies_left_by_crashed_publishes(replay_server, tmp_pat
 
     settings = make_settings(tmp_path, replay_server)
     connect(settings.warehouse).close()
-    left = [settings.analyst_copy.with_name(f".{settings.analyst_copy.name}.{pid}.tmp")
-            for pid in (4242, 4343)]
+    left = [
+        settings.analyst_copy.with_name(f".{settings.analyst_copy.name}.{pid}.tmp")
+        for pid in (4242, 4343)
+    ]
     for path in left:
         path.write_bytes(b"x" * 1024)
     publish_analyst_copy(settings)

@@ -34,7 +34,9 @@ def test_quarantined_entries_requeue_and_load(replay_server, tmp_path):
     from akhbar.warehouse.load import EmptyRunError
 
     with SNAPSHOT_SOURCES.open(encoding="utf-8") as handle:
-        real_feed = next(r["feed_url"] for r in csv.DictReader(handle) if r["source_id"] == "shafaq")
+        real_feed = next(
+            r["feed_url"] for r in csv.DictReader(handle) if r["source_id"] == "shafaq"
+        )
     first = tmp_path / "first.csv"
     _catalogue(first, real_feed)
     settings = make_settings(tmp_path, replay_server, sources_file=first)
@@ -42,15 +44,20 @@ def test_quarantined_entries_requeue_and_load(replay_server, tmp_path):
     with pytest.raises(EmptyRunError, match="empty_run"):
         run_all("2026-01-20", settings, run_id="early")
     con = duckdb.connect(str(settings.warehouse))
-    rules = dict(con.execute(
-        "SELECT rule, count(*) FROM quarantine WHERE stage = 'entries' GROUP BY 1").fetchall())
+    rules = dict(
+        con.execute(
+            "SELECT rule, count(*) FROM quarantine WHERE stage = 'entries' GROUP BY 1"
+        ).fetchall()
+    )
     assert rules.get("published_in_future", 0) >= 29
     assert con.execute("SELECT count(*) FROM fact_article").fetchone()[0] == 0
     assert con.execute("SELECT count(*) FROM dq_result WHERE NOT success").fetchone()[0] > 0
-    n = quarantine.requeue(con, stage="entries", run_date="2026-01-20",
-                           inbox=settings.data_dir / "requeue")
-    pending = con.execute("SELECT count(*) FROM quarantine WHERE requeued_at IS NULL "
-                          "AND stage = 'entries'").fetchone()[0]
+    n = quarantine.requeue(
+        con, stage="entries", run_date="2026-01-20", inbox=settings.data_dir / "requeue"
+    )
+    pending = con.execute(
+        "SELECT count(*) FROM quarantine WHERE requeued_at IS NULL AND stage = 'entries'"
+    ).fetchone()[0]
     con.close()
     assert n == rules["published_in_future"] and pending == 0
 
@@ -61,9 +68,11 @@ def test_quarantined_entries_requeue_and_load(replay_server, tmp_path):
 
     con = duckdb.connect(str(settings.analyst_copy), read_only=True)
     loaded = con.execute(
-        "SELECT count(*) FROM fact_article WHERE run_date = DATE '2026-11-27'").fetchone()[0]
+        "SELECT count(*) FROM fact_article WHERE run_date = DATE '2026-11-27'"
+    ).fetchone()[0]
     feed_status = con.execute(
-        "SELECT status FROM fact_feed_fetch WHERE run_date = DATE '2026-11-27'").fetchone()[0]
+        "SELECT status FROM fact_feed_fetch WHERE run_date = DATE '2026-11-27'"
+    ).fetchone()[0]
     con.close()
     assert feed_status == "error"  # the feed is gone; the articles came from the inbox
     assert loaded == n

@@ -18,8 +18,9 @@ from helpers import SHARED
 WEEK_DIR = SHARED / "corpus" / "news_week" / "dataset"
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not WEEK_DIR.is_dir(),
-                       reason=f"needs the news_week corpus at {WEEK_DIR} (../shared absent)"),
+    pytest.mark.skipif(
+        not WEEK_DIR.is_dir(), reason=f"needs the news_week corpus at {WEEK_DIR} (../shared absent)"
+    ),
 ]
 OUTLETS = ("aawsat", "alriyadh", "okaz", "sabq")
 DAYS = [date(2015, 8, 6), date(2015, 8, 7)]
@@ -30,8 +31,16 @@ def week(tmp_path_factory):
     from akhbar.ops.week_run import run_days
 
     data = tmp_path_factory.mktemp("sched") / "data"
-    return run_days(WEEK_DIR, DAYS, data, outlets=OUTLETS, per_outlet_limit=20,
-                    timeout_s=900, second_feeds=("sabq",), say=lambda _m: None)
+    return run_days(
+        WEEK_DIR,
+        DAYS,
+        data,
+        outlets=OUTLETS,
+        per_outlet_limit=20,
+        timeout_s=900,
+        second_feeds=("sabq",),
+        say=lambda _m: None,
+    )
 
 
 def _q(week, sql: str) -> list[tuple]:
@@ -65,13 +74,21 @@ def test_every_good_article_loads_once_with_every_source(week):
     per_day = dict(_q(week, "SELECT run_date::VARCHAR, count(*) FROM fact_article GROUP BY 1"))
     assert set(per_day) == {d.isoformat() for d in DAYS} and min(per_day.values()) >= 60
     assert _q(week, "SELECT count(*) - count(DISTINCT article_id) FROM fact_article") == [(0,)]
-    sabq = dict(_q(week, "SELECT source_id, count(*) FROM fact_article_source "
-                         "WHERE source_id LIKE 'snn_sabq%' GROUP BY 1"))
+    sabq = dict(
+        _q(
+            week,
+            "SELECT source_id, count(*) FROM fact_article_source "
+            "WHERE source_id LIKE 'snn_sabq%' GROUP BY 1",
+        )
+    )
     assert sabq["snn_sabq"] == sabq["snn_sabq_2"] >= 20
     assert _q(week, "SELECT count(*) FROM quarantine WHERE stage = 'warehouse'") == [(0,)]
 
 
 def test_a_story_spans_outlets(week):
-    ((outlets,),) = _q(week, "SELECT max(n) FROM (SELECT count(DISTINCT source_id) AS n "
-                             "FROM fact_article WHERE cluster_id IS NOT NULL GROUP BY cluster_id)")
+    ((outlets,),) = _q(
+        week,
+        "SELECT max(n) FROM (SELECT count(DISTINCT source_id) AS n "
+        "FROM fact_article WHERE cluster_id IS NOT NULL GROUP BY cluster_id)",
+    )
     assert outlets >= 2

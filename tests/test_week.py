@@ -59,8 +59,9 @@ def _expected(day: date) -> dict[str, list[dict]]:
 def week_slice(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("week")
     lines: list[str] = []
-    snap = build_week_snapshot(WEEK_DIR, root / "a", DAYS, outlets=OUTLETS,
-                               per_outlet_limit=LIMIT, progress=lines.append)
+    snap = build_week_snapshot(
+        WEEK_DIR, root / "a", DAYS, outlets=OUTLETS, per_outlet_limit=LIMIT, progress=lines.append
+    )
     return snap, lines
 
 
@@ -69,7 +70,9 @@ def week_slice(tmp_path_factory: pytest.TempPathFactory):
 
 def test_feed_url_for_substitutes_the_date_placeholder() -> None:
     src = Source("snn_okaz", "Okaz", "http://news-week.akhbar.test/feeds/okaz/{date}.xml")
-    assert src.feed_url_for("2015-08-06") == "http://news-week.akhbar.test/feeds/okaz/2015-08-06.xml"
+    assert (
+        src.feed_url_for("2015-08-06") == "http://news-week.akhbar.test/feeds/okaz/2015-08-06.xml"
+    )
     # A run date with a time part (Airflow's logical date) still gives the day.
     assert src.feed_url_for("2015-08-07T00:00:00+00:00").endswith("/okaz/2015-08-07.xml")
     plain = Source("x", "X", "https://example.org/rss.xml")
@@ -80,7 +83,10 @@ def test_feed_url_for_substitutes_the_date_placeholder() -> None:
 
 def test_parse_days() -> None:
     assert parse_days("2015-08-06..2015-08-08") == [
-        date(2015, 8, 6), date(2015, 8, 7), date(2015, 8, 8)]
+        date(2015, 8, 6),
+        date(2015, 8, 7),
+        date(2015, 8, 8),
+    ]
     assert parse_days("2015-08-09") == [date(2015, 8, 9)]
     assert parse_days("2015-08-09, 2015-08-06..2015-08-06") == [date(2015, 8, 6), date(2015, 8, 9)]
     for bad in ("2015-08-11..2015-08-06", "2015-13-01", "yesterday", "", "2015-08-06.."):
@@ -120,7 +126,12 @@ def test_slice_has_every_selected_record_and_a_catalogue(week_slice) -> None:
     sources = read_sources(snap.sources_csv)
     assert [s.source_id for s in sources] == [f"snn_{o}" for o in OUTLETS]
     okaz = next(s for s in sources if s.source_id == "snn_okaz")
-    assert (okaz.name, okaz.country, okaz.min_delay_s, okaz.max_concurrency) == ("Okaz", "SA", 0.0, 4)
+    assert (okaz.name, okaz.country, okaz.min_delay_s, okaz.max_concurrency) == (
+        "Okaz",
+        "SA",
+        0.0,
+        4,
+    )
     assert "built feed" in (okaz.notes or "")
     served = {r.url for r in iter_responses(snap.warc)}
     assert {s.feed_url_for(str(d)) for s in sources for d in DAYS} == served
@@ -131,10 +142,14 @@ def test_slice_has_every_selected_record_and_a_catalogue(week_slice) -> None:
 @needs_week
 def test_build_is_byte_identical(week_slice, tmp_path: Path) -> None:
     snap, _ = week_slice
-    again = build_week_snapshot(WEEK_DIR, tmp_path / "b", DAYS, outlets=OUTLETS,
-                                per_outlet_limit=LIMIT)
-    for first, second in ((snap.warc, again.warc), (snap.sources_csv, again.sources_csv),
-                          (snap.readme, again.readme)):
+    again = build_week_snapshot(
+        WEEK_DIR, tmp_path / "b", DAYS, outlets=OUTLETS, per_outlet_limit=LIMIT
+    )
+    for first, second in (
+        (snap.warc, again.warc),
+        (snap.sources_csv, again.sources_csv),
+        (snap.readme, again.readme),
+    ):
         assert first.read_bytes() == second.read_bytes(), first.name
     idx = snap.warc.with_name(snap.warc.name + ".idx.jsonl")
     assert idx.read_bytes() == again.warc.with_name(idx.name).read_bytes()
@@ -143,8 +158,9 @@ def test_build_is_byte_identical(week_slice, tmp_path: Path) -> None:
 @needs_week
 def test_feed_over_the_size_cap_is_refused(tmp_path: Path) -> None:
     with pytest.raises(WeekDataError, match=r"feed alriyadh 2015-08-06: \d+ bytes is over"):
-        build_week_snapshot(WEEK_DIR, tmp_path, DAYS[:1], outlets=["alriyadh"],
-                            max_feed_bytes=50_000)
+        build_week_snapshot(
+            WEEK_DIR, tmp_path, DAYS[:1], outlets=["alriyadh"], max_feed_bytes=50_000
+        )
     assert not (tmp_path / "warc" / "news_week.warc.gz").exists()
 
 
@@ -194,8 +210,11 @@ def _raw(path: Path, days: list[date]):
         members = con.execute(
             "SELECT cluster_id, article_id, source_id, run_date FROM fact_story_cluster "
             "UNION SELECT cluster_id, article_id, source_id, run_date FROM fact_article "
-            "WHERE cluster_id IS NOT NULL").fetchall()
-        articles = con.execute("SELECT run_date, article_id, source_id FROM fact_article").fetchall()
+            "WHERE cluster_id IS NOT NULL"
+        ).fetchall()
+        articles = con.execute(
+            "SELECT run_date, article_id, source_id FROM fact_article"
+        ).fetchall()
         quarantine = con.execute("SELECT run_date FROM quarantine").fetchall()
         quotes = con.execute(
             "SELECT q.speaker, a.source_id, q.run_date, q.speaker_kind FROM fact_quote q "
@@ -211,11 +230,13 @@ def _raw(path: Path, days: list[date]):
             clusters[cid]["days"].add(day)
     multi = {c: v for c, v in clusters.items() if len(v["src"]) >= 2}
     per_day = [
-        (d,
-         len({a for r, a, _ in articles if r == d}),
-         len({s for r, _, s in articles if r == d}),
-         sum(1 for v in multi.values() if min(v["days"]) == d),
-         sum(1 for (r,) in quarantine if r == d))
+        (
+            d,
+            len({a for r, a, _ in articles if r == d}),
+            len({s for r, _, s in articles if r == d}),
+            sum(1 for v in multi.values() if min(v["days"]) == d),
+            sum(1 for (r,) in quarantine if r == d),
+        )
         for d in days
     ]
     speakers: dict[str, list] = defaultdict(lambda: [set(), 0])
@@ -234,17 +255,20 @@ def _check_report(path: Path, days: list[date]) -> dict:
     top = sorted(multi.items(), key=lambda kv: (-len(kv[1]["src"]), -len(kv[1]["art"]), kv[0]))[:5]
     rows = tables["top_stories"][1]
     assert sorted({(r[1], r[2], r[3]) for r in rows}, key=lambda t: (-t[1], -t[2], t[0])) == [
-        (c, len(v["src"]), len(v["art"])) for c, v in top]
+        (c, len(v["src"]), len(v["art"])) for c, v in top
+    ]
     for row in rows:  # one row per (cluster, outlet), each a member outlet
         assert row[5] in multi[row[1]]["src"]
     assert len(rows) == sum(len(v["src"]) for _, v in top)
-    want = sorted(((s, len(v[0]), v[1]) for s, v in speakers.items()),
-                  key=lambda t: (-t[1], -t[2], t[0]))[:5]
+    want = sorted(
+        ((s, len(v[0]), v[1]) for s, v in speakers.items()), key=lambda t: (-t[1], -t[2], t[0])
+    )[:5]
     assert [(r[0], r[1], r[2]) for r in tables["top_speakers"][1]] == want
     text = week_report(path, days, top=5)
     for day, articles, *_ in per_day:
-        assert any(line.startswith(str(day)) and f"  {articles}  " in line
-                   for line in text.splitlines())
+        assert any(
+            line.startswith(str(day)) and f"  {articles}  " in line for line in text.splitlines()
+        )
     return tables
 
 
@@ -283,12 +307,34 @@ def test_cli_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[s
     from akhbar.cli import main
 
     cases = [
-        (["week-build", "--week-dir", str(tmp_path / "nope"), "--out", str(tmp_path / "o")],
-         "no week data at"),
-        (["week-build", "--week-dir", str(tmp_path), "--out", str(tmp_path / "o"),
-          "--days", "2015-08-09..2015-08-06"], "bad day range"),
-        (["week-build", "--week-dir", str(tmp_path), "--out", str(tmp_path / "o"),
-          "--days", "2015-08-06"], "no 2015-08-06.zip"),
+        (
+            ["week-build", "--week-dir", str(tmp_path / "nope"), "--out", str(tmp_path / "o")],
+            "no week data at",
+        ),
+        (
+            [
+                "week-build",
+                "--week-dir",
+                str(tmp_path),
+                "--out",
+                str(tmp_path / "o"),
+                "--days",
+                "2015-08-09..2015-08-06",
+            ],
+            "bad day range",
+        ),
+        (
+            [
+                "week-build",
+                "--week-dir",
+                str(tmp_path),
+                "--out",
+                str(tmp_path / "o"),
+                "--days",
+                "2015-08-06",
+            ],
+            "no 2015-08-06.zip",
+        ),
         (["week-report", "--warehouse", str(tmp_path / "none.duckdb")], "no warehouse at"),
     ]
     for argv, message in cases:
@@ -301,12 +347,28 @@ def test_cli_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[s
 def test_cli_week_build_prints_progress(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from akhbar.cli import main
 
-    code = main(["week-build", "--week-dir", str(WEEK_DIR), "--out", str(tmp_path),
-                 "--days", "2015-08-07", "--outlets", "okaz,sabq", "--limit", "3"])
+    code = main(
+        [
+            "week-build",
+            "--week-dir",
+            str(WEEK_DIR),
+            "--out",
+            str(tmp_path),
+            "--days",
+            "2015-08-07",
+            "--outlets",
+            "okaz,sabq",
+            "--limit",
+            "3",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0
     expected = _expected(date(2015, 8, 7))
-    assert f"2015-08-07: 2 outlets, {len(expected['okaz'][:3]) + len(expected['sabq'][:3])} items" in out
+    assert (
+        f"2015-08-07: 2 outlets, {len(expected['okaz'][:3]) + len(expected['sabq'][:3])} items"
+        in out
+    )
     assert (tmp_path / "warc" / "news_week.warc.gz").is_file()
 
 
@@ -318,8 +380,9 @@ def test_outlet_without_records_that_day_gets_an_empty_valid_feed(tmp_path: Path
     with zipfile.ZipFile(WEEK_DIR / "2015-08-06.zip") as archive:
         records = json.loads(archive.read("2015-08-06.json"))
     assert not any(r["source"] == "was" for r in records)  # SPA starts on 08-10
-    snap = build_week_snapshot(WEEK_DIR, tmp_path, DAYS[:1], outlets=["was", "okaz"],
-                               per_outlet_limit=1)
+    snap = build_week_snapshot(
+        WEEK_DIR, tmp_path, DAYS[:1], outlets=["was", "okaz"], per_outlet_limit=1
+    )
     assert [(f.outlet, f.items) for f in snap.feeds] == [("okaz", 1), ("was", 0)]
     body = next(r.body for r in iter_responses(snap.warc) if "/was/" in r.url)
     parsed = parse_feed(body)

@@ -52,9 +52,18 @@ def test_celery_worker_runs_akhbar_daily_on_the_snapshot(tmp_path, distributed_b
             AKHBAR_DIST_BACKFILL="2026-11-27",  # a backfill; no scheduled run competes
         )
         proc = subprocess.run(
-            ["bash", str(REPO / "scripts/run_distributed.sh"), "akhbar_daily",
-             str(REPO / "dags"), "420"],
-            cwd=REPO, env=env, capture_output=True, text=True, timeout=460,
+            [
+                "bash",
+                str(REPO / "scripts/run_distributed.sh"),
+                "akhbar_daily",
+                str(REPO / "dags"),
+                "420",
+            ],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=460,
         )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     res = json.loads(result_file.read_text())
@@ -79,8 +88,9 @@ def test_celery_worker_runs_akhbar_daily_on_the_snapshot(tmp_path, distributed_b
 
     con = duckdb.connect(str(data_dir / "akhbar_analyst.duckdb"), read_only=True)
     try:
-        arabic = con.execute(
-            "SELECT count(*) FROM fact_article WHERE language = 'ar'").fetchone()[0]
+        arabic = con.execute("SELECT count(*) FROM fact_article WHERE language = 'ar'").fetchone()[
+            0
+        ]
         quotes = con.execute("SELECT count(*) FROM fact_quote").fetchone()[0]
     finally:
         con.close()
