@@ -3,8 +3,8 @@
 What is compared, on the same pages in one process:
 
 * ``trafilatura_extract``: ``trafilatura.extract`` with the options the pipeline
-  uses for the body (:data:`akhbar.pages.TRAFILATURA_OPTIONS`), the baseline;
-* ``extract_page``: :func:`akhbar.pages.extract_page` as ``build_article`` calls
+  uses for the body (:data:`akhbar.fetch.pages.TRAFILATURA_OPTIONS`), the baseline;
+* ``extract_page``: :func:`akhbar.fetch.pages.extract_page` as ``build_article`` calls
   it (the page date is only read when the entry has none);
 * ``build_article``: :func:`akhbar.pipeline.extract.build_article`, the whole per-article
   step (page extraction, Arabic analysis, hashes);
@@ -47,7 +47,7 @@ def _entries(
     pages: Sequence[tuple[bytes, str]], feed_dates: Sequence[datetime | None] | None, day: date
 ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """(entry, page) rows shaped like the pipeline's ``entries_ok`` / ``pages_ok`` rows."""
-    from akhbar.dedup import article_id
+    from akhbar.fetch.dedup import article_id
 
     if feed_dates is None:
         feed_dates = [datetime(day.year, day.month, day.day, 6, tzinfo=UTC)] * len(pages)
@@ -56,11 +56,21 @@ def _entries(
     rows = []
     for (body, url), published in zip(pages, feed_dates, strict=True):
         entry = {
-            "article_id": article_id(url), "source_id": "bench", "url": url, "title": None,
-            "published_at": published, "feed_text": None, "summary": None, "image_url": None,
+            "article_id": article_id(url),
+            "source_id": "bench",
+            "url": url,
+            "title": None,
+            "published_at": published,
+            "feed_text": None,
+            "summary": None,
+            "image_url": None,
         }
-        page = {"body": body, "final_url": url, "error": None,
-                "fetched_at": datetime(day.year, day.month, day.day, tzinfo=UTC)}
+        page = {
+            "body": body,
+            "final_url": url,
+            "error": None,
+            "fetched_at": datetime(day.year, day.month, day.day, tzinfo=UTC),
+        }
         rows.append((entry, page))
     return rows
 
@@ -69,7 +79,7 @@ def _functions(day: date) -> dict[str, Callable[[dict[str, Any], dict[str, Any]]
     import trafilatura
 
     from akhbar.arabic.analyze import analyze
-    from akhbar.pages import TRAFILATURA_OPTIONS, extract_page
+    from akhbar.fetch.pages import TRAFILATURA_OPTIONS, extract_page
     from akhbar.pipeline.extract import build_article
 
     bodies: dict[int, tuple[str, Any]] = {}  # id(page) -> the body and date analyze sees
@@ -79,8 +89,9 @@ def _functions(day: date) -> dict[str, Callable[[dict[str, Any], dict[str, Any]]
 
     def pages_step(entry: dict[str, Any], page: dict[str, Any]) -> Any:
         # As build_article uses it: the page date is read only without a feed date.
-        content = extract_page(page["body"], url=page["final_url"],
-                               extensive_dates=entry["published_at"] is None)
+        content = extract_page(
+            page["body"], url=page["final_url"], extensive_dates=entry["published_at"] is None
+        )
         return entry["published_at"] or content.published_at
 
     def article(entry: dict[str, Any], page: dict[str, Any]) -> Any:
@@ -94,8 +105,12 @@ def _functions(day: date) -> dict[str, Callable[[dict[str, Any], dict[str, Any]]
         body = bodies.get(id(page))
         return analyze(body[0], published=body[1]) if body else None
 
-    return {"trafilatura_extract": baseline, "extract_page": pages_step,
-            "build_article": article, "analyze": analysis}
+    return {
+        "trafilatura_extract": baseline,
+        "extract_page": pages_step,
+        "build_article": article,
+        "analyze": analysis,
+    }
 
 
 def run_extraction_bench(
@@ -186,8 +201,8 @@ def snapshot_pages(
     With ``limit``, at most that many pages, taken round-robin over the WARC files
     (sources) so a big source does not fill the sample.
     """
-    from akhbar.archive import canonical_url, iter_responses, warc_files
-    from akhbar.feeds import parse_feed
+    from akhbar.fetch.archive import canonical_url, iter_responses, warc_files
+    from akhbar.fetch.feeds import parse_feed
 
     per_file: list[list[tuple[bytes, str]]] = []
     dated: dict[str, datetime | None] = {}
@@ -213,11 +228,19 @@ def snapshot_pages(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--snapshot", type=Path, nargs="?", const=REPO / "snapshot" / "warc",
-                        help="bench the pages of this WARC snapshot, with their feed dates")
+    parser.add_argument(
+        "--snapshot",
+        type=Path,
+        nargs="?",
+        const=REPO / "snapshot" / "warc",
+        help="bench the pages of this WARC snapshot, with their feed dates",
+    )
     parser.add_argument("--limit", type=int, help="at most this many snapshot pages")
-    parser.add_argument("--no-feed-dates", action="store_true",
-                        help="entries without dates (the page date is looked for)")
+    parser.add_argument(
+        "--no-feed-dates",
+        action="store_true",
+        help="entries without dates (the page date is looked for)",
+    )
     args = parser.parse_args(argv)
     if args.snapshot:
         pages, dates = snapshot_pages(args.snapshot, args.limit)

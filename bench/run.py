@@ -145,7 +145,7 @@ class Replay:
 
 def serve_replay(warc_dir: str) -> int:
     """Child: serve ``warc_dir``; answer 'count' on stdin with request counts by kind."""
-    from akhbar.replay import ReplayServer
+    from akhbar.fetch.replay import ReplayServer
 
     with ReplayServer(Path(warc_dir)) as server:
         print(f"PORT {server.port}", flush=True)
@@ -321,8 +321,8 @@ def bench_e2e(n: int, run_date: str, quick: bool = False, rerun: bool = True) ->
 
 def _page_inputs(warc_dir: Path, limit: int) -> list[tuple[dict, dict]]:
     """(entry, page) pairs for page records of a scaled snapshot, round-robin over sources."""
-    from akhbar.archive import iter_responses, warc_files
-    from akhbar.dedup import article_id
+    from akhbar.fetch.archive import iter_responses, warc_files
+    from akhbar.fetch.dedup import article_id
 
     per_file: list[list[Any]] = []
     for path in warc_files(warc_dir):
@@ -357,9 +357,9 @@ def _page_inputs(warc_dir: Path, limit: int) -> list[tuple[dict, dict]]:
 
 
 def _feed_inputs(warc_dir: Path, limit: int) -> list[dict]:
-    from akhbar.archive import iter_responses, warc_files
-    from akhbar.dedup import article_id
-    from akhbar.feeds import parse_feed
+    from akhbar.fetch.archive import iter_responses, warc_files
+    from akhbar.fetch.dedup import article_id
+    from akhbar.fetch.feeds import parse_feed
 
     out: list[dict] = []
     for path in warc_files(warc_dir):
@@ -391,7 +391,7 @@ def bench_extraction(warc_dir: Path, n_pages: int, repeats: int) -> dict[str, An
     import trafilatura
 
     from akhbar.arabic.analyze import analyze
-    from akhbar.pages import extract_page
+    from akhbar.fetch.pages import extract_page
     from akhbar.pipeline.extract import build_article
 
     inputs = _page_inputs(warc_dir, n_pages)
@@ -1177,12 +1177,16 @@ def _render_scheduler(sc: dict[str, Any] | None) -> list[str]:
     if "skipped" in sc:
         return ["", "## Scheduler", "", f"Skipped: {sc['skipped']}."]
     return [
-        "", "## Scheduler", "",
+        "",
+        "## Scheduler",
+        "",
         f"news_week {sc['day']}: {sc['articles']} articles from {sc['outlets']} outlets, "
         f"`akhbar_daily` as an `airflow backfill` under the LocalExecutor scheduler "
         f"({sc['tasks']} task instances) vs the same stage functions in one process. "
-        f"{sc['note']}.", "",
-        "| measure | result | goal |", "|---|---|---|",
+        f"{sc['note']}.",
+        "",
+        "| measure | result | goal |",
+        "|---|---|---|",
         f"| scheduler wall / one process | {sc['ratio_vs_single_process']}x "
         f"({sc['wall_s']} s vs {sc['single_process_wall_s']} s) | ≤ 1.5x |",
         f"| fixed overhead per task (wall − work), median / max | "
@@ -1269,7 +1273,8 @@ def main(argv: list[str] | None = None) -> int:
     fair = run_extraction_bench(pages, 2 if quick else 3, feed_dates=dates)
     ex = result["extraction"]
     ex["ratio_build_article_vs_trafilatura_default_options"] = ex[
-        "ratio_build_article_vs_trafilatura"]
+        "ratio_build_article_vs_trafilatura"
+    ]
     ex["ratio_build_article_vs_trafilatura"] = fair["ratio_build_article_vs_trafilatura"]
     ex["fair"] = fair
     log("profile")

@@ -12,12 +12,12 @@ copy's body is a *rearrangement of its own real text*:
 * articles with fewer than three such segments are split into sentences at
   ``.``/``؟``/``!`` and those are rearranged the same way.
 
-URLs get a ``bench=<k>`` query parameter, which :func:`akhbar.dedup.normalize_url`
+URLs get a ``bench=<k>`` query parameter, which :func:`akhbar.fetch.dedup.normalize_url`
 keeps (it is not a tracking parameter), so each copy has its own
 ``article_id``. Feeds are rebuilt with the copies as items (at most
 ``MAX_ITEMS_PER_FEED`` per feed, so big sources become several bench sources
 ``<source_id>_bNN`` with feed URL ``<feed_url>?bench_feed=NN``) and written with
-:class:`akhbar.archive.WarcArchive` next to a ``sources.csv`` (politeness delay
+:class:`akhbar.fetch.archive.WarcArchive` next to a ``sources.csv`` (politeness delay
 0) that points at them.
 
     .venv/bin/python bench/scale.py --articles 1000 --out bench/work/snap-1000
@@ -222,8 +222,8 @@ def build_scaled_snapshot(
     """
     from lxml import etree
 
-    from akhbar.archive import WarcArchive, canonical_url, iter_responses
-    from akhbar.pages import extract_page
+    from akhbar.fetch.archive import WarcArchive, canonical_url, iter_responses
+    from akhbar.fetch.pages import extract_page
 
     out = Path(out)
     params = {

@@ -26,22 +26,26 @@ DAY = date(2015, 8, 7)  # 1,454 articles from 11 outlets
 
 def _one_process(week_dir: Path, root: Path, day: date) -> dict[str, Any]:
     from akhbar.config import load_settings
+    from akhbar.fetch.replay import ReplayServer
+    from akhbar.ops.week import build_week_snapshot
     from akhbar.pipeline.catalogue import read_catalogue
     from akhbar.pipeline.ingest import ingest_source
     from akhbar.pipeline.run import Run
     from akhbar.pipeline.runner import load
     from akhbar.pipeline.warm import preload
     from akhbar.quality import BatchGateError
-    from akhbar.replay import ReplayServer
-    from akhbar.week import build_week_snapshot
 
     snap = build_week_snapshot(week_dir, root / "feeds", [day])
     preload()
     with ReplayServer(snap.warc.parent) as replay:
         settings = replace(
-            load_settings(), data_dir=root / "data", warehouse=root / "data" / "akhbar.duckdb",
-            sources_file=snap.sources_csv, replay_url=replay.base_url,
-            allow_hosts=(f"127.0.0.1:{replay.port}",), min_delay_s=0.0,
+            load_settings(),
+            data_dir=root / "data",
+            warehouse=root / "data" / "akhbar.duckdb",
+            sources_file=snap.sources_csv,
+            replay_url=replay.base_url,
+            allow_hosts=(f"127.0.0.1:{replay.port}",),
+            min_delay_s=0.0,
         )
         run = Run.of(day, settings, "bench-one-process")
         t0 = time.perf_counter()
@@ -57,16 +61,18 @@ def _iso(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def run_scheduler_bench(week_dir: Path, work: Path, day: date = DAY,
-                        log: Any = print) -> dict[str, Any]:
+def run_scheduler_bench(
+    week_dir: Path, work: Path, day: date = DAY, log: Any = print
+) -> dict[str, Any]:
     from akhbar.ops.week_run import run_days
 
     shutil.rmtree(work, ignore_errors=True)
     log(f"scheduler bench: {day} in one process")
     single = _one_process(week_dir, work / "one", day)
     log(f"scheduler bench: {day} through the LocalExecutor scheduler")
-    week = run_days(week_dir, [day], work / "sched" / "data", timeout_s=3600,
-                    say=lambda m: log(f"  {m}"))
+    week = run_days(
+        week_dir, [day], work / "sched" / "data", timeout_s=3600, say=lambda m: log(f"  {m}")
+    )
     (run,) = week.daily_runs
     start, end = _iso(run["start_date"]), _iso(run["end_date"])
     wall = (end - start).total_seconds() if start and end else None
@@ -76,7 +82,8 @@ def run_scheduler_bench(week_dir: Path, work: Path, day: date = DAY,
     con = duckdb.connect(str(week.warehouse), read_only=True)
     try:
         articles, outlets = con.execute(
-            "SELECT count(*), count(DISTINCT source_id) FROM fact_article").fetchone()
+            "SELECT count(*), count(DISTINCT source_id) FROM fact_article"
+        ).fetchone()
     finally:
         con.close()
     return {
@@ -93,5 +100,5 @@ def run_scheduler_bench(week_dir: Path, work: Path, day: date = DAY,
         "peak_task_rss_mb": stats["peak_task_rss_mb"],
         "tasks": stats["tasks"],
         "note": "wall_s is the DAG run's own duration (scheduler start to end); the one-process "
-                "time starts after the modules are imported, as the warm workers' tasks do",
+        "time starts after the modules are imported, as the warm workers' tasks do",
     }

@@ -42,8 +42,8 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import Param, dag, get_current_context, task
 
-from akhbar.alerts import deadline_alert
 from akhbar.assets import WAREHOUSE
+from akhbar.ops.alerts import deadline_alert
 
 TAGS = ["akhbar", "arabic-news", "etl"]
 # Cron, preset or "none" (manual/asset-triggered only). Default: daily.
@@ -59,7 +59,7 @@ DEADLINE_MINUTES = float(os.environ.get("AKHBAR_DEADLINE_MINUTES", "180"))
 
 
 def _on_failure(context):
-    from akhbar.alerts import on_failure_callback
+    from akhbar.ops.alerts import on_failure_callback
 
     on_failure_callback(context)
 
@@ -104,7 +104,8 @@ def _run():
     doc_md=__doc__,
     params={
         "source": Param(
-            "live", enum=["live", "archive"],
+            "live",
+            enum=["live", "archive"],
             description="live: poll feeds and fetch pages over HTTP; archive: replay this "
             "date's raw WARC archive (backfills and reprocessing, no network)",
         ),
@@ -170,7 +171,9 @@ def akhbar_daily():
         summary = stage(_run())
         log = logging.getLogger("akhbar.summary")
         for source_id, metrics in sorted(summary["per_source"].items()):
-            log.info("%-16s %s", source_id, " ".join(f"{k}={v}" for k, v in sorted(metrics.items())))
+            log.info(
+                "%-16s %s", source_id, " ".join(f"{k}={v}" for k, v in sorted(metrics.items()))
+            )
         return {"articles": loaded.get("articles"), "sources": len(summary["per_source"])}
 
     ingested = ingest.expand(source_ids=read_sources())

@@ -26,7 +26,7 @@ from akhbar.assets import WAREHOUSE
 
 
 def _on_failure(context):
-    from akhbar.alerts import on_failure_callback
+    from akhbar.ops.alerts import on_failure_callback
 
     on_failure_callback(context)
 
@@ -53,31 +53,31 @@ def _on_failure(context):
 def akhbar_maintenance():
     @task
     def latest_run_date() -> str | None:
-        from akhbar.maintenance import latest_run_date as stage
+        from akhbar.ops.maintenance import latest_run_date as stage
 
         return stage()
 
     @task
     def export_parquet(run_date: str | None) -> list[str]:
-        from akhbar.maintenance import export_parquet as stage
+        from akhbar.ops.maintenance import export_parquet as stage
 
         return stage(run_date)
 
     @task
     def digest(run_date: str | None) -> str | None:
-        from akhbar.maintenance import write_digest as stage
+        from akhbar.ops.maintenance import write_digest as stage
 
         return stage(run_date)
 
     @task
     def data_docs(run_date: str | None) -> str | None:
-        from akhbar.maintenance import build_data_docs as stage
+        from akhbar.ops.maintenance import build_data_docs as stage
 
         return stage(run_date)
 
     @task(pool="duckdb_writer")
     def search_index() -> dict:
-        from akhbar.maintenance import refresh_search_index as stage
+        from akhbar.ops.maintenance import refresh_search_index as stage
 
         return stage()
 

@@ -2,7 +2,7 @@
 
 Mounts a small FastAPI app under ``/akhbar`` on the API server (``fastapi_apps``)
 and adds a navigation entry for it (``external_views``). The app reads the
-warehouse read-only through :mod:`akhbar.health`; duckdb is imported inside the
+warehouse read-only through :mod:`akhbar.ops.health`; duckdb is imported inside the
 handlers so loading this plugin in the scheduler or a worker stays cheap.
 """
 
@@ -58,7 +58,7 @@ def _settings() -> Any:
 
 
 def _report(limit: int = 7) -> dict[str, Any]:
-    from akhbar.health import health_report
+    from akhbar.ops.health import health_report
 
     s = _settings()
     return health_report(s.warehouse, s.analyst_copy, limit=limit)

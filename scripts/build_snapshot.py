@@ -32,8 +32,8 @@ from xml.sax.saxutils import escape, quoteattr
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "include"))
 
-from akhbar.archive import WarcArchive  # noqa: E402
-from akhbar.sources import CATALOGUE_COLUMNS  # noqa: E402
+from akhbar.fetch.archive import WarcArchive  # noqa: E402
+from akhbar.pipeline.sources import CATALOGUE_COLUMNS  # noqa: E402
 
 COLUMNS = list(CATALOGUE_COLUMNS)
 RSS_TYPE = "application/rss+xml; charset=utf-8"

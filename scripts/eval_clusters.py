@@ -28,7 +28,7 @@ from pathlib import Path
 
 from akhbar import clusters
 from akhbar.clusters import ClusterDoc, assign_story_clusters
-from akhbar.dedup import article_id
+from akhbar.fetch.dedup import article_id
 
 DATASET = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "news_week" / "dataset"
 TRAILING_DAYS = 7

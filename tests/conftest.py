@@ -59,7 +59,7 @@ def airflow_db() -> Path:
 
 @pytest.fixture(scope="session")
 def replay_server():
-    from akhbar.replay import ReplayServer
+    from akhbar.fetch.replay import ReplayServer
 
     with ReplayServer(SNAPSHOT) as server:
         yield server

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from akhbar import alerts
+from akhbar.ops import alerts
 
 
 class _Hook(BaseHTTPRequestHandler):
@@ -76,7 +76,7 @@ def _rows(data_dir) -> list[dict]:
 
 
 def test_failure_alert_names_dag_task_source_stage(data_dir, caplog) -> None:
-    caplog.set_level("ERROR", logger="akhbar.alerts")
+    caplog.set_level("ERROR", logger="akhbar.ops.alerts")
     record = alerts.on_failure_callback(_failure_context())
     assert record is not None
     rows = _rows(data_dir)
@@ -178,8 +178,8 @@ def test_deadline_alert_builds_and_serialises_in_a_dag() -> None:
     assert alert.reference == DeadlineReference.DAGRUN_QUEUED_AT
     assert alert.interval.total_seconds() == 90 * 60
     assert isinstance(alert.callback, AsyncCallback)
-    assert alert.callback.path == "akhbar.alerts.deadline_alert_callback"
+    assert alert.callback.path == "akhbar.ops.alerts.deadline_alert_callback"
     with DAG("akhbar_deadline_probe", schedule=None, deadline=alert) as dag:
         pass
     blob = json.dumps(DagSerialization.to_dict(dag), default=str)
-    assert "akhbar.alerts.deadline_alert_callback" in blob
+    assert "akhbar.ops.alerts.deadline_alert_callback" in blob

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from akhbar.archive import (
+from akhbar.fetch.archive import (
     ArchiveIndex,
     WarcArchive,
     canonical_url,
@@ -164,7 +164,7 @@ def test_truncated_own_file_keeps_the_complete_records(tmp_path: Path, caplog) -
     broken = tmp_path / "broken" / "cut.warc.gz"
     broken.parent.mkdir()
     broken.write_bytes(path.read_bytes()[: rows[2]["offset"] + 100])
-    with caplog.at_level("WARNING", logger="akhbar.archive"):
+    with caplog.at_level("WARNING", logger="akhbar.fetch.archive"):
         got = [r.url for r in iter_responses([broken, path])]
     assert got[:2] == ["https://example.org/0", "https://example.org/1"]
     assert got[2:] == [f"https://example.org/{i}" for i in range(3)]  # next file still read
@@ -178,8 +178,8 @@ messages = []
 class H(logging.Handler):
     def emit(self, record):
         messages.append(record.getMessage())
-logging.getLogger("akhbar.archive").addHandler(H())
-from akhbar.archive import iter_responses
+logging.getLogger("akhbar.fetch.archive").addHandler(H())
+from akhbar.fetch.archive import iter_responses
 paths = [sys.argv[1]] + sys.argv[2:]
 out = []
 for r in iter_responses(paths):

@@ -33,7 +33,7 @@ def _history(settings, statuses: list[str], last: date) -> None:
 
 
 def test_failing_feed_is_skipped_then_polled_again(replay_server, tmp_path):
-    from akhbar.sources import read_sources
+    from akhbar.pipeline.sources import read_sources
     from helpers import SNAPSHOT_SOURCES
 
     source = next(s for s in read_sources(SNAPSHOT_SOURCES) if s.source_id == "alalam")

@@ -80,7 +80,7 @@ def test_page_template_slots_are_body_text_nodes():
 
 
 def test_with_query_survives_normalisation():
-    from akhbar.dedup import article_id, normalize_url
+    from akhbar.fetch.dedup import article_id, normalize_url
 
     url = "http://arabic.cnn.com/2013/middle_east/8/3/syria.clashes/index.html"
     variants_ = [url] + [with_query(url, "bench", k) for k in range(1, 5)]
@@ -90,10 +90,10 @@ def test_with_query_survives_normalisation():
 
 def test_scaled_snapshot_distinct_urls_ids_and_real_text(scaled):
     from akhbar.arabic.normalize import clean_text
-    from akhbar.archive import iter_responses
-    from akhbar.dedup import article_id
-    from akhbar.feeds import parse_feed
-    from akhbar.pages import extract_page
+    from akhbar.fetch.archive import iter_responses
+    from akhbar.fetch.dedup import article_id
+    from akhbar.fetch.feeds import parse_feed
+    from akhbar.fetch.pages import extract_page
 
     with scaled.sources_csv.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))

@@ -148,7 +148,7 @@ def test_suez_canal_opening_groups_outlets_without_foreign_articles() -> None:
     This asserts what holds here: a cross-outlet canal cluster of >= 4 outlets,
     made of canal articles.
     """
-    from akhbar.dedup import article_id
+    from akhbar.fetch.dedup import article_id
 
     records = [r for r in _news_week_day("2015-08-06") if (r.get("content") or "").strip()]
     records = [r for r in records if r["date_extracted"].startswith("2015-08-06")]
@@ -190,7 +190,7 @@ def _news_week_docs(
 ) -> tuple[list[ClusterDoc], list[ClusterDoc]]:
     """The real articles of ``day`` whose title holds one of ``keys`` (given
     ``entity_ids``), and every 6th other article of that day as background."""
-    from akhbar.dedup import article_id
+    from akhbar.fetch.dedup import article_id
 
     records = [r for r in _news_week_day(day) if (r.get("content") or "").strip()]
     records = [r for r in records if r["date_extracted"].startswith(day)]

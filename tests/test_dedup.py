@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from akhbar.dedup import (
+from akhbar.fetch.dedup import (
     article_id,
     assign_clusters,
     hamming,

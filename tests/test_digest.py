@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from akhbar.digest import build_digest_html, render_digest
+from akhbar.ops.digest import build_digest_html, render_digest
 from analyst_warehouse import build_test_warehouse
 
 RUN_DATE = date(2026, 8, 10)  # last day of the Shafaq items in the test warehouse

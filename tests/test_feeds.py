@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from akhbar.feeds import ParsedFeed, decode_feed, html_to_text, parse_date, parse_feed
+from akhbar.fetch.feeds import ParsedFeed, decode_feed, html_to_text, parse_date, parse_feed
 
 FIX = Path(__file__).parent / "fixtures" / "hostile"
 FEEDS = FIX / "feeds"

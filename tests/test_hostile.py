@@ -68,7 +68,7 @@ def _env(srv: HostileServer) -> dict[str, str]:
 FETCH_CHILD = """
 import os
 from akhbar.config import load_settings
-from akhbar.http import Fetcher
+from akhbar.fetch.http import Fetcher
 base = os.environ["HOSTILE_BASE"]
 paths = json.loads(sys.argv[1]) if len(sys.argv) > 1 else json.loads(os.environ["PATHS"])
 with Fetcher(load_settings(), min_delay_s=0, respect_robots=False, backoff_s=0.05) as f:
@@ -103,7 +103,7 @@ def test_bombs_and_big_bodies_memory_bounded(server: HostileServer) -> None:
 
 PARSE_CHILD = """
 from pathlib import Path
-from akhbar.feeds import parse_feed
+from akhbar.fetch.feeds import parse_feed
 for root in sys.argv[1:]:
     for p in sorted(Path(root).rglob("*.xml")):
         t0 = time.monotonic()

@@ -52,7 +52,7 @@ TRAP_PAGES = [
 
 
 def _snapshot_body(source_id: str) -> tuple[str, bytes]:
-    from akhbar.archive import ArchiveIndex
+    from akhbar.fetch.archive import ArchiveIndex
 
     with SNAPSHOT_SOURCES.open(encoding="utf-8") as handle:
         feed_url = next(
@@ -65,7 +65,7 @@ def _snapshot_body(source_id: str) -> tuple[str, bytes]:
 
 def _build_root(root, base: str) -> None:
     """Good feeds from the real snapshot, relinked to this server; hostile files copied."""
-    from akhbar.archive import ArchiveIndex
+    from akhbar.fetch.archive import ArchiveIndex
 
     shutil.copytree(FIXTURE_HOSTILE / "feeds", root / "feeds")
     (root / "good").mkdir()

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from akhbar.config import Settings, load_settings
-from akhbar.http import Fetcher, FetchResult
+from akhbar.fetch.http import Fetcher, FetchResult
 
 sys.path.insert(0, str(Path(__file__).parent))
 from hostile_server import HostileServer, hostile_server
@@ -173,7 +173,7 @@ def test_ipv6_transition_ranges_refused(fetcher: Fetcher, host: str, reason: str
 def test_public_addresses_are_not_refused() -> None:
     import ipaddress
 
-    from akhbar.http.addresses import ip_refused
+    from akhbar.fetch.http.addresses import ip_refused
 
     for addr in ("8.8.8.8", "::ffff:8.8.8.8", "2a00:1450:4001:82a::200e", "2606:4700::1111"):
         assert ip_refused(ipaddress.ip_address(addr)) is None, addr
@@ -493,7 +493,7 @@ def test_archive_receives_final_responses(server: HostileServer) -> None:
 
 
 def test_real_warc_archive(server: HostileServer, tmp_path: Path) -> None:
-    archive_mod = pytest.importorskip("akhbar.archive")
+    archive_mod = pytest.importorskip("akhbar.fetch.archive")
     with (
         archive_mod.WarcArchive(tmp_path / "t.warc.gz") as arch,
         Fetcher(_settings(server), min_delay_s=0, archive=arch, respect_robots=False) as f,

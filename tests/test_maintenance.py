@@ -27,7 +27,7 @@ def test_maintenance_is_scheduled_on_the_asset_the_load_updates():
 def test_maintenance_stages_on_the_snapshot_warehouse(snapshot_run, tmp_path):
     from dataclasses import replace
 
-    from akhbar import maintenance
+    from akhbar.ops import maintenance
 
     settings, _ = snapshot_run
     # Work on a copy so other tests keep the pristine warehouse.

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from akhbar import pages as pages_module
-from akhbar.pages import TRAFILATURA_OPTIONS, extract_page, parse_datetime
+from akhbar.fetch import pages as pages_module
+from akhbar.fetch.pages import TRAFILATURA_OPTIONS, extract_page, parse_datetime
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 PAGES = SHARED / "pages"

@@ -20,7 +20,7 @@ sys.path.insert(0, str(REPO / "plugins"))
 
 import akhbar_health  # noqa: E402
 
-from akhbar.health import age, classify, duration, local_time  # noqa: E402
+from akhbar.ops.health import age, classify, duration, local_time  # noqa: E402
 
 RUN1 = dt.date(2026, 11, 27)
 RUN2 = dt.date(2026, 11, 28)
@@ -293,7 +293,7 @@ def connect(*args, config=None, **kwargs):  # and DuckDB may not autoload or dow
 duckdb.connect = connect
 sys.path.insert(0, "plugins")
 import akhbar_health
-from akhbar.health import health_report
+from akhbar.ops.health import health_report
 wh = Path(sys.argv[1])
 report = health_report(wh, wh)
 page = akhbar_health.render_page(report)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from akhbar import records
 from akhbar.arabic.normalize import arabic_share, clean_text
+from akhbar.pipeline import records
 from akhbar.quality import BatchGateError, validate_stage
 from akhbar.quality.quarantine import payload_row
 from helpers import cpu_seconds

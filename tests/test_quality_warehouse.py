@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from akhbar import records
+from akhbar.pipeline import records
 from akhbar.quality import (
     build_data_docs,
     format_table,

@@ -519,7 +519,7 @@ def test_speaker_kind_is_loaded_and_named_speakers_rank(tmp_path: Path) -> None:
     import duckdb
     import pyarrow as pa
 
-    from akhbar import records
+    from akhbar.pipeline import records
     from akhbar.sqlfiles import SQL_DIR
     from akhbar.warehouse.load import load_statements
     from akhbar.warehouse.migrate import apply_migrations

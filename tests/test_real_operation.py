@@ -94,7 +94,7 @@ def test_links_shared_by_two_feeds_load_once_with_both_sources(replay_server, tm
 
 def test_republished_copy_under_another_url_is_linked_not_rejected(replay_server, tmp_path):
     """An outlet republishes another's article (same real text, its own URL)."""
-    from akhbar.archive import ArchiveIndex, WarcArchive
+    from akhbar.fetch.archive import ArchiveIndex, WarcArchive
 
     original = ArchiveIndex(SNAPSHOT).get(SHAFAQ_FEED, ok_only=True)
     assert original is not None
@@ -105,7 +105,7 @@ def test_republished_copy_under_another_url_is_linked_not_rejected(replay_server
     built.mkdir()
     with WarcArchive(built / "republisher.warc.gz") as archive:
         archive.write_response(republisher, 200, original.headers, body)
-    from akhbar.replay import ReplayServer
+    from akhbar.fetch.replay import ReplayServer
 
     with ReplayServer([SNAPSHOT, built]) as server:
         sources = _catalogue(
@@ -138,8 +138,8 @@ def test_republished_copy_under_another_url_is_linked_not_rejected(replay_server
 
 
 def test_one_bad_character_reference_sets_aside_only_its_item(replay_server, tmp_path):
-    from akhbar.archive import ArchiveIndex, WarcArchive
-    from akhbar.replay import ReplayServer
+    from akhbar.fetch.archive import ArchiveIndex, WarcArchive
+    from akhbar.fetch.replay import ReplayServer
 
     original = ArchiveIndex(SNAPSHOT).get(SHAFAQ_FEED, ok_only=True)
     assert original is not None

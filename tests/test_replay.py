@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from akhbar.archive import WarcArchive
-from akhbar.replay import ORIGINAL_URL_HEADER, ReplayServer
+from akhbar.fetch.archive import WarcArchive
+from akhbar.fetch.replay import ORIGINAL_URL_HEADER, ReplayServer
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("AKHBAR_SHARED_DIR", REPO_ROOT.parent / "shared"))
@@ -168,7 +168,7 @@ def test_run_replay_ready_file_and_sigterm(tmp_path: Path) -> None:
         w.write_response("https://news.example/", 200, [], b"hello", fetched_at=FETCHED)
     ready = tmp_path / "ready"
     code = (
-        "import sys; from pathlib import Path; from akhbar.replay import run_replay; "
+        "import sys; from pathlib import Path; from akhbar.fetch.replay import run_replay; "
         "run_replay(Path(sys.argv[1]), port=0, ready_file=Path(sys.argv[2]))"
     )
     proc = subprocess.Popen(

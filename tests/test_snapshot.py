@@ -13,8 +13,8 @@ from types import ModuleType
 import feedparser
 import pytest
 
-from akhbar.archive import ArchiveIndex, canonical_url, iter_responses
-from akhbar.sources import CATALOGUE_COLUMNS
+from akhbar.fetch.archive import ArchiveIndex, canonical_url, iter_responses
+from akhbar.pipeline.sources import CATALOGUE_COLUMNS
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("AKHBAR_SHARED_DIR", REPO_ROOT.parent / "shared"))

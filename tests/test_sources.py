@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from akhbar.sources import CatalogueError, Source, read_sources
+from akhbar.pipeline.sources import CatalogueError, Source, read_sources
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -22,7 +22,7 @@ import duckdb
 import pytest
 
 from akhbar.cli import main
-from akhbar.sqlshell import ShellState, interactive
+from akhbar.ops.sqlshell import ShellState, interactive
 from akhbar.warehouse.readonly import (
     ReadOnlyViolation,
     check_statements,
@@ -366,8 +366,8 @@ def test_shell_on_stdin_through_the_real_command(base, tmp_path) -> None:
 
 
 def test_health_report_and_digest_use_the_locked_connection(base, tmp_path) -> None:
-    from akhbar import health
-    from akhbar.digest import build_digest_html
+    from akhbar.ops import health
+    from akhbar.ops.digest import build_digest_html
 
     files = Files(tmp_path, base)
     con = health.open_readonly(files.writer, files.analyst)

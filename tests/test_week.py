@@ -16,9 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from akhbar.archive import iter_responses
-from akhbar.sources import CATALOGUE_COLUMNS, Source, read_sources
-from akhbar.week import (
+from akhbar.fetch.archive import iter_responses
+from akhbar.ops.week import (
     WeekDataError,
     build_week_snapshot,
     parse_days,
@@ -26,6 +25,7 @@ from akhbar.week import (
     week_report,
     week_tables,
 )
+from akhbar.pipeline.sources import CATALOGUE_COLUMNS, Source, read_sources
 from helpers import REPO, SNAPSHOT_RUN_DATE, make_settings
 
 SHARED = Path(os.environ.get("AKHBAR_SHARED_DIR", REPO.parent / "shared"))
@@ -169,9 +169,9 @@ def test_feed_over_the_size_cap_is_refused(tmp_path: Path) -> None:
 
 @needs_week
 def test_pipeline_client_reads_a_built_feed_through_replay(week_slice, tmp_path: Path) -> None:
-    from akhbar.feeds import parse_feed
-    from akhbar.http import Fetcher
-    from akhbar.replay import ReplayServer
+    from akhbar.fetch.feeds import parse_feed
+    from akhbar.fetch.http import Fetcher
+    from akhbar.fetch.replay import ReplayServer
 
     snap, _ = week_slice
     day = DAYS[0]
@@ -285,8 +285,8 @@ def test_report_on_the_snapshot_warehouse(snapshot_warehouse: Path) -> None:
 @pytest.mark.slow
 def test_report_on_a_real_week_slice_run(week_slice, tmp_path: Path) -> None:
     """The real pipeline (one process) over one built day: cross-outlet stories appear."""
+    from akhbar.fetch.replay import ReplayServer
     from akhbar.pipeline.runner import run_all
-    from akhbar.replay import ReplayServer
 
     snap, _ = week_slice
     day = DAYS[0]
@@ -375,7 +375,7 @@ def test_cli_week_build_prints_progress(tmp_path: Path, capsys: pytest.CaptureFi
 @needs_week
 def test_outlet_without_records_that_day_gets_an_empty_valid_feed(tmp_path: Path) -> None:
     """Every catalogue row has a feed every day, so a quiet outlet is not a failed poll."""
-    from akhbar.feeds import parse_feed
+    from akhbar.fetch.feeds import parse_feed
 
     with zipfile.ZipFile(WEEK_DIR / "2015-08-06.zip") as archive:
         records = json.loads(archive.read("2015-08-06.json"))

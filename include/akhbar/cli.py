@@ -22,7 +22,9 @@ GROUP BY ALL ORDER BY articles DESC;"""
 # `akhbar week-build` / `week-report` defaults: the shared SaudiNewsNet week.
 DEFAULT_WEEK_DIR = (
     Path(os.environ.get("AKHBAR_SHARED_DIR") or Path(__file__).resolve().parents[3] / "shared")
-    / "corpus" / "news_week" / "dataset"
+    / "corpus"
+    / "news_week"
+    / "dataset"
 )
 DEFAULT_WEEK_DAYS = "2015-08-06..2015-08-11"
 
@@ -33,7 +35,7 @@ def _print_json(data: Any) -> None:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from akhbar.arabic.analyze import analyze
-    from akhbar.pages import extract_page
+    from akhbar.fetch.pages import extract_page
 
     html = Path(args.page).read_bytes()
     page = extract_page(html, url=args.url)
@@ -70,7 +72,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from akhbar.replay import run_replay
+    from akhbar.fetch.replay import run_replay
 
     ready = Path(args.ready_file) if args.ready_file else None
     run_replay(Path(args.snapshot), host=args.host, port=args.port, ready_file=ready)
@@ -83,8 +85,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from akhbar.warehouse.writer import WarehouseBusyError
 
     try:
-        summary = run_all(args.date, load_settings(), run_id=f"cli__{args.date}",
-                          wait_s=args.wait)
+        summary = run_all(args.date, load_settings(), run_id=f"cli__{args.date}", wait_s=args.wait)
     except WarehouseBusyError as exc:
         print(f"akhbar run: {exc}", file=sys.stderr)
         return 3
@@ -106,22 +107,23 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     if not settings.run_archive(args.date).exists():
         print(f"no raw archive for {args.date} under {settings.archive_dir}", file=sys.stderr)
         return 2
-    summary = run_all(args.date, replace(settings, from_archive=True),
-                      run_id=f"reprocess__{args.date}")
+    summary = run_all(
+        args.date, replace(settings, from_archive=True), run_id=f"reprocess__{args.date}"
+    )
     _print_json(summary)
     return 0
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
     from akhbar.config import load_settings
-    from akhbar.report import print_landed
+    from akhbar.ops.report import print_landed
 
     return print_landed(load_settings(), args.date, example_query=EXAMPLE_QUERY)
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
     from akhbar.config import load_settings
-    from akhbar.sqlshell import EXIT_ERROR, run_sql
+    from akhbar.ops.sqlshell import EXIT_ERROR, run_sql
 
     path = Path(args.database) if args.database else load_settings().analyst_copy
     query = args.query
@@ -145,19 +147,27 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
         con = duckdb.connect(str(settings.warehouse))
         try:
             n = quarantine.requeue(
-                con, args.id or None, stage=args.stage, run_date=args.date,
+                con,
+                args.id or None,
+                stage=args.stage,
+                run_date=args.date,
                 inbox=settings.data_dir / "requeue",
             )
         finally:
             con.close()
-        print(f"re-queued {n} row(s) into {settings.data_dir / 'requeue'}; "
-              "the next run of their stage picks them up")
+        print(
+            f"re-queued {n} row(s) into {settings.data_dir / 'requeue'}; "
+            "the next run of their stage picks them up"
+        )
         return 0
     path = settings.analyst_copy if settings.analyst_copy.exists() else settings.warehouse
     con = duckdb.connect(str(path), read_only=True)
     try:
         frame = quarantine.list_rows(
-            con, run_date=args.date, stage=args.stage, source_id=args.source,
+            con,
+            run_date=args.date,
+            stage=args.stage,
+            source_id=args.source,
             include_requeued=args.all,
         )
     finally:
@@ -167,7 +177,7 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
 
 
 def _week_days(spec: str) -> list[Any]:
-    from akhbar.week import parse_days
+    from akhbar.ops.week import parse_days
 
     return parse_days(spec)
 
@@ -177,15 +187,18 @@ def _missing_week_dir(command: str, week_dir: str) -> int | None:
     if Path(week_dir).is_dir():
         return None
     hint = " (../shared is not here)" if week_dir == str(DEFAULT_WEEK_DIR) else ""
-    print(f"akhbar {command}: no week data at {week_dir}{hint}; pass --week-dir DIR "
-          "of SaudiNewsNet-format YYYY-MM-DD.zip files", file=sys.stderr)
+    print(
+        f"akhbar {command}: no week data at {week_dir}{hint}; pass --week-dir DIR "
+        "of SaudiNewsNet-format YYYY-MM-DD.zip files",
+        file=sys.stderr,
+    )
     return 2
 
 
 def cmd_week_build(args: argparse.Namespace) -> int:
     """Build per-outlet, per-day RSS feeds (a WARC + catalogue) from SaudiNewsNet zips."""
     from akhbar.config import load_settings
-    from akhbar.week import WeekDataError, build_week_snapshot
+    from akhbar.ops.week import WeekDataError, build_week_snapshot
 
     out = Path(args.out) if args.out else load_settings().data_dir / "week_snapshot"
     week_dir = Path(args.week_dir)
@@ -194,15 +207,21 @@ def cmd_week_build(args: argparse.Namespace) -> int:
     outlets = [o.strip() for o in args.outlets.split(",") if o.strip()] if args.outlets else None
     try:
         snap = build_week_snapshot(
-            week_dir, out, _week_days(args.days), outlets=outlets,
-            per_outlet_limit=args.limit, progress=print,
+            week_dir,
+            out,
+            _week_days(args.days),
+            outlets=outlets,
+            per_outlet_limit=args.limit,
+            progress=print,
         )
     except WeekDataError as exc:
         print(f"akhbar week-build: {exc}", file=sys.stderr)
         return 2
-    print(f"built {len(snap.feeds)} feeds ({snap.articles} items, {len(snap.outlets)} outlets, "
-          f"largest {snap.max_feed_bytes} bytes; {snap.skipped_empty} input records with "
-          "empty content skipped)")
+    print(
+        f"built {len(snap.feeds)} feeds ({snap.articles} items, {len(snap.outlets)} outlets, "
+        f"largest {snap.max_feed_bytes} bytes; {snap.skipped_empty} input records with "
+        "empty content skipped)"
+    )
     print(f"WARC: {snap.warc}\ncatalogue: {snap.sources_csv}\nprovenance: {snap.readme}")
     return 0
 
@@ -211,8 +230,8 @@ def cmd_week(args: argparse.Namespace) -> int:
     """Build the week's feeds, backfill them through the scheduler, report (make week)."""
     from akhbar.config import REPO_ROOT
     from akhbar.ops.local_airflow import AirflowRunError
+    from akhbar.ops.week import WeekDataError, week_report
     from akhbar.ops.week_run import run_days
-    from akhbar.week import WeekDataError, week_report
 
     week_dir = Path(args.week_dir)
     if (missing := _missing_week_dir("week", args.week_dir)) is not None:
@@ -222,22 +241,33 @@ def cmd_week(args: argparse.Namespace) -> int:
     outlets = [o.strip() for o in args.outlets.split(",") if o.strip()] if args.outlets else None
     try:
         days = _week_days(args.days)
-        result = run_days(week_dir, days, data_dir, outlets=outlets, per_outlet_limit=args.limit,
-                          timeout_s=args.timeout, parallelism=args.parallelism)
+        result = run_days(
+            week_dir,
+            days,
+            data_dir,
+            outlets=outlets,
+            per_outlet_limit=args.limit,
+            timeout_s=args.timeout,
+            parallelism=args.parallelism,
+        )
     except (WeekDataError, AirflowRunError) as exc:
         print(f"akhbar week: {exc}", file=sys.stderr)
         return 2
     print(week_report(result.warehouse, days, top=args.top), end="")
     stats = result.task_stats()
-    print(f"\nscheduler: {len(result.daily_runs)} daily runs "
-          f"({sum(r['state'] == 'success' for r in result.daily_runs)} succeeded), "
-          f"{len(result.maintenance_runs)} maintenance run(s), {result.wall_s / 60:.1f} min; "
-          f"median task overhead {stats['task_overhead_s_median']} s, largest task "
-          f"{stats['peak_task_rss_mb']} MB")
-    print(f"warehouse: {result.warehouse}  (akhbar sql --database {result.warehouse} \"...\")")
+    print(
+        f"\nscheduler: {len(result.daily_runs)} daily runs "
+        f"({sum(r['state'] == 'success' for r in result.daily_runs)} succeeded), "
+        f"{len(result.maintenance_runs)} maintenance run(s), {result.wall_s / 60:.1f} min; "
+        f"median task overhead {stats['task_overhead_s_median']} s, largest task "
+        f"{stats['peak_task_rss_mb']} MB"
+    )
+    print(f'warehouse: {result.warehouse}  (akhbar sql --database {result.warehouse} "...")')
     if not result.ok:
-        print(f"akhbar week: a daily run failed; task logs under {data_dir / 'airflow_home'}",
-              file=sys.stderr)
+        print(
+            f"akhbar week: a daily run failed; task logs under {data_dir / 'airflow_home'}",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
@@ -245,7 +275,7 @@ def cmd_week(args: argparse.Namespace) -> int:
 def cmd_week_report(args: argparse.Namespace) -> int:
     """Per day, biggest cross-outlet stories, speakers quoted by most outlets."""
     from akhbar.config import load_settings
-    from akhbar.week import WeekDataError, week_report
+    from akhbar.ops.week import WeekDataError, week_report
 
     if args.warehouse:
         path = Path(args.warehouse)
@@ -289,9 +319,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="run the whole pipeline for a date without Airflow")
     p.add_argument("--date", required=True)
-    p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
-                   help="wait this long for another writer of the warehouse (default: fail "
-                   "at once, naming it)")
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="wait this long for another writer of the warehouse (default: fail "
+        "at once, naming it)",
+    )
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("reprocess", help="re-run extraction and load of a date from its archive")
@@ -319,8 +354,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_quarantine)
 
     p = sub.add_parser("week-build", help="build per-day RSS feeds from SaudiNewsNet zips")
-    p.add_argument("--week-dir", default=str(DEFAULT_WEEK_DIR),
-                   help="directory of YYYY-MM-DD.zip (default: ../shared news_week)")
+    p.add_argument(
+        "--week-dir",
+        default=str(DEFAULT_WEEK_DIR),
+        help="directory of YYYY-MM-DD.zip (default: ../shared news_week)",
+    )
     p.add_argument("--out", help="output directory (default: $AKHBAR_DATA_DIR/week_snapshot)")
     p.add_argument("--days", default=DEFAULT_WEEK_DAYS, help="FIRST..LAST (inclusive)")
     p.add_argument("--outlets", help="comma-separated SaudiNewsNet outlet ids (default: all)")
@@ -328,8 +366,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_week_build)
 
     p = sub.add_parser("week", help="make week: real days through the Airflow scheduler")
-    p.add_argument("--week-dir", default=str(DEFAULT_WEEK_DIR),
-                   help="directory of YYYY-MM-DD.zip (default: ../shared news_week)")
+    p.add_argument(
+        "--week-dir",
+        default=str(DEFAULT_WEEK_DIR),
+        help="directory of YYYY-MM-DD.zip (default: ../shared news_week)",
+    )
     p.add_argument("--days", default=DEFAULT_WEEK_DAYS, help="FIRST..LAST (inclusive)")
     p.add_argument("--outlets", help="comma-separated SaudiNewsNet outlet ids (default: all)")
     p.add_argument("--limit", type=int, help="at most N articles per outlet and day")

@@ -86,6 +86,8 @@ def load_settings() -> Settings:
         user_agent=os.environ.get("AKHBAR_USER_AGENT", Settings.user_agent),
         request_timeout_s=float(os.environ.get("AKHBAR_TIMEOUT_S", "20")),
         min_delay_s=float(os.environ.get("AKHBAR_MIN_DELAY_S", "1.0")),
-        duckdb_memory_limit=os.environ.get("AKHBAR_DUCKDB_MEMORY_LIMIT", Settings.duckdb_memory_limit),
+        duckdb_memory_limit=os.environ.get(
+            "AKHBAR_DUCKDB_MEMORY_LIMIT", Settings.duckdb_memory_limit
+        ),
         alert_webhook=os.environ.get(ALERT_WEBHOOK_ENV, "").strip() or None,
     )

@@ -34,7 +34,7 @@ def test_celery_worker_runs_akhbar_daily_on_the_snapshot(tmp_path, distributed_b
     date; the warehouse it loads is checked afterwards."""
     import duckdb
 
-    from akhbar.replay import ReplayServer
+    from akhbar.fetch.replay import ReplayServer
 
     result_file = tmp_path / "result.json"
     data_dir = tmp_path / "data"

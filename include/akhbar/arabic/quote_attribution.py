@@ -97,9 +97,7 @@ class _AttributionPasses(_ExtractorState):
             )
             self._add_attributed(qa, qb, (na, nb), am)
 
-    def _add_attributed(
-        self, qa: int, qb: int, source: tuple[int, int], am: re.Match[str]
-    ) -> None:
+    def _add_attributed(self, qa: int, qb: int, source: tuple[int, int], am: re.Match[str]) -> None:
         """Take [qa, qb) as an indirect quote of the source phrase an "according to" names."""
         if qb - qa < 10 or qb - qa > MAX_QUOTE_CHARS or self.overlaps(qa, qb):
             return

@@ -244,5 +244,7 @@ def _span_speaker(doc: _Doc, a: int, b: int) -> tuple[str, str | None, int, int]
         return None
     oa, ob = doc.orig(a, b)
     return doc.text[oa:ob], None, oa, ob
+
+
 _DOTTED_ABBREV_RE = re.compile(r".*\((?:[^\W\d_]{1,3}\.)*[^\W\d_]{1,3}\.[^\W\d_]$")
 _ISOLATED_APOS_RE = re.compile(r"(?:(?<=\s)|^)'(?=\s|$)")

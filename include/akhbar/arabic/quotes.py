@@ -27,7 +27,6 @@ attribution (NAME لـ«OUTLET»: ...), and Q/A interviews (``*question`` / ``-a
 paragraphs: each answer is a direct quote of the interviewee).
 """
 
-
 from __future__ import annotations
 
 from collections.abc import Sequence

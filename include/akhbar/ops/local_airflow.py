@@ -58,28 +58,30 @@ class TaskRow:
 def _airflow_env(home: Path, extra: dict[str, str], parallelism: int) -> dict[str, str]:
     api_port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW__")}
-    env.update({
-        "AIRFLOW_HOME": str(home),
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home}/airflow.db",
-        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO_ROOT / "dags"),
-        "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO_ROOT / "plugins"),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__CORE__EXECUTOR": "akhbar.ops.executor.WarmLocalExecutor",
-        "AIRFLOW__CORE__PARALLELISM": str(parallelism),
-        "AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG": str(parallelism),
-        "AIRFLOW__API__PORT": str(api_port),
-        "AIRFLOW__API__WORKERS": "1",
-        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{api_port}/execution/",
-        "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
-        "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
-        "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "2",
-        "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "30",
-        "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": "30",
-        "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
-        "GX_ANALYTICS_ENABLED": "false",
-        "MALLOC_ARENA_MAX": "2",
-        "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
-    })
+    env.update(
+        {
+            "AIRFLOW_HOME": str(home),
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home}/airflow.db",
+            "AIRFLOW__CORE__DAGS_FOLDER": str(REPO_ROOT / "dags"),
+            "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO_ROOT / "plugins"),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__EXECUTOR": "akhbar.ops.executor.WarmLocalExecutor",
+            "AIRFLOW__CORE__PARALLELISM": str(parallelism),
+            "AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG": str(parallelism),
+            "AIRFLOW__API__PORT": str(api_port),
+            "AIRFLOW__API__WORKERS": "1",
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{api_port}/execution/",
+            "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
+            "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
+            "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "2",
+            "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "30",
+            "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": "30",
+            "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
+            "GX_ANALYTICS_ENABLED": "false",
+            "MALLOC_ARENA_MAX": "2",
+            "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
+        }
+    )
     env.update(extra)
     return env
 
@@ -87,8 +89,14 @@ def _airflow_env(home: Path, extra: dict[str, str], parallelism: int) -> dict[st
 class LocalAirflow:
     """Scheduler, DAG processor and API server under one process group."""
 
-    def __init__(self, home: Path, env: dict[str, str] | None = None, *, parallelism: int = 2,
-                 say: Callable[[str], None] = print):
+    def __init__(
+        self,
+        home: Path,
+        env: dict[str, str] | None = None,
+        *,
+        parallelism: int = 2,
+        say: Callable[[str], None] = print,
+    ):
         self.home = home.resolve()  # SQLite needs an absolute path
         self.env = _airflow_env(self.home, env or {}, parallelism)
         self.say = say
@@ -116,8 +124,14 @@ class LocalAirflow:
         self.stop()
 
     def _cli(self, *args: str, timeout: float = 300) -> str:
-        proc = subprocess.run([sys.executable, "-m", "airflow", *args], env=self.env,
-                              capture_output=True, text=True, timeout=timeout, check=False)
+        proc = subprocess.run(
+            [sys.executable, "-m", "airflow", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
         if proc.returncode:
             tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
             raise AirflowRunError(f"airflow {' '.join(args)} failed: " + " | ".join(tail))
@@ -125,10 +139,15 @@ class LocalAirflow:
 
     def _start(self, component: str) -> None:
         log = (self.home / "logs" / f"{component}.log").open("ab")
-        self.procs.append(subprocess.Popen(
-            [sys.executable, "-m", "airflow", component], env=self.env, stdout=log,
-            stderr=subprocess.STDOUT, start_new_session=True,
-        ))
+        self.procs.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "airflow", component],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
 
     def _wait_api(self, timeout: float = 180) -> None:
         url = f"http://127.0.0.1:{self.env['AIRFLOW__API__PORT']}/api/v2/monitor/health"
@@ -136,8 +155,9 @@ class LocalAirflow:
         while time.monotonic() < deadline:
             for proc in self.procs:
                 if proc.poll() is not None:
-                    raise AirflowRunError(f"an Airflow component exited early; logs in "
-                                          f"{self.home / 'logs'}")
+                    raise AirflowRunError(
+                        f"an Airflow component exited early; logs in {self.home / 'logs'}"
+                    )
             with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2):
                 return
             time.sleep(1)
@@ -171,20 +191,34 @@ class LocalAirflow:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with contextlib.suppress(sqlite3.Error), self._db() as con:
-                if con.execute("SELECT 1 FROM serialized_dag WHERE dag_id = ?",
-                               [dag_id]).fetchone():
+                if con.execute(
+                    "SELECT 1 FROM serialized_dag WHERE dag_id = ?", [dag_id]
+                ).fetchone():
                     return
             time.sleep(2)
-        raise AirflowRunError(f"DAG {dag_id} was not parsed within {timeout:.0f} s; see "
-                              f"{self.home / 'logs' / 'dag-processor.log'}")
+        raise AirflowRunError(
+            f"DAG {dag_id} was not parsed within {timeout:.0f} s; see "
+            f"{self.home / 'logs' / 'dag-processor.log'}"
+        )
 
     def unpause(self, dag_id: str) -> None:
         self._cli("dags", "unpause", dag_id)
 
-    def backfill(self, dag_id: str, first: date, last: date,
-                 conf: dict[str, Any] | None = None) -> None:
-        args = ["backfill", "create", "--dag-id", dag_id, "--from-date", first.isoformat(),
-                "--to-date", last.isoformat(), "--max-active-runs", "1"]
+    def backfill(
+        self, dag_id: str, first: date, last: date, conf: dict[str, Any] | None = None
+    ) -> None:
+        args = [
+            "backfill",
+            "create",
+            "--dag-id",
+            dag_id,
+            "--from-date",
+            first.isoformat(),
+            "--to-date",
+            last.isoformat(),
+            "--max-active-runs",
+            "1",
+        ]
         if conf:
             args += ["--dag-run-conf", json.dumps(conf)]
         self._cli(*args)
@@ -193,22 +227,38 @@ class LocalAirflow:
         with contextlib.suppress(sqlite3.Error), self._db() as con:
             rows = con.execute(
                 "SELECT run_id, state, logical_date, run_type, start_date, end_date "
-                "FROM dag_run WHERE dag_id = ? ORDER BY logical_date", [dag_id]).fetchall()
-            return [dict(zip(("run_id", "state", "logical_date", "run_type", "start_date",
-                              "end_date"), row, strict=True)) for row in rows]
+                "FROM dag_run WHERE dag_id = ? ORDER BY logical_date",
+                [dag_id],
+            ).fetchall()
+            return [
+                dict(
+                    zip(
+                        ("run_id", "state", "logical_date", "run_type", "start_date", "end_date"),
+                        row,
+                        strict=True,
+                    )
+                )
+                for row in rows
+            ]
         return []
 
     def pending_asset_triggers(self, dag_id: str) -> int:
         """Asset events queued for ``dag_id`` that have not become a run yet."""
         with contextlib.suppress(sqlite3.Error), self._db() as con:
-            row = con.execute("SELECT count(*) FROM asset_dag_run_queue WHERE target_dag_id = ?",
-                              [dag_id]).fetchone()
+            row = con.execute(
+                "SELECT count(*) FROM asset_dag_run_queue WHERE target_dag_id = ?", [dag_id]
+            ).fetchone()
             return int(row[0]) if row else 0
         return 0
 
-    def wait_for_runs(self, dag_id: str, count: int, *, timeout: float,
-                      progress: Callable[[list[dict[str, Any]]], None] | None = None,
-                      ) -> list[dict[str, Any]]:
+    def wait_for_runs(
+        self,
+        dag_id: str,
+        count: int,
+        *,
+        timeout: float,
+        progress: Callable[[list[dict[str, Any]]], None] | None = None,
+    ) -> list[dict[str, Any]]:
         """Until ``count`` runs of the DAG have finished (success or failed)."""
         deadline = time.monotonic() + timeout
         last = None
@@ -218,17 +268,22 @@ class LocalAirflow:
             if progress and [r["state"] for r in runs] != last:
                 progress(runs)
                 last = [r["state"] for r in runs]
-            if (len(done) >= count and all(r["state"] in FINISHED for r in runs)
-                    and not self.pending_asset_triggers(dag_id)):
+            if (
+                len(done) >= count
+                and all(r["state"] in FINISHED for r in runs)
+                and not self.pending_asset_triggers(dag_id)
+            ):
                 return runs
             for proc in self.procs:
                 if proc.poll() is not None:
-                    raise AirflowRunError(f"an Airflow component exited; logs in "
-                                          f"{self.home / 'logs'}")
+                    raise AirflowRunError(
+                        f"an Airflow component exited; logs in {self.home / 'logs'}"
+                    )
             if time.monotonic() > deadline:
                 raise AirflowRunError(
                     f"{dag_id}: {len(done)} of {count} runs finished within {timeout:.0f} s; "
-                    f"logs in {self.home / 'logs'}")
+                    f"logs in {self.home / 'logs'}"
+                )
             time.sleep(2)
 
     def task_rows(self, dag_id: str) -> list[TaskRow]:
@@ -240,7 +295,8 @@ class LocalAirflow:
                 "AND x.run_id = ti.run_id AND x.task_id = ti.task_id "
                 "AND x.map_index = ti.map_index AND x.key = 'return_value' "
                 "WHERE ti.dag_id = ? ORDER BY ti.run_id, ti.task_id, ti.map_index",
-                [dag_id]).fetchall()
+                [dag_id],
+            ).fetchall()
         out = []
         for dag, run, task, index, label, state, duration, tries, value in rows:
             with contextlib.suppress(TypeError, ValueError):

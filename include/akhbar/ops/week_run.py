@@ -1,7 +1,7 @@
 """``make week``: real days of many outlets through Airflow's real scheduler.
 
 Builds per-outlet, per-day RSS feeds from SaudiNewsNet records
-(:mod:`akhbar.week`), replays them on loopback, runs ``akhbar_daily`` for each
+(:mod:`akhbar.ops.week`), replays them on loopback, runs ``akhbar_daily`` for each
 day as an ``airflow backfill`` under the LocalExecutor scheduler, waits for the
 Asset-triggered ``akhbar_maintenance``, and reports what landed.
 """
@@ -39,8 +39,11 @@ class WeekRun:
 
     def task_stats(self) -> dict[str, Any]:
         """Fixed overhead per task (wall time minus the work it reported) and peak RSS."""
-        worked = [t for t in self.tasks if isinstance(t.xcom, dict) and "work_s" in t.xcom
-                  and t.duration_s is not None]
+        worked = [
+            t
+            for t in self.tasks
+            if isinstance(t.xcom, dict) and "work_s" in t.xcom and t.duration_s is not None
+        ]
         overhead = [t.duration_s - t.xcom["work_s"] for t in worked]  # type: ignore[operator]
         rss = [t.xcom.get("peak_rss_mb") for t in worked if t.xcom.get("peak_rss_mb")]
         return {
@@ -52,16 +55,17 @@ class WeekRun:
         }
 
 
-def _progress(say: Callable[[str], None], total: int, started: float
-              ) -> Callable[[list[dict[str, Any]]], None]:
+def _progress(
+    say: Callable[[str], None], total: int, started: float
+) -> Callable[[list[dict[str, Any]]], None]:
     def report(runs: list[dict[str, Any]]) -> None:
         done = [r for r in runs if r["state"] in ("success", "failed")]
         elapsed = time.monotonic() - started
         left = (elapsed / len(done) * (total - len(done))) if done else None
         states = " ".join(f"{str(r['logical_date'])[:10]}={r['state']}" for r in runs)
         eta = f", about {left / 60:.0f} min left" if left is not None else ""
-        say(f"[week] {len(done)}/{total} days finished after {elapsed / 60:.1f} min{eta}: "
-            f"{states}")
+        say(f"[week] {len(done)}/{total} days finished after {elapsed / 60:.1f} min{eta}: {states}")
+
     return report
 
 
@@ -71,35 +75,48 @@ def _add_second_feeds(catalogue: Path, outlets: Sequence[str]) -> None:
     with catalogue.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         fields, rows = list(reader.fieldnames or []), list(reader)
-    extra = [{**row, "source_id": row["source_id"] + "_2", "name": row["name"] + " (2nd feed)"}
-             for row in rows if row["source_id"].removeprefix("snn_") in set(outlets)]
+    extra = [
+        {**row, "source_id": row["source_id"] + "_2", "name": row["name"] + " (2nd feed)"}
+        for row in rows
+        if row["source_id"].removeprefix("snn_") in set(outlets)
+    ]
     with catalogue.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=fields)
         writer.writeheader()
         writer.writerows(rows + extra)
 
 
-def run_days(week_dir: Path, days: Sequence[date], data_dir: Path, *,
-             outlets: Sequence[str] | None = None, per_outlet_limit: int | None = None,
-             timeout_s: float = 3600, parallelism: int = 2,
-             second_feeds: Sequence[str] = (),
-             say: Callable[[str], None] = print) -> WeekRun:
+def run_days(
+    week_dir: Path,
+    days: Sequence[date],
+    data_dir: Path,
+    *,
+    outlets: Sequence[str] | None = None,
+    per_outlet_limit: int | None = None,
+    timeout_s: float = 3600,
+    parallelism: int = 2,
+    second_feeds: Sequence[str] = (),
+    say: Callable[[str], None] = print,
+) -> WeekRun:
     """Build the feeds, replay them, backfill ``days`` through the scheduler.
 
     ``second_feeds``: outlets that get a second catalogue row with the same feed
     (two category feeds of one outlet carrying the same links).
     """
-    from akhbar.replay import ReplayServer
-    from akhbar.week import build_week_snapshot
+    from akhbar.fetch.replay import ReplayServer
+    from akhbar.ops.week import build_week_snapshot
 
     days = sorted(days)
     data_dir = data_dir.resolve()
     feeds_dir = data_dir / "feeds"
     say(f"[week] building feeds for {len(days)} day(s) into {feeds_dir} ...")
-    snap = build_week_snapshot(week_dir, feeds_dir, days, outlets=outlets,
-                               per_outlet_limit=per_outlet_limit, progress=say)
-    say(f"[week] {snap.articles} articles from {len(snap.outlets)} outlets in {len(snap.feeds)} "
-        "feeds")
+    snap = build_week_snapshot(
+        week_dir, feeds_dir, days, outlets=outlets, per_outlet_limit=per_outlet_limit, progress=say
+    )
+    say(
+        f"[week] {snap.articles} articles from {len(snap.outlets)} outlets in {len(snap.feeds)} "
+        "feeds"
+    )
     if second_feeds:
         _add_second_feeds(snap.sources_csv, second_feeds)
     home = data_dir / "airflow_home"
@@ -121,12 +138,24 @@ def run_days(week_dir: Path, days: Sequence[date], data_dir: Path, *,
             airflow.unpause("akhbar_daily")
             airflow.backfill("akhbar_daily", days[0], days[-1])
             say(f"[week] backfill created: akhbar_daily {days[0]} .. {days[-1]}")
-            daily = airflow.wait_for_runs("akhbar_daily", len(days), timeout=timeout_s,
-                                          progress=_progress(say, len(days), started))
+            daily = airflow.wait_for_runs(
+                "akhbar_daily",
+                len(days),
+                timeout=timeout_s,
+                progress=_progress(say, len(days), started),
+            )
             say("[week] waiting for the Asset-triggered akhbar_maintenance ...")
-            maintenance = airflow.wait_for_runs("akhbar_maintenance", 1,
-                                                timeout=max(300.0, timeout_s / 4))
+            maintenance = airflow.wait_for_runs(
+                "akhbar_maintenance", 1, timeout=max(300.0, timeout_s / 4)
+            )
             tasks = airflow.task_rows("akhbar_daily")
     warehouse = Path(os.environ.get("AKHBAR_WAREHOUSE") or data_dir / "akhbar.duckdb")
-    return WeekRun(data_dir, warehouse, list(days), daily, maintenance, tasks,
-                   round(time.monotonic() - started, 1))
+    return WeekRun(
+        data_dir,
+        warehouse,
+        list(days),
+        daily,
+        maintenance,
+        tasks,
+        round(time.monotonic() - started, 1),
+    )

@@ -9,7 +9,7 @@ from typing import Any
 from akhbar.pipeline.files import write_json
 from akhbar.pipeline.requeue import requeue_files
 from akhbar.pipeline.run import Run
-from akhbar.sources import read_sources
+from akhbar.pipeline.sources import read_sources
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +26,9 @@ def read_catalogue(run: Run) -> list[dict[str, Any]]:
     return [s.to_dict() for s in sources]
 
 
-def plan_units(sources: list[dict[str, Any]], max_units: int = DEFAULT_MAX_UNITS
-               ) -> list[list[dict[str, Any]]]:
+def plan_units(
+    sources: list[dict[str, Any]], max_units: int = DEFAULT_MAX_UNITS
+) -> list[list[dict[str, Any]]]:
     """Group sources into at most ``max_units`` units of work (one mapped task each).
 
     Up to ``max_units`` sources, every source is its own unit: per-source labels,
@@ -43,8 +44,9 @@ def plan_units(sources: list[dict[str, Any]], max_units: int = DEFAULT_MAX_UNITS
     units: list[list[dict[str, Any]]] = [[] for _ in range(n_units)]
     for i, source in enumerate(sources):
         units[i % n_units].append(source)
-    log.info("%d sources in %d shards of up to %d", len(sources), n_units,
-             max(len(u) for u in units))
+    log.info(
+        "%d sources in %d shards of up to %d", len(sources), n_units, max(len(u) for u in units)
+    )
     return units
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from akhbar.config import Settings
 from akhbar.pipeline.run import Run
-from akhbar.sources import Source
+from akhbar.pipeline.sources import Source
 
 
 @contextlib.contextmanager
@@ -20,23 +20,25 @@ def source_fetcher(run: Run, source: Source) -> Iterator[Any]:
     """The hardened HTTP client for one source. In archive mode it talks to a
     loopback replay of this source's raw archive for the date, so the same code
     path runs without the network."""
-    from akhbar.http import Fetcher
+    from akhbar.fetch.http import Fetcher
 
     settings = run.settings
     with contextlib.ExitStack() as stack:
         if settings.from_archive:
             settings = stack.enter_context(_archive_replay(run, source.source_id))
-        yield stack.enter_context(Fetcher(
-            settings,
-            min_delay_s=0.0 if settings.from_archive else source.min_delay_s,
-            max_concurrency=max(1, source.max_concurrency),
-            respect_robots=source.respect_robots,
-        ))
+        yield stack.enter_context(
+            Fetcher(
+                settings,
+                min_delay_s=0.0 if settings.from_archive else source.min_delay_s,
+                max_concurrency=max(1, source.max_concurrency),
+                respect_robots=source.respect_robots,
+            )
+        )
 
 
 @contextlib.contextmanager
 def _archive_replay(run: Run, source_id: str) -> Iterator[Settings]:
-    from akhbar.replay import ReplayServer
+    from akhbar.fetch.replay import ReplayServer
 
     files = sorted(run.archive.glob(f"*-{source_id}.warc.gz"))
     if not files:
@@ -58,7 +60,7 @@ def _archive_replay(run: Run, source_id: str) -> Iterator[Settings]:
 
 def run_archive(run: Run, name: str) -> Any:
     """This run's raw WARC archive file ``name`` (one per source and step)."""
-    from akhbar.archive import WarcArchive
+    from akhbar.fetch.archive import WarcArchive
 
     return WarcArchive(run.archive / f"{name}.warc.gz")
 

@@ -20,8 +20,13 @@ from typing import Any
 from akhbar.config import REPO_ROOT
 
 #: What the code version covers: the package, its SQL, models and seeds.
-CODE_GLOBS = ("include/akhbar/**/*.py", "include/akhbar/**/*.crfsuite", "include/akhbar/**/*.json",
-              "sql/**/*.sql", "seeds/*.csv")
+CODE_GLOBS = (
+    "include/akhbar/**/*.py",
+    "include/akhbar/**/*.crfsuite",
+    "include/akhbar/**/*.json",
+    "sql/**/*.sql",
+    "seeds/*.csv",
+)
 
 
 @functools.cache

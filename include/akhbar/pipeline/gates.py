@@ -11,7 +11,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from akhbar import records
+from akhbar.pipeline import records
 from akhbar.pipeline.run import Run
 
 log = logging.getLogger(__name__)
@@ -49,14 +49,23 @@ def gate(stage: str, source_id: str, run: Run) -> dict[str, int]:
     good_articles: dict[str, str] | None = None
     for name, schema in GATE_GROUPS[stage]:
         frame = read_frame([run.path(name, source_id)], schema)
-        passed_aside = frame[frame["fallback"].fillna(False).astype(bool)] if name == "pages" \
+        passed_aside = (
+            frame[frame["fallback"].fillna(False).astype(bool)]
+            if name == "pages"
             else frame.iloc[0:0]
+        )
         if name == "pages":
             frame = frame[~frame.index.isin(passed_aside.index)]
         if name != "articles" and good_articles is not None:
             frame = frame[frame["article_id"].isin(set(good_articles))]
-        result = _validate(name, frame.reset_index(drop=True), run, source_id, good_articles,
-                           {source_id: len(passed_aside)} if len(passed_aside) else {})
+        result = _validate(
+            name,
+            frame.reset_index(drop=True),
+            run,
+            source_id,
+            good_articles,
+            {source_id: len(passed_aside)} if len(passed_aside) else {},
+        )
         good = result.good
         if name == "articles":
             good_articles = dict(zip(good["article_id"], good["body_text"], strict=False))
@@ -69,12 +78,17 @@ def gate(stage: str, source_id: str, run: Run) -> dict[str, int]:
         counts[f"{name}_in"] = len(frame) + len(passed_aside)
         counts[f"{name}_ok"] = len(good)
         counts[f"{name}_quarantined"] = len(result.quarantined)
-    write_frame(run.side_path("quarantine", stage, source_id),
-                pd.concat(quarantined, ignore_index=True), records.QUARANTINE)
-    write_frame(run.side_path("dq", stage, source_id),
-                pd.concat(dq_frames, ignore_index=True), records.DQ_RESULT)
-    log.info("gate %s/%s: %s", stage, source_id,
-             " ".join(f"{k}={v}" for k, v in counts.items()))
+    write_frame(
+        run.side_path("quarantine", stage, source_id),
+        pd.concat(quarantined, ignore_index=True),
+        records.QUARANTINE,
+    )
+    write_frame(
+        run.side_path("dq", stage, source_id),
+        pd.concat(dq_frames, ignore_index=True),
+        records.DQ_RESULT,
+    )
+    log.info("gate %s/%s: %s", stage, source_id, " ".join(f"{k}={v}" for k, v in counts.items()))
     if failures:
         for name, _schema in GATE_GROUPS[stage]:  # nothing of a failed batch goes on
             run.path(f"{name}_ok", source_id).unlink(missing_ok=True)
@@ -82,12 +96,23 @@ def gate(stage: str, source_id: str, run: Run) -> dict[str, int]:
     return counts
 
 
-def _validate(name: str, frame: Any, run: Run, source_id: str, bodies: dict[str, str] | None,
-              passed_elsewhere: dict[str, int]) -> Any:
+def _validate(
+    name: str,
+    frame: Any,
+    run: Run,
+    source_id: str,
+    bodies: dict[str, str] | None,
+    passed_elsewhere: dict[str, int],
+) -> Any:
     from akhbar.quality import validate_stage
 
     return validate_stage(
-        name, frame, run_date=run.day, bodies=bodies, now=run.reference_time,
-        results_dir=run.settings.data_dir / "quality", passed_elsewhere=passed_elsewhere,
+        name,
+        frame,
+        run_date=run.day,
+        bodies=bodies,
+        now=run.reference_time,
+        results_dir=run.settings.data_dir / "quality",
+        passed_elsewhere=passed_elsewhere,
         source_id=source_id,
     )

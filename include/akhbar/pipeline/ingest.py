@@ -18,7 +18,7 @@ from akhbar.pipeline.fetch import fetch_pages
 from akhbar.pipeline.gates import gate
 from akhbar.pipeline.poll import poll_feed
 from akhbar.pipeline.run import Run
-from akhbar.sources import Source
+from akhbar.pipeline.sources import Source
 
 log = logging.getLogger(__name__)
 
@@ -60,11 +60,20 @@ def ingest_source(source: dict[str, Any] | Source, run: Run) -> dict[str, Any]:
     counts["poll"] = _step("poll", poll_feed, src, run)
     fingerprint = source_fingerprint(src.to_dict(), run.path("entries", src.source_id))
     if _unchanged(run, src.source_id, previous, fingerprint):
-        log.info("%s: unchanged since run %s (fingerprint %s): its gated files are kept",
-                 src.source_id, previous["run_id"], fingerprint)  # type: ignore[index]
+        log.info(
+            "%s: unchanged since run %s (fingerprint %s): its gated files are kept",
+            src.source_id,
+            previous["run_id"],
+            fingerprint,
+        )  # type: ignore[index]
         kept = {k: v for k, v in (previous or {}).items() if k not in ("run_id", "work_s")}
-        return _finish(run, src.source_id, {**kept, "poll": counts["poll"], "skipped": True},
-                       fingerprint, started)
+        return _finish(
+            run,
+            src.source_id,
+            {**kept, "poll": counts["poll"], "skipped": True},
+            fingerprint,
+            started,
+        )
     run.clear_source(src.source_id, keep=POLL_OUTPUTS)
     counts["gate_entries"] = _step("gate entries", gate, "entries", src.source_id, run)
     counts["fetch"] = _step("fetch", fetch_pages, src, run)
@@ -76,7 +85,7 @@ def ingest_source(source: dict[str, Any] | Source, run: Run) -> dict[str, Any]:
 
 def _step(name: str, function: Any, *args: Any) -> Any:
     """Run one step; an exception leaving it carries the step's name (alerts name it)."""
-    from akhbar.alerts import STEP_NOTE
+    from akhbar.ops.alerts import STEP_NOTE
 
     try:
         return function(*args)
@@ -85,10 +94,14 @@ def _step(name: str, function: Any, *args: Any) -> Any:
         raise
 
 
-def _finish(run: Run, source_id: str, counts: dict[str, Any], fingerprint: str,
-            started: float) -> dict[str, Any]:
-    counts = {**counts, "fingerprint": fingerprint,
-              "work_s": round(time.perf_counter() - started, 3)}
+def _finish(
+    run: Run, source_id: str, counts: dict[str, Any], fingerprint: str, started: float
+) -> dict[str, Any]:
+    counts = {
+        **counts,
+        "fingerprint": fingerprint,
+        "work_s": round(time.perf_counter() - started, 3),
+    }
     done = run.done_path(source_id)
     done.parent.mkdir(parents=True, exist_ok=True)
     done.write_text(json.dumps({**counts, "run_id": run.run_id}, default=str), encoding="utf-8")
@@ -103,8 +116,7 @@ def read_marker(run: Run, source_id: str) -> dict[str, Any] | None:
         return None
 
 
-def _unchanged(run: Run, source_id: str, previous: dict[str, Any] | None,
-               fingerprint: str) -> bool:
+def _unchanged(run: Run, source_id: str, previous: dict[str, Any] | None, fingerprint: str) -> bool:
     if not previous or previous.get("fingerprint") != fingerprint:
         return False
     if (previous.get("fetch") or {}).get("transient", 1):
@@ -132,10 +144,13 @@ def ingest_unit(sources: list[dict[str, Any]], run: Run) -> dict[str, Any]:
         except Exception as exc:
             log.error("%s failed: %s", sid, exc)
             failures[sid] = exc
-    summary = {"sources": len(sources), "failed": sorted(failures),
-               "work_s": round(time.perf_counter() - started, 3),
-               "peak_rss_mb": peak_rss_mb(),
-               "articles": sum(r["gate_articles"].get("articles_ok", 0) for r in results.values())}
+    summary = {
+        "sources": len(sources),
+        "failed": sorted(failures),
+        "work_s": round(time.perf_counter() - started, 3),
+        "peak_rss_mb": peak_rss_mb(),
+        "articles": sum(r["gate_articles"].get("articles_ok", 0) for r in results.values()),
+    }
     if failures:
         if len(sources) == 1:
             raise next(iter(failures.values()))

@@ -6,13 +6,13 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from akhbar import records
+from akhbar.pipeline import records
 from akhbar.pipeline.fetcher import archive_result, run_archive, source_fetcher
 from akhbar.pipeline.files import write_rows
 from akhbar.pipeline.requeue import inbox_rows
 from akhbar.pipeline.run import Run
+from akhbar.pipeline.sources import Source
 from akhbar.pipeline.state import WarehouseState, backoff_days
-from akhbar.sources import Source
 
 log = logging.getLogger(__name__)
 
@@ -26,17 +26,23 @@ def poll_feed(source: Source, run: Run) -> dict[str, Any]:
     decides whether the source's later files are redone or kept."""
     feed_url = source.feed_url_for(run.date_str)
     fetch_row: dict[str, Any] = {
-        "run_date": run.day, "source_id": source.source_id, "feed_url": feed_url,
-        "fetched_at": datetime.now(UTC), "entries_seen": 0, "entries_new": 0,
+        "run_date": run.day,
+        "source_id": source.source_id,
+        "feed_url": feed_url,
+        "fetched_at": datetime.now(UTC),
+        "entries_seen": 0,
+        "entries_new": 0,
     }
     with WarehouseState(run.settings) as state:
         etag, last_modified = state.feed_validators(source.source_id)
         streak, last_attempt = state.failure_streak(source.source_id, run.day)
         wait = backoff_days(streak)
         if wait and last_attempt is not None and (run.day - last_attempt).days < wait:
-            fetch_row.update(status="skipped",
-                             error=f"backoff: {streak} failed polls in a row, next poll "
-                                   f"{last_attempt + timedelta(days=wait)}")
+            fetch_row.update(
+                status="skipped",
+                error=f"backoff: {streak} failed polls in a row, next poll "
+                f"{last_attempt + timedelta(days=wait)}",
+            )
             log.warning("poll %s skipped: %s", source.source_id, fetch_row["error"])
             entries: list[dict[str, Any]] = []
         else:
@@ -48,24 +54,38 @@ def poll_feed(source: Source, run: Run) -> dict[str, Any]:
     write_rows(run.path("entries", source.source_id), fresh, records.FEED_ENTRY)
     log.info(
         "poll %s: status=%s http=%s entries seen=%d new=%d (%s ms)",
-        source.source_id, fetch_row["status"], fetch_row.get("http_status"),
-        fetch_row["entries_seen"], fetch_row["entries_new"], fetch_row.get("duration_ms"),
+        source.source_id,
+        fetch_row["status"],
+        fetch_row.get("http_status"),
+        fetch_row["entries_seen"],
+        fetch_row["entries_new"],
+        fetch_row.get("duration_ms"),
     )
-    return {"status": fetch_row["status"], "entries_seen": fetch_row["entries_seen"],
-            "entries_new": fetch_row["entries_new"]}
+    return {
+        "status": fetch_row["status"],
+        "entries_seen": fetch_row["entries_seen"],
+        "entries_new": fetch_row["entries_new"],
+    }
 
 
-def _poll(source: Source, run: Run, feed_url: str, fetch_row: dict[str, Any],
-          etag: str | None, last_modified: str | None) -> list[dict[str, Any]]:
+def _poll(
+    source: Source,
+    run: Run,
+    feed_url: str,
+    fetch_row: dict[str, Any],
+    etag: str | None,
+    last_modified: str | None,
+) -> list[dict[str, Any]]:
     """One conditional GET; fills ``fetch_row``, returns the parsed entries."""
-    from akhbar.archive import ArchiveIndex
-    from akhbar.feeds import parse_feed
+    from akhbar.fetch.archive import ArchiveIndex
+    from akhbar.fetch.feeds import parse_feed
 
     entries: list[dict[str, Any]] = []
     try:
-        with source_fetcher(run, source) as fetcher, run_archive(
-            run, f"feed-{source.source_id}"
-        ) as archive:
+        with (
+            source_fetcher(run, source) as fetcher,
+            run_archive(run, f"feed-{source.source_id}") as archive,
+        ):
             result = fetcher.get(feed_url, kind="feed", etag=etag, last_modified=last_modified)
             body, status = result.body, ("ok" if result.ok else "error")
             if result.not_modified:
@@ -96,8 +116,11 @@ def _poll(source: Source, run: Run, feed_url: str, fetch_row: dict[str, Any],
                     fetch_row["error"] = parsed.rejected_reason
                 else:
                     if parsed.bozo:
-                        log.warning("feed %s is bozo (%s); keeping its entries",
-                                    source.source_id, parsed.bozo_reason)
+                        log.warning(
+                            "feed %s is bozo (%s); keeping its entries",
+                            source.source_id,
+                            parsed.bozo_reason,
+                        )
                     entries = [_entry_row(run, source, e) for e in parsed.entries]
                     _quarantine_bad_entries(run, source, parsed)
             fetch_row["status"] = status
@@ -108,7 +131,7 @@ def _poll(source: Source, run: Run, feed_url: str, fetch_row: dict[str, Any],
 
 
 def _entry_row(run: Run, source: Source, entry: Any) -> dict[str, Any]:
-    from akhbar.dedup import article_id
+    from akhbar.fetch.dedup import article_id
 
     return {
         "run_date": run.day,
@@ -130,26 +153,41 @@ def _quarantine_bad_entries(run: Run, source: Source, parsed: Any) -> None:
     import json
 
     bad = parsed.bad_entries
-    rows = [{
-        "run_date": run.day, "stage": "entries", "source_id": source.source_id,
-        "record_key": item.key, "rule": item.rule, "detail": item.detail,
-        "payload": json.dumps({"key": item.key, "url": item.url, "title": item.title,
-                               "detail": item.detail}, ensure_ascii=False),
-    } for item in bad]
+    rows = [
+        {
+            "run_date": run.day,
+            "stage": "entries",
+            "source_id": source.source_id,
+            "record_key": item.key,
+            "rule": item.rule,
+            "detail": item.detail,
+            "payload": json.dumps(
+                {"key": item.key, "url": item.url, "title": item.title, "detail": item.detail},
+                ensure_ascii=False,
+            ),
+        }
+        for item in bad
+    ]
     if rows:
-        log.warning("poll %s: %d feed item(s) set aside: %s", source.source_id, len(rows),
-                    ", ".join(sorted({r["rule"] for r in rows})))
+        log.warning(
+            "poll %s: %d feed item(s) set aside: %s",
+            source.source_id,
+            len(rows),
+            ", ".join(sorted({r["rule"] for r in rows})),
+        )
     write_rows(run.side_path("quarantine", "poll", source.source_id), rows, records.QUARANTINE)
 
 
-def _new_entries(source: Source, run: Run, entries: list[dict[str, Any]],
-                 state: WarehouseState) -> list[dict[str, Any]]:
+def _new_entries(
+    source: Source, run: Run, entries: list[dict[str, Any]], state: WarehouseState
+) -> list[dict[str, Any]]:
     """Drop what another logical date already loaded, repeats within the feed, and
     titles this source already published in the trailing week; add re-queued rows."""
-    from akhbar.dedup import title_key
+    from akhbar.fetch.dedup import title_key
 
-    seen_ids = state.loaded_elsewhere([e["article_id"] for e in entries if e["article_id"]],
-                                      run.day)
+    seen_ids = state.loaded_elsewhere(
+        [e["article_id"] for e in entries if e["article_id"]], run.day
+    )
     recent = state.recent_titles(source.source_id, run.day)
     fresh, seen_in_batch = [], set()
     for entry in entries:
@@ -161,6 +199,9 @@ def _new_entries(source: Source, run: Run, entries: list[dict[str, Any]],
         if aid:
             seen_in_batch.add(aid)
         fresh.append(entry)
-    fresh.extend(r for r in inbox_rows(run, "entries", source.source_id)
-                 if r["article_id"] not in seen_in_batch)
+    fresh.extend(
+        r
+        for r in inbox_rows(run, "entries", source.source_id)
+        if r["article_id"] not in seen_in_batch
+    )
     return fresh

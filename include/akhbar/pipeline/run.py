@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from akhbar import records
 from akhbar.config import Settings, load_settings
+from akhbar.pipeline import records
 
 #: Every per-source stage file of a run and its column contract. ``*_ok`` are
 #: the rows a quality gate let through.
@@ -69,8 +69,13 @@ class Run:
     started_at: datetime | None = None
 
     @classmethod
-    def of(cls, run_date: str | date | datetime, settings: Settings | None = None,
-           run_id: str = "manual", started_at: datetime | None = None) -> Run:
+    def of(
+        cls,
+        run_date: str | date | datetime,
+        settings: Settings | None = None,
+        run_id: str = "manual",
+        started_at: datetime | None = None,
+    ) -> Run:
         return cls(parse_run_date(run_date), settings or load_settings(), run_id, started_at)
 
     @property

@@ -36,8 +36,9 @@ def summarise(run: Run) -> dict[str, Any]:
     return run_summary(run.settings, run.day)
 
 
-def run_all(run_date: str, settings: Settings | None = None, run_id: str = "cli",
-            *, wait_s: float = 0.0) -> dict[str, Any]:
+def run_all(
+    run_date: str, settings: Settings | None = None, run_id: str = "cli", *, wait_s: float = 0.0
+) -> dict[str, Any]:
     """The whole pipeline in one process (``akhbar run``, tests without Airflow).
 
     Holds the warehouse's writer lock from the start, so a second concurrent

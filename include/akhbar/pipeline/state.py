@@ -96,10 +96,14 @@ class WarehouseState:
         """title_key -> article_id of the source's articles in the trailing days."""
         if self._con is None:
             return {}
-        from akhbar.dedup import title_key
+        from akhbar.fetch.dedup import title_key
 
         rows = self._con.execute(
             sql("state/recent_titles"),
-            {"source_id": source_id, "run_date": run_date, "since": run_date - timedelta(days=days)},
+            {
+                "source_id": source_id,
+                "run_date": run_date,
+                "since": run_date - timedelta(days=days),
+            },
         ).fetchall()
         return {title_key(title): aid for aid, title in rows}

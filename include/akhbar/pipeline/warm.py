@@ -23,10 +23,6 @@ def preload() -> float:
     import pyarrow.parquet  # noqa: F401
     import trafilatura  # noqa: F401
 
-    import akhbar.arabic.analyze
-    import akhbar.feeds
-    import akhbar.http
-    import akhbar.pages  # noqa: F401
     from akhbar.pipeline import ingest  # noqa: F401
     from akhbar.quality import gate
 

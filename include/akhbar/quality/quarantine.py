@@ -149,7 +149,7 @@ def _to_stage_table(stage: str, rows: list[dict[str, Any]]) -> Any:
     """Rows -> pyarrow Table with the stage's staging schema (unknown columns dropped)."""
     import pyarrow as pa
 
-    from akhbar import records
+    from akhbar.pipeline import records
 
     schema = records.STAGE_SCHEMAS.get(stage)
     df = pd.DataFrame(rows)

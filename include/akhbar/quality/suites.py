@@ -290,7 +290,9 @@ def _entity_known(column: str, notes: str) -> Rule:
 
 
 def _orphan_article() -> Rule:
-    return _known("orphan_article", "fact_article_id", "fact_article", "article_id not in fact_article")
+    return _known(
+        "orphan_article", "fact_article_id", "fact_article", "article_id not in fact_article"
+    )
 
 
 def _source_known() -> Rule:

@@ -138,9 +138,7 @@ def write_manifest(con: duckdb.DuckDBPyConnection, out_dir: Path) -> Path:
                 continue
             files = []
             for path in paths:
-                (rows,) = con.execute(
-                    sql("export/file_rows"), {"path": path.as_posix()}
-                ).fetchone()
+                (rows,) = con.execute(sql("export/file_rows"), {"path": path.as_posix()}).fetchone()
                 entry = {"path": path.relative_to(out_dir).as_posix(), "rows": int(rows)}
                 if kind == "fact":
                     entry["run_date"] = path.parent.name.removeprefix("run_date=")

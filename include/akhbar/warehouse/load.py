@@ -27,8 +27,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from akhbar import records
 from akhbar.config import Settings
+from akhbar.pipeline import records
 from akhbar.pipeline.files import read_json
 from akhbar.pipeline.run import Run
 from akhbar.sqlfiles import sql
@@ -61,8 +61,9 @@ class EmptyRunError(RuntimeError):
 RECORD_ONLY_FILES = ("080_feed_fetch.sql", "090_quarantine.sql")
 
 
-def load_statements(sql_dir: Path, *, record_only: bool = False,
-                    folder: str | None = None) -> list[tuple[str, str]]:
+def load_statements(
+    sql_dir: Path, *, record_only: bool = False, folder: str | None = None
+) -> list[tuple[str, str]]:
     """(file name, statement) pairs from ``sql/load`` (or a sub-folder) in order.
 
     ``record_only``: just the statements that record feed polls, quarantine and
@@ -80,7 +81,8 @@ def load_statements(sql_dir: Path, *, record_only: bool = False,
     out = []
     for path in paths:
         text = "\n".join(
-            line for line in path.read_text(encoding="utf-8").splitlines()
+            line
+            for line in path.read_text(encoding="utf-8").splitlines()
             if not line.lstrip().startswith("--")
         )
         for stmt in text.split(";"):
@@ -99,8 +101,11 @@ def _register_staged(con: duckdb.DuckDBPyConnection, run: Run) -> None:
         files = run.files(stage)
         cols = ", ".join(f'"{name}"' for name in schema.names)
         if files:
-            source = (", regexp_extract(filename, '([^/]+)\\.parquet$', 1) AS file_source"
-                      if with_source else "")
+            source = (
+                ", regexp_extract(filename, '([^/]+)\\.parquet$', 1) AS file_source"
+                if with_source
+                else ""
+            )
             con.execute(
                 f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {cols}{source} "
                 f"FROM read_parquet({_quote_list(files)}, filename = true, union_by_name = true)"
@@ -115,15 +120,20 @@ def _register_staged(con: duckdb.DuckDBPyConnection, run: Run) -> None:
 def _sources_table(run: Run) -> pa.Table:
     rows = read_json(run.sources_json) if run.sources_json.exists() else []
     names = records.SOURCE.names
-    return pa.Table.from_pylist([{c: r.get(c) for c in names} for r in rows],
-                                schema=records.SOURCE)
+    return pa.Table.from_pylist([{c: r.get(c) for c in names} for r in rows], schema=records.SOURCE)
 
 
 def _entities_table(settings: Settings) -> pa.Table:
     path = settings.seeds_dir / "gazetteer.csv"
-    schema = pa.schema([("entity_id", pa.string()), ("type", pa.string()),
-                        ("name_ar", pa.string()), ("name_en", pa.string()),
-                        ("wikidata_id", pa.string())])
+    schema = pa.schema(
+        [
+            ("entity_id", pa.string()),
+            ("type", pa.string()),
+            ("name_ar", pa.string()),
+            ("name_en", pa.string()),
+            ("wikidata_id", pa.string()),
+        ]
+    )
     if not path.exists():
         return schema.empty_table()
     seen: dict[str, dict[str, Any]] = {}
@@ -141,8 +151,9 @@ def _clusters(con: duckdb.DuckDBPyConnection, run: Run) -> pa.Table:
     schema = pa.schema([("article_id", pa.string()), ("cluster_id", pa.string())])
     params = {"run_date": run.day, "since": run.day - timedelta(days=CLUSTER_WINDOW_DAYS)}
     docs = [
-        ClusterDoc(article_id=a, source_id=s, day=d, title=t, body_text=b,
-                   entity_ids=frozenset(e or ()))
+        ClusterDoc(
+            article_id=a, source_id=s, day=d, title=t, body_text=b, entity_ids=frozenset(e or ())
+        )
         for query, args in (("clusters/window_docs", params), ("clusters/run_docs", {}))
         for a, s, d, t, b, e in con.execute(sql(query), args).fetchall()
     ]
@@ -171,8 +182,12 @@ def _analyst_copy_stale(settings: Settings) -> bool:
 
 def _params(run: Run) -> dict[str, Any]:
     now = datetime.now(UTC)
-    return {"run_date": run.day, "run_id": run.run_id, "loaded_at": now,
-            "started_at": run.started_at or now}
+    return {
+        "run_date": run.day,
+        "run_id": run.run_id,
+        "loaded_at": now,
+        "started_at": run.started_at or now,
+    }
 
 
 def load_run(run: Run) -> dict[str, Any]:
@@ -185,20 +200,29 @@ def load_run(run: Run) -> dict[str, Any]:
     with writer_lock(settings, f"load {run.date_str}"):
         con = connect(settings.warehouse)
         try:
-            unchanged = con.execute(sql("state/load_fingerprint"),
-                                    {"run_date": run.day}).fetchone()
+            unchanged = con.execute(sql("state/load_fingerprint"), {"run_date": run.day}).fetchone()
             if unchanged and unchanged[0] == fingerprint:
                 con.close()
                 if _analyst_copy_stale(settings):
                     publish_analyst_copy(settings)
-                log.info("load %s: unchanged since run %s (fingerprint %s): nothing to load",
-                         run.date_str, unchanged[1], fingerprint)
-                return {"run_date": run.date_str, "skipped": True, "fingerprint": fingerprint,
-                        "load_s": round(time.perf_counter() - started, 3)}
+                log.info(
+                    "load %s: unchanged since run %s (fingerprint %s): nothing to load",
+                    run.date_str,
+                    unchanged[1],
+                    fingerprint,
+                )
+                return {
+                    "run_date": run.date_str,
+                    "skipped": True,
+                    "fingerprint": fingerprint,
+                    "load_s": round(time.perf_counter() - started, 3),
+                }
             _register_staged(con, run)
             con.register("stg_sources", _sources_table(run))
-            con.register("stg_loaded_sources", pa.table(
-                {"source_id": pa.array(run.loaded_sources(), pa.string())}))
+            con.register(
+                "stg_loaded_sources",
+                pa.table({"source_id": pa.array(run.loaded_sources(), pa.string())}),
+            )
             con.register("stg_entities", _entities_table(settings))
             params = {**_params(run), "fingerprint": fingerprint}
             counts = _load_transaction(con, run, params)
@@ -211,10 +235,12 @@ def load_run(run: Run) -> dict[str, Any]:
     return counts
 
 
-def _load_transaction(con: duckdb.DuckDBPyConnection, run: Run,
-                      params: dict[str, Any]) -> dict[str, Any]:
+def _load_transaction(
+    con: duckdb.DuckDBPyConnection, run: Run, params: dict[str, Any]
+) -> dict[str, Any]:
     feeds = con.execute(
-        "SELECT count(*), coalesce(sum(entries_new), 0) FROM stg_feed_fetch").fetchone() or (0, 0)
+        "SELECT count(*), coalesce(sum(entries_new), 0) FROM stg_feed_fetch"
+    ).fetchone() or (0, 0)
     statements = load_statements(run.settings.sql_dir)
     run_rows = [s for s in statements if s[0] == "005_run_rows.sql"]
     con.execute("BEGIN TRANSACTION")
@@ -273,8 +299,9 @@ def _record_only(con: duckdb.DuckDBPyConnection, run: Run, params: dict[str, Any
         raise
 
 
-def _apply_warehouse_checks(con: duckdb.DuckDBPyConnection, run: Run,
-                            params: dict[str, Any], n_articles: int) -> int:
+def _apply_warehouse_checks(
+    con: duckdb.DuckDBPyConnection, run: Run, params: dict[str, Any], n_articles: int
+) -> int:
     """Run the warehouse suite; quarantine and remove the rows it rejects.
 
     Returns the number of this run's articles rejected. Raises
@@ -293,23 +320,35 @@ def _apply_warehouse_checks(con: duckdb.DuckDBPyConnection, run: Run,
     if not len(rejects):
         return 0
     keys = rejects["record_key"].astype(str).str.split(":", n=1, expand=True)
-    con.register("wh_rejects", pa.table({"table_name": keys[0].tolist(),
-                                         "record_key": keys[1].tolist()}))
+    con.register(
+        "wh_rejects", pa.table({"table_name": keys[0].tolist(), "record_key": keys[1].tolist()})
+    )
     con.register("wh_quarantine", pa.Table.from_pandas(rejects, preserve_index=False))
     rejected_articles = int((keys[0] == "fact_article").sum())
     if n_articles and rejected_articles / n_articles > MAX_REJECTED_SHARE:
-        raise BatchGateError(f"warehouse ({run.date_str})", [
-            f"{rejected_articles} of {n_articles} articles failed the warehouse checks "
-            f"(more than {MAX_REJECTED_SHARE:.0%}; batch rule: integrity), e.g. "
-            + "; ".join(sorted(set(rejects["rule"]))[:3])])
+        raise BatchGateError(
+            f"warehouse ({run.date_str})",
+            [
+                f"{rejected_articles} of {n_articles} articles failed the warehouse checks "
+                f"(more than {MAX_REJECTED_SHARE:.0%}; batch rule: integrity), e.g. "
+                + "; ".join(sorted(set(rejects["rule"]))[:3])
+            ],
+        )
     _execute(con, load_statements(run.settings.sql_dir, folder="rejected"), params)
-    log.warning("warehouse checks quarantined %d row(s) and kept the rest: %s", len(rejects),
-                ", ".join(f"{r}={n}" for r, n in rejects["rule"].value_counts().items()))
+    log.warning(
+        "warehouse checks quarantined %d row(s) and kept the rest: %s",
+        len(rejects),
+        ", ".join(f"{r}={n}" for r, n in rejects["rule"].value_counts().items()),
+    )
     again = validate_warehouse(con, run_date=run.day, results_dir=results_dir)
     if again.batch_failures or len(again.quarantined):
-        raise BatchGateError(f"warehouse ({run.date_str})", [
-            "rows still fail the warehouse checks after the rejected rows were removed: "
-            + ", ".join(sorted(set(again.quarantined["rule"])) or again.batch_failures)])
+        raise BatchGateError(
+            f"warehouse ({run.date_str})",
+            [
+                "rows still fail the warehouse checks after the rejected rows were removed: "
+                + ", ".join(sorted(set(again.quarantined["rule"])) or again.batch_failures)
+            ],
+        )
     return rejected_articles
 
 
@@ -320,8 +359,9 @@ def _record_dq(con: duckdb.DuckDBPyConnection, dq_rows: Any, params: dict[str, A
     con.execute(sql("load/queries/record_warehouse_dq"), {"loaded_at": params["loaded_at"]})
 
 
-def _execute(con: duckdb.DuckDBPyConnection, statements: list[tuple[str, str]],
-             params: dict[str, Any]) -> None:
+def _execute(
+    con: duckdb.DuckDBPyConnection, statements: list[tuple[str, str]], params: dict[str, Any]
+) -> None:
     for name, stmt in statements:
         used = {k: params[k] for k in set(_PARAM.findall(stmt)) if k in params}
         try:

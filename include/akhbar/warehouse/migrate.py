@@ -17,8 +17,14 @@ import duckdb
 from akhbar.config import load_settings
 from akhbar.sqlfiles import SQL_DIR, sql
 
-__all__ = ["SQL_DIR", "apply_migrations", "connect", "create_views", "current_version",
-           "migration_files"]
+__all__ = [
+    "SQL_DIR",
+    "apply_migrations",
+    "connect",
+    "create_views",
+    "current_version",
+    "migration_files",
+]
 
 _MIGRATION = re.compile(r"^(\d{3})_[\w-]+\.sql$")
 
@@ -52,9 +58,7 @@ def apply_migrations(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) ->
         con.begin()
         try:
             con.execute(path.read_text(encoding="utf-8"))
-            con.execute(
-                sql("migrate/record_version"), {"version": version, "name": path.name}
-            )
+            con.execute(sql("migrate/record_version"), {"version": version, "name": path.name})
             con.commit()
         except Exception:
             con.rollback()

@@ -42,13 +42,17 @@ def holder(settings: Settings) -> str:
         info = json.loads(lock_path(settings).read_text(encoding="utf-8") or "{}")
     except (OSError, ValueError):
         return "unknown process"
-    return (f"pid {info.get('pid')} ({info.get('purpose')}, since {info.get('since')})"
-            if info else "unknown process")
+    return (
+        f"pid {info.get('pid')} ({info.get('purpose')}, since {info.get('since')})"
+        if info
+        else "unknown process"
+    )
 
 
 @contextlib.contextmanager
-def writer_lock(settings: Settings, purpose: str, *, wait_s: float = 3600.0,
-                poll_s: float = 0.5) -> Iterator[None]:
+def writer_lock(
+    settings: Settings, purpose: str, *, wait_s: float = 3600.0, poll_s: float = 0.5
+) -> Iterator[None]:
     """Hold the warehouse's writer lock; wait up to ``wait_s`` for it (re-entrant)."""
     path = lock_path(settings)
     if _held.get(path):
@@ -74,12 +78,16 @@ def writer_lock(settings: Settings, purpose: str, *, wait_s: float = 3600.0,
                         f"gave up after {wait_s:.0f} s"
                     ) from None
                 if not announced:
-                    log.warning("waiting for the warehouse writer lock held by %s",
-                                holder(settings))
+                    log.warning(
+                        "waiting for the warehouse writer lock held by %s", holder(settings)
+                    )
                     announced = True
                 time.sleep(poll_s)
-        info = {"pid": os.getpid(), "purpose": purpose,
-                "since": datetime.now(UTC).isoformat(timespec="seconds")}
+        info = {
+            "pid": os.getpid(),
+            "purpose": purpose,
+            "since": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(info).encode(), 0)
         _held[path] = 1

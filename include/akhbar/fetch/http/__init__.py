@@ -17,7 +17,7 @@ Design (urllib3 2.8 low-level connections, one connection per hop), a module a s
   robots.txt, replay mode, WARC archive).
 """
 
-from akhbar.http.body import Kind, content_type_allowed
-from akhbar.http.fetcher import Fetcher, FetchResult
+from akhbar.fetch.http.body import Kind, content_type_allowed
+from akhbar.fetch.http.fetcher import Fetcher, FetchResult
 
 __all__ = ["FetchResult", "Fetcher", "Kind", "content_type_allowed"]

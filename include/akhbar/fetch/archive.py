@@ -1,7 +1,7 @@
 """Raw HTTP archive in WARC/1.1 (one gzip member per record).
 
 Every response the pipeline fetches is written here, and the bundled offline
-snapshot uses the same format: the replay server (:mod:`akhbar.replay`) serves
+snapshot uses the same format: the replay server (:mod:`akhbar.fetch.replay`) serves
 whatever :func:`iter_responses` reads, so "archive" and "replay" are one
 mechanism.
 
@@ -456,8 +456,12 @@ class ArchiveIndex:
                 end = max((r["offset"] + r["length"] for r in rows), default=0)
                 if not rows or end == path.stat().st_size:
                     for r in rows:
-                        yield (r["url"], int(r["offset"]), _parse_warc_date(r["fetched_at"]),
-                               r.get("status"))
+                        yield (
+                            r["url"],
+                            int(r["offset"]),
+                            _parse_warc_date(r["fetched_at"]),
+                            r.get("status"),
+                        )
                     return
                 log.info("warc index %s does not match its file; rescanning", idx)
             except (OSError, ValueError, KeyError, TypeError) as exc:

@@ -197,8 +197,7 @@ def _coverage(con: duckdb.DuckDBPyConnection, run_date: date) -> str:
     if not series:
         note = '<p class="muted">لا مقالات في آخر 14 يوماً.</p>'
         return _section("المقالات الجديدة لكل مصدر (آخر 14 يوماً)", note)
-    return _section("المقالات الجديدة لكل مصدر (آخر 14 يوماً)",
-                    coverage_svg(series, days, labels))
+    return _section("المقالات الجديدة لكل مصدر (آخر 14 يوماً)", coverage_svg(series, days, labels))
 
 
 def _new_clusters(con: duckdb.DuckDBPyConnection, run_date: date) -> str:

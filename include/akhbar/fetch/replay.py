@@ -21,7 +21,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 
-from akhbar.archive import ArchivedResponse, body_etag, canonical_url, http_date, iter_responses
+from akhbar.fetch.archive import (
+    ArchivedResponse,
+    body_etag,
+    canonical_url,
+    http_date,
+    iter_responses,
+)
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from urllib3.connection import HTTPConnection, HTTPSConnection
 
-from akhbar.http.body import (
+from akhbar.fetch.http.body import (
     Decoder,
     Kind,
     content_encodings,
@@ -24,7 +24,7 @@ from akhbar.http.body import (
     media_type,
     read_body,
 )
-from akhbar.http.hop import Hop, Refused
+from akhbar.fetch.http.hop import Hop, Refused
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 ACCEPT: dict[str, str] = {

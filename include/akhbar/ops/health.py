@@ -240,9 +240,7 @@ def source_counts(con: Any, run_date: dt.date | None) -> dict[str, dict[str, int
     if run_date is None or not _has_table(con, "pipeline_run"):
         return {}
     out: dict[str, dict[str, int]] = {}
-    for row in _rows(
-        con, "health/source_counts", {"run_date": run_date, "run_total": RUN_TOTAL}
-    ):
+    for row in _rows(con, "health/source_counts", {"run_date": run_date, "run_total": RUN_TOTAL}):
         out.setdefault(row["source_id"], {})[row["key"]] = int(row["value"])
     return out
 

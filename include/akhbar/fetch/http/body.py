@@ -10,7 +10,7 @@ from __future__ import annotations
 import zlib
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from akhbar.http.hop import Refused
+from akhbar.fetch.http.hop import Refused
 
 if TYPE_CHECKING:
     from urllib3.response import BaseHTTPResponse

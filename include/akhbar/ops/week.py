@@ -5,7 +5,7 @@
 ``{source, url, date_extracted, title, author, content}``) into what the
 pipeline reads offline: one WARC of RSS 2.0 responses that ``akhbar replay``
 serves, and a catalogue whose ``feed_url`` carries a ``{date}`` placeholder
-(:meth:`akhbar.sources.Source.feed_url_for`).
+(:meth:`akhbar.pipeline.sources.Source.feed_url_for`).
 
 The feeds are *built*, not captured: every channel says so, items keep the
 original article URL as link/guid and carry the full text in
@@ -32,9 +32,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
-from akhbar.archive import WarcArchive
 from akhbar.config import Settings
-from akhbar.sources import CATALOGUE_COLUMNS, DATE_PLACEHOLDER
+from akhbar.fetch.archive import WarcArchive
+from akhbar.pipeline.sources import CATALOGUE_COLUMNS, DATE_PLACEHOLDER
+from akhbar.sqlfiles import sql
 
 if TYPE_CHECKING:
     import duckdb
@@ -234,17 +235,18 @@ def render_feed(outlet: str, day: date, records: Sequence[WeekRecord]) -> bytes:
     out = io.StringIO()
     w = out.write
     w('<?xml version="1.0" encoding="UTF-8"?>\n')
-    w('<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"'
-      ' xmlns:content="http://purl.org/rss/1.0/modules/content/"'
-      ' xmlns:dc="http://purl.org/dc/elements/1.1/">\n<channel>\n')
+    w(
+        '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"'
+        ' xmlns:content="http://purl.org/rss/1.0/modules/content/"'
+        ' xmlns:dc="http://purl.org/dc/elements/1.1/">\n<channel>\n'
+    )
     w(f"<title>{escape(name)} {day.isoformat()} (built feed, not a captured original)</title>\n")
     w(f"<link>{escape(site)}</link>\n")
     w(f"<description>{escape(built_label(name, day))}</description>\n")
-    w("<language>ar</language>\n<generator>akhbar.week</generator>\n")
+    w("<language>ar</language>\n<generator>akhbar.ops.week</generator>\n")
     w(f"<copyright>{escape(ATTRIBUTION)}</copyright>\n")
     if records:
-        w(f"<lastBuildDate>{format_datetime(max(r.published for r in records))}"
-          "</lastBuildDate>\n")
+        w(f"<lastBuildDate>{format_datetime(max(r.published for r in records))}</lastBuildDate>\n")
     w(f'<atom:link href={quoteattr(url)} rel="self" type="application/rss+xml"/>\n')
     for rec in records:
         w("<item>\n")
@@ -332,18 +334,20 @@ def build_week_snapshot(
         present = set(_outlets_in(week_dir, days))
         unknown = [o for o in chosen if o not in OUTLETS and o not in present]
         if unknown:
-            raise WeekDataError(f"unknown outlet(s) {', '.join(unknown)}; known: "
-                                f"{', '.join(sorted(present | set(OUTLETS)))}")
+            raise WeekDataError(
+                f"unknown outlet(s) {', '.join(unknown)}; known: "
+                f"{', '.join(sorted(present | set(OUTLETS)))}"
+            )
     warc_path = out_dir / "warc" / WARC_NAME
     info = {
         "isPartOf": "akhbar-news-week",
-        "description": "Built by Akhbar (akhbar.week) from " + ATTRIBUTION
+        "description": "Built by Akhbar (akhbar.ops.week) from "
+        + ATTRIBUTION
         + "; RSS feeds are built, not captured originals; see README.md",
     }
     feeds: list[FeedInfo] = []
     skipped = 0
-    archive = WarcArchive(warc_path, info=info, created_at=_day_end(days[-1]),
-                          deterministic=True)
+    archive = WarcArchive(warc_path, info=info, created_at=_day_end(days[-1]), deterministic=True)
     try:
         for day in days:
             records, empty = read_day(week_dir, day)
@@ -356,25 +360,34 @@ def build_week_snapshot(
                         f"max_feed_bytes ({max_feed_bytes}); pass a per-outlet limit"
                     )
                 url = feed_url(outlet, day)
-                archive.write_response(url, 200, [("Content-Type", RSS_TYPE)], body,
-                                       fetched_at=_day_end(day))
+                archive.write_response(
+                    url, 200, [("Content-Type", RSS_TYPE)], body, fetched_at=_day_end(day)
+                )
                 feeds.append(FeedInfo(outlet, day, url, len(items), len(body)))
             if progress is not None:
                 done = [f for f in feeds if f.day == day]
-                progress(f"{day.isoformat()}: {sum(1 for f in done if f.items)} outlets, "
-                         f"{sum(f.items for f in done)} items")
+                progress(
+                    f"{day.isoformat()}: {sum(1 for f in done if f.items)} outlets, "
+                    f"{sum(f.items for f in done)} items"
+                )
     except BaseException:
         archive.abort()
         raise
     archive.close()
     snapshot = WeekSnapshot(
-        out_dir=out_dir, warc=warc_path, sources_csv=out_dir / "sources.csv",
-        readme=out_dir / "README.md", days=tuple(days), outlets=tuple(chosen),
-        feeds=tuple(feeds), skipped_empty=skipped,
+        out_dir=out_dir,
+        warc=warc_path,
+        sources_csv=out_dir / "sources.csv",
+        readme=out_dir / "README.md",
+        days=tuple(days),
+        outlets=tuple(chosen),
+        feeds=tuple(feeds),
+        skipped_empty=skipped,
     )
     write_catalogue(snapshot.sources_csv, chosen)
-    snapshot.readme.write_text(provenance(snapshot, week_dir, per_outlet_limit),
-                               encoding="utf-8", newline="\n")
+    snapshot.readme.write_text(
+        provenance(snapshot, week_dir, per_outlet_limit), encoding="utf-8", newline="\n"
+    )
     return snapshot
 
 
@@ -386,21 +399,23 @@ def catalogue_rows(outlets: Sequence[str]) -> list[dict[str, str]]:
     rows = []
     for outlet in outlets:
         name, site = OUTLETS.get(outlet, (outlet, ""))
-        rows.append({
-            "source_id": f"snn_{outlet}",
-            "name": name,
-            "country": "SA",
-            "feed_url": feed_url(outlet, DATE_PLACEHOLDER),
-            "site_url": site.rstrip("/"),
-            "enabled": "true",
-            "min_delay_s": "0",
-            "max_concurrency": "4",
-            "respect_robots": "true",
-            "language": "ar",
-            "notes": "built feed: RSS built by Akhbar from SaudiNewsNet records "
-            "(CC BY-NC-SA 4.0, Alhagri 2015), not a captured original; one feed per "
-            "day ({date}); article pages absent (404), full text from the feed",
-        })
+        rows.append(
+            {
+                "source_id": f"snn_{outlet}",
+                "name": name,
+                "country": "SA",
+                "feed_url": feed_url(outlet, DATE_PLACEHOLDER),
+                "site_url": site.rstrip("/"),
+                "enabled": "true",
+                "min_delay_s": "0",
+                "max_concurrency": "4",
+                "respect_robots": "true",
+                "language": "ar",
+                "notes": "built feed: RSS built by Akhbar from SaudiNewsNet records "
+                "(CC BY-NC-SA 4.0, Alhagri 2015), not a captured original; one feed per "
+                "day ({date}); article pages absent (404), full text from the feed",
+            }
+        )
     return rows
 
 
@@ -417,7 +432,7 @@ def resolve_catalogue(sources_csv: Path, run_date: str, out_csv: Path) -> Path:
     """Copy of a catalogue with ``{date}`` set to ``run_date`` in every feed_url,
     for code that fetches ``feed_url`` as is (e.g. ``akhbar run`` before the
     fetch stage calls :meth:`Source.feed_url_for`)."""
-    from akhbar.sources import read_sources
+    from akhbar.pipeline.sources import read_sources
 
     with Path(sources_csv).open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -428,8 +443,9 @@ def resolve_catalogue(sources_csv: Path, run_date: str, out_csv: Path) -> Path:
             row["feed_url"] = source.feed_url_for(run_date)
     out_csv.parent.mkdir(parents=True, exist_ok=True)
     with out_csv.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]) if rows else list(CATALOGUE_COLUMNS),
-                                lineterminator="\n")
+        writer = csv.DictWriter(
+            fh, fieldnames=list(rows[0]) if rows else list(CATALOGUE_COLUMNS), lineterminator="\n"
+        )
         writer.writeheader()
         writer.writerows(rows)
     return out_csv
@@ -451,7 +467,7 @@ def provenance(snapshot: WeekSnapshot, week_dir: Path, limit: int | None) -> str
     lines = [
         "# Built news week (akhbar week-build)",
         "",
-        "Generated by `akhbar week-build` (include/akhbar/week.py); do not commit it.",
+        "Generated by `akhbar week-build` (include/akhbar/ops/week.py); do not commit it.",
         "",
         f"* Input: SaudiNewsNet-format zips in `{week_dir.name}/` (real articles).",
         "* Licence of the articles: " + ATTRIBUTION + ". Non-commercial research use "
@@ -470,27 +486,28 @@ def provenance(snapshot: WeekSnapshot, week_dir: Path, limit: int | None) -> str
         "| input | sha256 |",
         "| --- | --- |",
     ]
-    lines += [f"| {d.isoformat()}.zip | {_sha256(week_dir / f'{d.isoformat()}.zip')} |"
-              for d in snapshot.days]
-    lines += ["", "| day | outlets with items | items | largest feed (bytes) |",
-              "| --- | ---: | ---: | ---: |"]
+    lines += [
+        f"| {d.isoformat()}.zip | {_sha256(week_dir / f'{d.isoformat()}.zip')} |"
+        for d in snapshot.days
+    ]
+    lines += [
+        "",
+        "| day | outlets with items | items | largest feed (bytes) |",
+        "| --- | ---: | ---: | ---: |",
+    ]
     for day, (outlets, items) in snapshot.per_day().items():
         biggest = max((f.bytes for f in snapshot.feeds if f.day == day), default=0)
         lines.append(f"| {day.isoformat()} | {outlets} | {items} | {biggest} |")
     return "\n".join(lines) + "\n"
 
 
-
 # --------------------------------------------------------------------------- report
-
-REPORTS_DIR = Path(__file__).resolve().parents[2] / "sql" / "reports"
 
 
 def _query(
     con: duckdb.DuckDBPyConnection, name: str, params: dict[str, object]
 ) -> tuple[list[str], list[tuple]]:
-    sql = (REPORTS_DIR / name).read_text(encoding="utf-8")
-    rel = con.execute(sql, params)
+    rel = con.execute(sql(f"reports/{name}"), params)
     return [d[0] for d in rel.description], rel.fetchall()
 
 
@@ -508,9 +525,9 @@ def week_tables(
     con = duckdb.connect(str(path), read_only=True)
     try:
         return {
-            "per_day": _query(con, "week_per_day.sql", params),
-            "top_stories": _query(con, "week_top_stories.sql", {**params, "limit": top}),
-            "top_speakers": _query(con, "week_top_speakers.sql", {**params, "limit": top}),
+            "per_day": _query(con, "week_per_day", params),
+            "top_stories": _query(con, "week_top_stories", {**params, "limit": top}),
+            "top_speakers": _query(con, "week_top_speakers", {**params, "limit": top}),
         }
     finally:
         con.close()
@@ -519,16 +536,22 @@ def week_tables(
 def week_report(warehouse_path: Path, days: Sequence[date], *, top: int = 10) -> str:
     """Printable report: per day, the biggest cross-outlet stories, the speakers
     quoted by most outlets."""
-    from akhbar.report import _table  # the project's one plain-text table layout
+    from akhbar.ops.report import _table  # the project's one plain-text table layout
 
     days = sorted(set(days))
     tables = week_tables(warehouse_path, days, top=top)
     headers, rows = tables["per_day"]
     # Outlets do not add up over days: the total row leaves them out.
-    totals = tuple("total" if h == "run_date" else "" if h == "outlets"
-                   else sum(r[i] for r in rows) for i, h in enumerate(headers))
-    out = [f"Week {days[0]}..{days[-1]} (warehouse {warehouse_path})", "",
-           _table(headers, [*rows, totals]), ""]
+    totals = tuple(
+        "total" if h == "run_date" else "" if h == "outlets" else sum(r[i] for r in rows)
+        for i, h in enumerate(headers)
+    )
+    out = [
+        f"Week {days[0]}..{days[-1]} (warehouse {warehouse_path})",
+        "",
+        _table(headers, [*rows, totals]),
+        "",
+    ]
     out.append(f"Biggest cross-outlet stories (top {top}):")
     _, story_rows = tables["top_stories"]
     if not story_rows:
@@ -536,8 +559,9 @@ def week_report(warehouse_path: Path, days: Sequence[date], *, top: int = 10) ->
     last = None
     for rank, cluster, outlets, articles, first_day, _sid, outlet, title, _ in story_rows:
         if cluster != last:
-            out.append(f"{rank:>3}. {outlets} outlets, {articles} articles, from {first_day}"
-                       f"  [{cluster}]")
+            out.append(
+                f"{rank:>3}. {outlets} outlets, {articles} articles, from {first_day}  [{cluster}]"
+            )
             last = cluster
         out.append(f"       {outlet}: {title or '(untitled)'}")
     out += ["", f"Speakers quoted by most outlets (top {top}):"]

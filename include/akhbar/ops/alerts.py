@@ -8,7 +8,7 @@ Nothing here raises: a broken alert path must never mask the original failure.
 
 Usage in a DAG::
 
-    from akhbar.alerts import deadline_alert, on_failure_callback
+    from akhbar.ops.alerts import deadline_alert, on_failure_callback
 
     @dag(..., default_args={"on_failure_callback": on_failure_callback},
          deadline=deadline_alert(minutes=180))
@@ -27,7 +27,7 @@ from typing import Any
 
 from akhbar.config import ALERT_WEBHOOK_ENV
 
-log = logging.getLogger("akhbar.alerts")
+log = logging.getLogger("akhbar.ops.alerts")
 
 WEBHOOK_ENV = ALERT_WEBHOOK_ENV  # read by config.load_settings() (Settings.alert_webhook)
 WEBHOOK_TIMEOUT_S = 3.0

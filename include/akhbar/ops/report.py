@@ -43,7 +43,9 @@ def print_landed(settings: Settings, run_date: str | None, *, example_query: str
         print(f"\nquarantined rows (akhbar quarantine --date {run_date} lists them):")
         print(_table(["stage", "rule", "rows"], quarantined))
     print(f"\nAnalysts open the read-only copy: {settings.analyst_copy}")
-    print("Paste this query into  .venv/bin/akhbar sql  (a read-only shell; or pass it as\n"
-          "an argument), or into any DuckDB client opening that file read-only:\n")
+    print(
+        "Paste this query into  .venv/bin/akhbar sql  (a read-only shell; or pass it as\n"
+        "an argument), or into any DuckDB client opening that file read-only:\n"
+    )
     print(example_query)
     return 0

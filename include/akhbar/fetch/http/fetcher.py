@@ -2,8 +2,8 @@
 
 :meth:`Fetcher.get` never raises for network or content problems; it returns a
 :class:`FetchResult` with a machine-readable ``error``. The steps of one GET:
-:mod:`akhbar.http.addresses` (where a request may go), :mod:`akhbar.http.exchange`
-(one bounded HTTP exchange), :mod:`akhbar.http.body` (content checks, capped
+:mod:`akhbar.fetch.http.addresses` (where a request may go), :mod:`akhbar.fetch.http.exchange`
+(one bounded HTTP exchange), :mod:`akhbar.fetch.http.body` (content checks, capped
 decompression). Replay mode (``settings.replay_url``): every hop goes to the
 replay server with ``Host`` and ``X-Akhbar-Original-Url``; results keep real URLs.
 """
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Literal
 from urllib.parse import urljoin
 
 from akhbar.config import Settings
-from akhbar.http.addresses import (
+from akhbar.fetch.http.addresses import (
     DEFAULT_PORTS,
     ascii_uri,
     check_original,
@@ -30,14 +30,14 @@ from akhbar.http.addresses import (
     resolve_checked,
     split_url,
 )
-from akhbar.http.body import Kind, looks_binary, media_type
-from akhbar.http.exchange import REDIRECT_STATUSES, Route, exchange, request_headers
-from akhbar.http.hop import Hop, Refused
+from akhbar.fetch.http.body import Kind, looks_binary, media_type
+from akhbar.fetch.http.exchange import REDIRECT_STATUSES, Route, exchange, request_headers
+from akhbar.fetch.http.hop import Hop, Refused
 
 if TYPE_CHECKING:
-    from akhbar.archive import WarcArchive
+    from akhbar.fetch.archive import WarcArchive
 
-log = logging.getLogger("akhbar.http")
+log = logging.getLogger("akhbar.fetch.http")
 
 MAX_REDIRECTS = 5
 RETRY_AFTER_CAP_S = 30.0

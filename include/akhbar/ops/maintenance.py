@@ -46,7 +46,7 @@ def export_parquet(run_date: str | None, settings: Settings | None = None) -> li
 
 
 def write_digest(run_date: str | None, settings: Settings | None = None) -> str | None:
-    from akhbar.digest import render_digest
+    from akhbar.ops.digest import render_digest
     from akhbar.warehouse.readonly import open_readonly
 
     settings = settings or load_settings()
@@ -54,8 +54,9 @@ def write_digest(run_date: str | None, settings: Settings | None = None) -> str 
         return None
     con = open_readonly(settings.analyst_copy, extensions=())  # locked down; no fts needed
     try:
-        out = render_digest(con, date.fromisoformat(run_date),
-                            settings.data_dir / "digest" / f"{run_date}.html")
+        out = render_digest(
+            con, date.fromisoformat(run_date), settings.data_dir / "digest" / f"{run_date}.html"
+        )
     finally:
         con.close()
     log.info("digest written to %s", out)

@@ -37,7 +37,7 @@ import feedparser
 from feedparser.datetimes import _parse_date as _fp_parse_date
 
 from akhbar.arabic.normalize import to_ascii_digits
-from akhbar.dedup import normalize_url
+from akhbar.fetch.dedup import normalize_url
 
 FULL_TEXT_MIN_CHARS = 400
 SUMMARY_MAX_CHARS = 400

@@ -11,8 +11,17 @@ from pathlib import Path
 REQUIRED = ("source_id", "name", "feed_url")
 # Column order of the catalogue files (seeds/sources.csv, snapshot/sources.csv).
 CATALOGUE_COLUMNS = (
-    "source_id", "name", "country", "feed_url", "site_url", "enabled", "min_delay_s",
-    "max_concurrency", "respect_robots", "language", "notes",
+    "source_id",
+    "name",
+    "country",
+    "feed_url",
+    "site_url",
+    "enabled",
+    "min_delay_s",
+    "max_concurrency",
+    "respect_robots",
+    "language",
+    "notes",
 )
 #: Placeholder in ``feed_url`` for the logical date (YYYY-MM-DD); see Source.feed_url_for.
 DATE_PLACEHOLDER = "{date}"

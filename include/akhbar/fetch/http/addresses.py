@@ -16,7 +16,7 @@ import ipaddress
 import socket
 from urllib.parse import quote, urlsplit
 
-from akhbar.http.hop import Refused
+from akhbar.fetch.http.hop import Refused
 
 # Addresses refused even if some future ipaddress version calls them global.
 METADATA_ADDRESSES = frozenset(

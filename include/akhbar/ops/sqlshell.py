@@ -79,7 +79,7 @@ def emit(headers: list[str], rows: list[tuple], fmt: str, out: TextIO) -> None:
         ]
         out.write("\n\n".join(blocks) + ("\n" if blocks else ""))
     else:
-        from akhbar.report import _table
+        from akhbar.ops.report import _table
 
         out.write(_table(headers, rows) + "\n" + _plural(len(rows)) + "\n")
 

@@ -53,8 +53,16 @@ _NOT_LOOKED_UP: Any = object()
 class PageContent:
     """What one page gives the pipeline; ``published_at`` is found on first read."""
 
-    __slots__ = ("_date_finder", "_published_at", "author", "canonical_url", "html_lang",
-                 "image_url", "text", "title")
+    __slots__ = (
+        "_date_finder",
+        "_published_at",
+        "author",
+        "canonical_url",
+        "html_lang",
+        "image_url",
+        "text",
+        "title",
+    )
 
     def __init__(
         self,
@@ -141,13 +149,15 @@ _AUTHOR_ATTRS = frozenset({"class", "id", "itemprop", "data-component", "rel", "
 _A0_CLASS = re.compile("author-?name|AuthorName|authorName")
 _A1_ID = re.compile("author|zuozhe|bianji|xiaobian")
 _A1_CLASS = re.compile(
-    "author|channel-name|zuozhe|bianji|xiaobian|submitted-by|posted-by|journalist-name")
+    "author|channel-name|zuozhe|bianji|xiaobian|submitted-by|posted-by|journalist-name"
+)
 _A2_ID = re.compile("[Aa]uthor")
 _A2_CLASS = re.compile("[Aa]uthor|screenname|writer|[Bb]yline")
 _D0_ID = re.compile("^comments|comment-?list|ProductReviews")
 _D0_CLASS = re.compile(
     "^[Cc]omments|commentlist|comments-list|sidebar|is-hidden|quote|embedly-instagram"
-    "|article-(?:share|support)|print|category|meta-date|meta-reviewer")
+    "|article-(?:share|support)|print|category|meta-date|meta-reviewer"
+)
 
 
 @cache
@@ -168,21 +178,36 @@ def _author_hits(tag: str, attrs: dict[str, str]) -> tuple[bool, bool, bool, boo
     (without AUTHOR_XPATHS[0]'s ``rel='me'`` child test)."""
     cls, ident = attrs.get("class", ""), attrs.get("id", "")
     itemprop, component = attrs.get("itemprop", ""), attrs.get("data-component", "")
-    a0 = tag == "author" or (tag in _A0_TAGS and (
-        attrs.get("rel") == "author" or ident == "author" or cls == "author"
-        or itemprop == "author name" or attrs.get("data-testid") in ("AuthorCard", "AuthorURL")
-        or (cls != "" and _A0_CLASS.search(cls) is not None)))
+    a0 = tag == "author" or (
+        tag in _A0_TAGS
+        and (
+            attrs.get("rel") == "author"
+            or ident == "author"
+            or cls == "author"
+            or itemprop == "author name"
+            or attrs.get("data-testid") in ("AuthorCard", "AuthorURL")
+            or (cls != "" and _A0_CLASS.search(cls) is not None)
+        )
+    )
     a1 = tag in _A1_TAGS and (
-        cls in ("byline", "username", "byl", "BBL") or "author" in itemprop
+        cls in ("byline", "username", "byl", "BBL")
+        or "author" in itemprop
         or (ident != "" and _A1_ID.search(ident) is not None)
-        or (cls != "" and _A1_CLASS.search(cls) is not None))
-    a2 = ("Byline" in component or "author" in itemprop
-          or (ident != "" and _A2_ID.search(ident) is not None)
-          or (cls != "" and _A2_CLASS.search(cls) is not None))
+        or (cls != "" and _A1_CLASS.search(cls) is not None)
+    )
+    a2 = (
+        "Byline" in component
+        or "author" in itemprop
+        or (ident != "" and _A2_ID.search(ident) is not None)
+        or (cls != "" and _A2_CLASS.search(cls) is not None)
+    )
     d0 = tag in _D0_TAGS and (
-        ident == "comments" or cls in ("comments", "title", "date") or "Figure" in component
+        ident == "comments"
+        or cls in ("comments", "title", "date")
+        or "Figure" in component
         or (ident != "" and _D0_ID.search(ident) is not None)
-        or (cls != "" and _D0_CLASS.search(cls) is not None))
+        or (cls != "" and _D0_CLASS.search(cls) is not None)
+    )
     return a0, a1, a2, d0
 
 
