@@ -9,6 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.9
 PIP_VERSION := 26.0
+TEST_WORKERS ?= 2
 RUN_DATE ?= $(shell date -u +%F)
 # make week: SaudiNewsNet-format zips and the days to backfill through the scheduler.
 WEEK_DIR ?= $(CURDIR)/../shared/corpus/news_week/dataset
@@ -45,7 +46,7 @@ system-deps: ## Debian packages the full test suite uses (chromium, redis)
 
 test: $(STAMP) system-deps ## the full test suite (what CI runs), incl. end-to-end and Celery runs
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q -p no:cacheprovider --durations=15
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup --durations=15
 
 test-fast: $(STAMP) ## unit tests only (no end-to-end DAG runs)
 	$(BIN)/python -m pytest -q -m "not slow and not distributed and not browser"

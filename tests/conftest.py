@@ -35,6 +35,29 @@ os.environ["AKHBAR_DATA_DIR"] = str(_AIRFLOW_HOME / "data")
 os.environ["AKHBAR_DEADLINE_MINUTES"] = "0"
 
 
+# Under ``pytest -n 2 --dist loadgroup`` (what ``make test`` runs): the tests that
+# start Airflow processes (scheduler, Celery, standalone, dag.test end to end, the
+# quick bench) run one after another on one worker, so two of them never share the
+# two cores; every other module stays whole on one worker (its module fixtures are
+# built once) and the modules spread over both workers.
+SERIAL_AIRFLOW_MODULES = {
+    "test_scheduler.py",
+    "test_celery_run.py",
+    "test_standalone.py",
+    "test_e2e_dag.py",
+    "test_bench_scale.py",
+}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        module = item.path.name
+        group = "airflow" if module in SERIAL_AIRFLOW_MODULES else module
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture(scope="session")
 def airflow_db() -> Path:
     """An initialised Airflow metadata DB (SQLite) with the project's pools."""
