@@ -579,3 +579,40 @@ def test_news_week_family_name_interview_outlet_and_pronoun_verb() -> None:
     assert not any("سكاي" in (s or "") or "للمدينة" in (s or "") for s in speakers)
     assert "كنا" not in speakers
     assert {q.speaker_kind for q in quotes if _has(q.speaker, "بحاح")} == {"person"}
+
+
+# --- news_week 2015-08-07: speakers that must not reach the rankings --------------
+
+AAWSAT_SISI = (
+    "http://aawsat.com/home/article/423926/"
+    "السيسي-مصر-جابهت-أخطر-فكر-متطرف-وإرهابي-لو-تمكن-من-الأرض-لحرقها"
+)
+ALYOUM_MUFTI = "http://www.3alyoum.com/news/local/a/المفتي-يُحذر-من-فئة-نمت-بين-أظهر-المسلم/"
+
+
+def test_news_week_speech_object_and_preposition_glued_mention_are_not_the_speaker() -> None:
+    # Asharq Al-Awsat 2015-08-07: "... تحية للرئيس السيسي وضيوفه ... واستهل الرئيس المصري
+    # كلمته ...، قائلا إن ... وتابع السيسي أن ..."
+    quotes = extract_quotes(_news_week("2015-08-07", AAWSAT_SISI))
+    speakers = {q.speaker for q in quotes}
+    assert not any(s and ("كلمته" in s or s.startswith("للرئيس")) for s in speakers), speakers
+    tabi = next(q for q in quotes if q.text.startswith("مصر قدمت قيما"))
+    assert tabi.speaker == "السيسي" and tabi.speaker_kind == "person"
+
+
+def test_news_week_religious_citations_are_not_named_speakers() -> None:
+    # Ain Alyoum 2015-08-07 (the Mufti's sermon): "قال الله تعالى: ((ومن أظلم ...))" and
+    # "قال صلى الله عليه وسلم :”يَخْرُجُ فِيكُمْ قَوْمٌ ...": scripture, not a news source
+    quotes = extract_quotes(_news_week("2015-08-07", ALYOUM_MUFTI))
+    cited = [q for q in quotes if q.speaker and "الله" in q.speaker]
+    assert cited and all(q.speaker_kind == "role" for q in cited)
+    assert speaker_kind("عبد الله النفيسي") == "person"  # constructed example: a name
+    assert speaker_kind("حزب الله") == "organisation"  # constructed example
+
+
+def test_news_week_prepositional_pronoun_is_not_a_speaker() -> None:
+    # Asharq Al-Awsat 2015-08-07: "اتصالاً هاتفيًا من العاهل المغربي الملك محمد السادس،
+    # أعرب خلاله عن إدانته للتفجير الإرهابي" (خلاله = "during it", the call)
+    url = "http://aawsat.com/home/article/423886/«داعش»-يغدر-بالمصلين-في-عسير"
+    q = next(q for q in extract_quotes(_news_week("2015-08-07", url)) if q.cue == "أعرب")
+    assert q.text.startswith("إدانته للتفجير") and q.speaker != "خلاله"

@@ -102,7 +102,18 @@ def _subject(doc: _Doc, a: int, b: int, max_words: int = 12) -> tuple[int, int] 
     words = list(_WORD_SPAN_RE.finditer(f, a, b))
     if len(words) > 1 and words[-1].group() in quote_cues.PREP_PRONOUNS:
         b = words[-2].end()  # حيث أكد المعلم لهم أن: the pronoun is the addressee
-    return a, b
+    return a, _before_speech_object(words, b)
+
+
+def _before_speech_object(words: list[re.Match[str]], b: int) -> int:
+    """End of a subject before the speaker's own speech: الرئيس المصري كلمته ->
+    الرئيس المصري; السيسي في كلمته الشكر -> السيسي."""
+    for i in range(1, len(words)):
+        if words[i].group() in quote_cues.SPEECH_OBJECTS:
+            prep = words[i - 1].group() in quote_cues.SPEECH_OBJECT_PREPS
+            j = i - 1 if prep else i
+            return words[j - 1].end() if j >= 1 else b
+    return b
 
 
 _KANA_RE = re.compile(r"(?:و)?(?:كان|كانت|كانوا)\s+")

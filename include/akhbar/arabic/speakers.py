@@ -171,7 +171,7 @@ def _full_name(doc: _Doc, sp: _Speaker, before: int) -> _Speaker | None:
     for m in pattern.finditer(doc.folded, max(0, before - 3000), before):
         g = m.group("given")
         if not (
-            g.startswith(("ال", "و"))
+            g.startswith(("ال", "و", "لل", "بال", "فال", "كال"))  # للرئيس السيسي: no given name
             or g in _FORM_INFO
             or g in quote_cues.ROLE_PREPOSITIONS
             or _ROLE_RE.fullmatch(g)
@@ -230,6 +230,13 @@ def _name_after_role(words: list[str]) -> int | None:
     return None
 
 
+def _religious(words: list[str]) -> bool:
+    joined = " ".join(words)
+    return words[0] in quote_cues.RELIGIOUS_SPEAKER_STARTS or any(
+        phrase in joined for phrase in quote_cues.RELIGIOUS_SPEAKER_PHRASES
+    )
+
+
 def speaker_kind(speaker: str | None, ents: Sequence[EntityLike] = ()) -> str | None:
     """person | organisation | role | anonymous for a speaker phrase (None for none)."""
     if not speaker:
@@ -242,6 +249,8 @@ def speaker_kind(speaker: str | None, ents: Sequence[EntityLike] = ()) -> str | 
     head = words[0]
     if head in quote_cues.ANONYMOUS_HEADS:
         return "anonymous"
+    if _religious(words):
+        return "role"  # scripture or the Prophet cited in a sermon: not a news source
     if head in quote_cues.HONORIFICS or (len(words) == 1 and head in quote_cues.GENERIC_SPEAKERS):
         return "role"  # سموه، الجانبان: nobody in particular until resolved
     if len(words) == 1 and head.startswith("ال") and head in quote_cues.ORGANISATION_HEADS:

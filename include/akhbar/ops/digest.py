@@ -13,6 +13,11 @@ most-quoted named speakers (persons, organisations; not anonymous sources or
 unresolved role nouns) with one quote each (7 days); articles per source over
 the last 14 days (SVG small multiples); new story clusters (first seen on
 run_date); source health.
+
+The two rankings leave out outlet names (an outlet is who reports, not what the news
+is about) and one-word generic nouns (الهيئة، المصدر): see
+:mod:`akhbar.arabic.rules.digest_noise` for the lists and how a name that is both a
+place and an outlet (الشرق الأوسط) is decided.
 """
 
 from __future__ import annotations
@@ -24,11 +29,17 @@ from pathlib import Path
 
 import duckdb
 
+from akhbar.arabic.normalize import normalize_for_match
+from akhbar.arabic.rules import digest_noise
 from akhbar.sqlfiles import sql
 
 TOP_N = 10
 WINDOW_DAYS = 7
 CHART_DAYS = 14
+# Rows read per ranking before noise is dropped (the SQL cannot fold Arabic as
+# normalize_for_match does); the page shows the first TOP_N that remain.
+CANDIDATES = 8 * TOP_N
+_PUNCT = str.maketrans({ch: " " for ch in "«»\"“”'()[]{}،,.:؛;!?-–—_/"})
 
 CSS = """
 *{box-sizing:border-box}
@@ -65,6 +76,69 @@ def _rows(
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
+def _folded(name: str) -> str:
+    return " ".join(normalize_for_match(name).lower().translate(_PUNCT).split())
+
+
+def is_outlet_name(name: str | None, entity_type: str | None = None) -> bool:
+    """``name`` is a news outlet (شفق نيوز، شفقنيوز، وكالة رويترز، نيوز alone); a
+    place that shares an outlet's name (الرياض، الشرق الأوسط) counts as one only
+    when it is not tagged LOC."""
+    folded = _folded(name or "")
+    if not folded:
+        return False
+    if folded in digest_noise.OUTLET_LATIN or folded in digest_noise.OUTLET_FRAGMENTS:
+        return True
+    headed = False  # صحيفة الشرق الأوسط: the noun says it is the outlet
+    for noun in digest_noise.OUTLET_NOUNS:
+        if folded.startswith(noun + " ") and len(folded) > len(noun) + 1:
+            folded, headed = folded[len(noun) + 1 :], True
+            break
+    glued = folded.replace(" ", "")
+    if glued not in digest_noise.OUTLETS and glued not in digest_noise.OUTLET_FRAGMENTS:
+        return False
+    return headed or not (entity_type == "LOC" and glued in digest_noise.PLACE_HOMONYMS)
+
+
+def is_generic_noun(name: str | None) -> bool:
+    """A one-word common noun that names no one in particular (الهيئة، المصدر)."""
+    words = _folded(name or "").split()
+    if len(words) != 1:
+        return False
+    word = words[0]
+    return word in digest_noise.GENERIC_NOUNS or (
+        word.startswith("و") and word[1:] in digest_noise.GENERIC_NOUNS
+    )
+
+
+def is_digest_noise(name: str | None, entity_type: str | None = None) -> bool:
+    """Left out of the digest's rankings: an outlet name or a generic noun."""
+    return is_outlet_name(name, entity_type) or is_generic_noun(name)
+
+
+def top_entities(
+    con: duckdb.DuckDBPyConnection, run_date: date, top_n: int = TOP_N
+) -> list[dict[str, object]]:
+    """Most-mentioned entities of the window, outlets and generic nouns left out."""
+    params = {"run_date": run_date, "days": WINDOW_DAYS, "top_n": max(CANDIDATES, 4 * top_n)}
+    rows = _rows(con, "top_entities", params)
+    keep = [
+        r
+        for r in rows
+        if not is_digest_noise(str(r["entity_name"] or ""), str(r["entity_type"] or ""))
+    ]
+    return keep[:top_n]
+
+
+def top_speakers(
+    con: duckdb.DuckDBPyConnection, run_date: date, top_n: int = TOP_N
+) -> list[dict[str, object]]:
+    """Most-quoted named speakers of the window, outlets and generic nouns left out."""
+    params = {"run_date": run_date, "days": WINDOW_DAYS, "top_n": max(CANDIDATES, 4 * top_n)}
+    rows = _rows(con, "top_speakers", params)
+    return [r for r in rows if not is_digest_noise(str(r["speaker_name"] or ""))][:top_n]
+
+
 def _e(value: object) -> str:
     return "" if value is None else escape(str(value), quote=True)
 
@@ -91,11 +165,7 @@ def _kpis(con: duckdb.DuckDBPyConnection, run_date: date) -> str:
 
 
 def _top_entities(con: duckdb.DuckDBPyConnection, run_date: date) -> str:
-    rows = _rows(
-        con,
-        "top_entities",
-        {"run_date": run_date, "days": WINDOW_DAYS, "top_n": TOP_N},
-    )
+    rows = top_entities(con, run_date)
     body = "".join(
         f"<tr><td>{_e(r['entity_name'])}</td><td>{_e(r['entity_type'])}</td>"
         f'<td class="num">{_e(r["mentions"])}</td><td class="num">{_e(r["articles"])}</td></tr>'
@@ -111,11 +181,7 @@ def _top_entities(con: duckdb.DuckDBPyConnection, run_date: date) -> str:
 
 
 def _top_speakers(con: duckdb.DuckDBPyConnection, run_date: date) -> str:
-    rows = _rows(
-        con,
-        "top_speakers",
-        {"run_date": run_date, "days": WINDOW_DAYS, "top_n": TOP_N},
-    )
+    rows = top_speakers(con, run_date)
     if not rows:
         return _section("أكثر المتحدثين اقتباساً", '<p class="muted">لا اقتباسات في هذه الفترة.</p>')
     body = "".join(
