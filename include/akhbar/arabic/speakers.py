@@ -244,13 +244,13 @@ def speaker_kind(speaker: str | None, ents: Sequence[EntityLike] = ()) -> str | 
     words = _speaker_words(speaker)
     if not words:
         return None
+    if _religious(words):
+        return "role"  # scripture or the Prophet cited in a sermon: not a news source
     if any(e.type == "PER" for e in ents):
         return "person"
     head = words[0]
     if head in quote_cues.ANONYMOUS_HEADS:
         return "anonymous"
-    if _religious(words):
-        return "role"  # scripture or the Prophet cited in a sermon: not a news source
     if head in quote_cues.HONORIFICS or (len(words) == 1 and head in quote_cues.GENERIC_SPEAKERS):
         return "role"  # سموه، الجانبان: nobody in particular until resolved
     if len(words) == 1 and head.startswith("ال") and head in quote_cues.ORGANISATION_HEADS:

@@ -26,6 +26,7 @@ import os
 from datetime import date, timedelta
 from html import escape
 from pathlib import Path
+from typing import cast
 
 import duckdb
 
@@ -100,6 +101,11 @@ def is_outlet_name(name: str | None, entity_type: str | None = None) -> bool:
     return headed or not (entity_type == "LOC" and glued in digest_noise.PLACE_HOMONYMS)
 
 
+def is_place_homonym(name: str) -> bool:
+    """``name`` is a place and an outlet (الشرق الأوسط، الرياض، الخليج)."""
+    return _folded(name).replace(" ", "") in digest_noise.PLACE_HOMONYMS
+
+
 def is_generic_noun(name: str | None) -> bool:
     """A one-word common noun that names no one in particular (الهيئة، المصدر)."""
     words = _folded(name or "").split()
@@ -116,18 +122,37 @@ def is_digest_noise(name: str | None, entity_type: str | None = None) -> bool:
     return is_outlet_name(name, entity_type) or is_generic_noun(name)
 
 
+def drop_noise(
+    rows: list[dict[str, object]], name_field: str, type_field: str | None = None
+) -> list[dict[str, object]]:
+    """``rows`` (in rank order) without outlet names and generic nouns."""
+    return [
+        r
+        for r in rows
+        if not is_digest_noise(
+            str(r[name_field] or ""), str(r[type_field] or "") if type_field else None
+        )
+    ]
+
+
 def top_entities(
     con: duckdb.DuckDBPyConnection, run_date: date, top_n: int = TOP_N
 ) -> list[dict[str, object]]:
     """Most-mentioned entities of the window, outlets and generic nouns left out."""
     params = {"run_date": run_date, "days": WINDOW_DAYS, "top_n": max(CANDIDATES, 4 * top_n)}
-    rows = _rows(con, "top_entities", params)
-    keep = [
-        r
-        for r in rows
-        if not is_digest_noise(str(r["entity_name"] or ""), str(r["entity_type"] or ""))
-    ]
-    return keep[:top_n]
+    rows = [_as_place(r) for r in _rows(con, "top_entities", params)]
+    rows = [r for r in rows if r["mentions"]]
+    rows.sort(key=lambda r: (-cast(int, r["mentions"]), str(r["entity_name"])))
+    return drop_noise(rows, "entity_name", "entity_type")[:top_n]
+
+
+def _as_place(row: dict[str, object]) -> dict[str, object]:
+    """A place that shares its name with an outlet counts only its mentions outside
+    quotation marks and not right after ل: وقال مصدر لـ«الشرق الأوسط» is the daily."""
+    if row["entity_type"] != "LOC" or not is_place_homonym(str(row["entity_name"] or "")):
+        return row
+    bare = {"mentions": row["bare_mentions"], "articles": row["bare_articles"]}
+    return {**row, **bare, "all_mentions": row["mentions"]}
 
 
 def top_speakers(
@@ -136,7 +161,7 @@ def top_speakers(
     """Most-quoted named speakers of the window, outlets and generic nouns left out."""
     params = {"run_date": run_date, "days": WINDOW_DAYS, "top_n": max(CANDIDATES, 4 * top_n)}
     rows = _rows(con, "top_speakers", params)
-    return [r for r in rows if not is_digest_noise(str(r["speaker_name"] or ""))][:top_n]
+    return drop_noise(rows, "speaker_name")[:top_n]
 
 
 def _e(value: object) -> str:

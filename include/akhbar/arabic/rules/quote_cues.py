@@ -625,8 +625,6 @@ RELIGIOUS_SPEAKER_PHRASES: tuple[str, ...] = (
     "عز وجل",
     "سبحانه وتعالي",
     "تبارك وتعالي",
-    "رضي الله",
-    "رحمه الله",
 )
 RELIGIOUS_SPEAKER_STARTS: frozenset[str] = _word_set("الله اسم تعالي سبحانه")
 
