@@ -388,6 +388,8 @@ def test_speaker_kinds() -> None:
     assert speaker_kind("الخبير في الشؤون الإيرانية هاني سليمان") == "person"
     assert speaker_kind("رجب طيب اردوغان") == "person"
     assert speaker_kind(None) is None
+    # constructed examples: a common noun for a person names nobody unless a name follows
+    assert speaker_kind("المرأة") == "role" and speaker_kind("الشاب محمد") == "person"
 
 
 def test_shafaq_anonymous_source_kind() -> None:

@@ -251,8 +251,11 @@ def speaker_kind(speaker: str | None, ents: Sequence[EntityLike] = ()) -> str | 
     head = words[0]
     if head in quote_cues.ANONYMOUS_HEADS:
         return "anonymous"
-    if head in quote_cues.HONORIFICS or (len(words) == 1 and head in quote_cues.GENERIC_SPEAKERS):
-        return "role"  # سموه، الجانبان: nobody in particular until resolved
+    generic = quote_cues.GENERIC_SPEAKERS | quote_cues.PERSON_NOUNS
+    if head in quote_cues.HONORIFICS or (len(words) == 1 and head in generic):
+        return "role"  # سموه، الجانبان، المرأة: nobody in particular until resolved
+    if head in quote_cues.PERSON_NOUNS:
+        return "person"  # الشاب محمد
     if len(words) == 1 and head.startswith("ال") and head in quote_cues.ORGANISATION_HEADS:
         return "role"  # الوزارة، البيان with no fuller mention in the article
     heads_org = ents and ents[0].type == "ORG" and _words(ents[0].text)[:1] == words[:1]

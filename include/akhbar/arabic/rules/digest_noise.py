@@ -48,6 +48,7 @@ GENERIC_NOUNS: frozenset[str] = (
     quote_cues.ORGANISATION_HEADS
     | quote_cues.ANONYMOUS_HEADS
     | quote_cues.GENERIC_SPEAKERS
+    | quote_cues.PERSON_NOUNS
     | quote_cues.HONORIFICS
     | quote_cues.TITLES
     | quote_cues._word_set(

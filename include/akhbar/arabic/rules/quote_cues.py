@@ -640,6 +640,12 @@ SPEECH_OBJECT_PREPS: frozenset[str] = _word_set("في خلال عبر ضمن")
 GENERIC_SPEAKERS: frozenset[str] = _word_set(
     "الجانبان الجانبين الطرفان الطرفين البلدان البلدين الجميع المشاركون المشاركين"
 )
+# Common nouns for a person: nobody in particular alone (قالت المرأة), a person with a
+# name after them (الشاب محمد).
+PERSON_NOUNS: frozenset[str] = _word_set(
+    "المراه الرجل الشاب الفتاه الطفل المواطن المواطنه الطالب الطالبه الام الاب "
+    "الزوج الزوجه الضحيه الشاهد المريض"
+)
 
 # Words after عن / على that are no statement: كشف عنه، أكد على ما ...
 NOT_OBJECT_WORDS: frozenset[str] = _word_set(
