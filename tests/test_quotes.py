@@ -618,3 +618,11 @@ def test_news_week_prepositional_pronoun_is_not_a_speaker() -> None:
     url = "http://aawsat.com/home/article/423886/«داعش»-يغدر-بالمصلين-في-عسير"
     q = next(q for q in extract_quotes(_news_week("2015-08-07", url)) if q.cue == "أعرب")
     assert q.text.startswith("إدانته للتفجير") and q.speaker != "خلاله"
+
+
+def test_news_week_participle_continues_an_according_to_speaker() -> None:
+    # Al-Riyadh 2015-08-10: "وبحسب المشرف على مبادرة "نرسم بسمتهم" ... صبري الكثيري، فإن
+    # المشاركة هدفت ...، مبيناً أن المبادرة تعد مجتمعية تطوعية ..."
+    doc = _news_week_gold("alriyadh", "heldout2")
+    q = next(q for q in extract_quotes(doc["text"]) if q.cue == "مبيناً")
+    assert q.text.startswith("المبادرة تعد") and _has(q.speaker, "صبري الكثيري")
