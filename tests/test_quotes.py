@@ -626,3 +626,11 @@ def test_news_week_participle_continues_an_according_to_speaker() -> None:
     doc = _news_week_gold("alriyadh", "heldout2")
     q = next(q for q in extract_quotes(doc["text"]) if q.cue == "مبيناً")
     assert q.text.startswith("المبادرة تعد") and _has(q.speaker, "صبري الكثيري")
+
+
+def test_news_week_addressee_of_a_call_is_not_the_speaker() -> None:
+    # Al-Weeam 2015-08-11: "أعلنت وزارة التجارة والصناعة عن استدعاء ... وأوضحت الوزارة أن
+    # ... ودعت مستخدمي هذه النوعية من المركبات إلى التواصل مع الوكيل ..."
+    doc = _news_week_gold("alweeam", "heldout3")
+    q = next(q for q in extract_quotes(doc["text"]) if q.cue == "دعت")
+    assert q.text.startswith("التواصل") and _has(q.speaker, "وزارة التجارة")

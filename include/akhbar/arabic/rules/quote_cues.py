@@ -636,6 +636,9 @@ SPEECH_OBJECTS: frozenset[str] = _word_set(
 )
 SPEECH_OBJECT_PREPS: frozenset[str] = _word_set("في خلال عبر ضمن")
 
+# Verbs of calling on someone: the noun phrase after them may be whom they address.
+ADDRESSING_LEMMAS: frozenset[str] = frozenset({"دعا", "طالب", "حث", "ناشد"})
+
 # One-word speakers that name nobody: the two sides, the two countries.
 GENERIC_SPEAKERS: frozenset[str] = _word_set(
     "الجانبان الجانبين الطرفان الطرفين البلدان البلدين الجميع المشاركون المشاركين"
