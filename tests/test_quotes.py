@@ -634,3 +634,16 @@ def test_news_week_addressee_of_a_call_is_not_the_speaker() -> None:
     doc = _news_week_gold("alweeam", "heldout3")
     q = next(q for q in extract_quotes(doc["text"]) if q.cue == "دعت")
     assert q.text.startswith("التواصل") and _has(q.speaker, "وزارة التجارة")
+
+
+def test_news_week_trailing_source_that_goes_on_to_speak() -> None:
+    # Asharq Al-Awsat 2015-08-08: "قتل أربعة أشخاص ... في وسط مالي، حسب مصدر عسكري مالي أوضح
+    # أن الهجوم عبارة عن عملية «احتجاز رهائن» في الفندق. وقال هذا المصدر العسكري إن ..."
+    url = "http://aawsat.com/home/article/424691/مسلحون-يهاجمون-فندقًا-يقيم-فيه-غربيون-بشمال-مالي"
+    quotes = extract_quotes(_news_week("2015-08-08", url))
+    hasab = next(q for q in quotes if q.cue == "حسب")
+    awdah = next(q for q in quotes if q.cue == "أوضح")
+    assert hasab.text.startswith("قتل أربعة أشخاص") and hasab.speaker == "مصدر عسكري مالي"
+    assert awdah.text.startswith("الهجوم عبارة") and awdah.speaker == "مصدر عسكري مالي"
+    later = next(q for q in quotes if q.speaker == "هذا المصدر العسكري")
+    assert later.speaker_kind == "anonymous"

@@ -196,6 +196,8 @@ def _np_speaker(doc: _Doc, span: tuple[int, int]) -> _Speaker | None:
 
 def _speaker_words(text: str) -> list[str]:
     words = _words(text)
+    if len(words) > 1 and words[0] in ("هذا", "هذه", "ذلك", "تلك"):
+        words = words[1:]  # هذا المصدر العسكري: the source mentioned before
     if words and words[0].startswith("و") and words[0][1:] in quote_cues.ANONYMOUS_HEADS:
         words[0] = words[0][1:]
     return words
