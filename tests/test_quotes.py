@@ -647,3 +647,14 @@ def test_news_week_trailing_source_that_goes_on_to_speak() -> None:
     assert awdah.text.startswith("الهجوم عبارة") and awdah.speaker == "مصدر عسكري مالي"
     later = next(q for q in quotes if q.speaker == "هذا المصدر العسكري")
     assert later.speaker_kind == "anonymous"
+
+
+def test_shafaq_quoted_name_keeps_its_marks_and_caller_is_the_speaker() -> None:
+    # Shafaq News: 'أكد مرصد "إيكو عراق" يوم السبت، أن ...' and later 'ودعا المرصد، وزارة
+    # العمل إلى "التدخل ..."' (وزارة العمل is whom the observatory calls on)
+    text, _ = _shafaq("797f7ffe4e7ea580")
+    quotes = extract_quotes(text)
+    assert quotes[0].speaker == 'مرصد "إيكو عراق"'
+    assert text[quotes[0].speaker_start : quotes[0].speaker_end] == quotes[0].speaker
+    call = next(q for q in quotes if q.cue == "دعا")
+    assert "وزارة" not in (call.speaker or "") and _has(call.speaker, "إيكو عراق")

@@ -259,6 +259,10 @@ class _Extractor(_AttributionPasses):
                 return None  # يذكر أن ... "it is worth noting that": no speaker, no quote
             if subj is not None and _addressee(f, c, subj):
                 subj = None  # ودعت مستخدمي هذه المركبات إلى: whom the call is addressed to
+            elif subj is not None and _FORM_INFO[c.form][1] in quote_cues.ADDRESSING_LEMMAS:
+                comma = f.find("،", *subj)
+                if comma > subj[0]:
+                    subj = (subj[0], comma)  # ودعا المرصد، وزارة العمل إلى: the caller
             if subj is not None:
                 return _np_speaker(doc, subj), True
             svo = _svo_subject(doc, c.s0, m.start())
