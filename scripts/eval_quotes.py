@@ -164,7 +164,7 @@ def _newsweek_docs() -> list[dict[str, Any]]:
         docs.append(
             {
                 "set": NEWSWEEK_SETS[g["split"]],
-                "id": f"newsweek/{g['source']}",
+                "id": f"{NEWSWEEK_SETS[g['split']]}/{g['source']}",
                 "text": text,
                 "quotes": quotes,
                 "dateline": None,

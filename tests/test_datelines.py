@@ -102,3 +102,27 @@ def test_one_source_spelling_per_outlet() -> None:
     assert canonical_source("أ ف ب") == canonical_source("ا ف ب") == "أ ف ب"
     assert canonical_source("عربي21") == "عربي 21"
     assert canonical_source("مصدر مجهول") == "مصدر مجهول"  # unknown names are kept
+
+
+NEWS_WEEK = REPO.parent / "shared" / "corpus" / "news_week" / "dataset"
+
+
+def _news_week_openings(day: str) -> dict[str, str]:
+    import zipfile
+
+    path = NEWS_WEEK / f"{day}.zip"
+    if not path.exists():
+        pytest.skip("../shared/corpus/news_week not available")
+    with zipfile.ZipFile(path) as archive:
+        rows = json.loads(archive.read(archive.namelist()[0]))
+    return {r["url"]: (r["content"] or "")[:300] for r in rows}
+
+
+def test_news_week_bureau_and_month_in_brackets() -> None:
+    texts = _news_week_openings("2015-08-07")
+    # Al-Jazirah: "\nبريدة - مكتب الجزيرة \n\n\nأقامت جمعية بلسم ..." (the daily's bureau)
+    d = extract_dateline(texts["http://www.al-jazirah.com/2015/20150807/tf8.htm"])
+    assert d is not None and (d.place, d.source) == ("بريدة", "الجزيرة")
+    # Asharq Al-Awsat: "في يوم 15 أغسطس (آب) من عام 1869 ...": آب is August, not أ ب (AP)
+    url = next(u for u in texts if u.startswith("http://aawsat.com/home/article/424116/"))
+    assert extract_dateline(texts[url]) is None

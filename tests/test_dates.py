@@ -252,3 +252,10 @@ def test_ordinal_day_with_two_month_names() -> None:
     # the phrase of issue 13 (its source is held back): the day is kept, not only the month
     m = _mention("في الثامن عشر من شهر تشرين الأول/أكتوبر", dt.date(2019, 10, 20), "الثامن")
     assert (m.kind, m.value) == ("date", dt.date(2019, 10, 18))
+
+
+def test_day_of_the_current_month() -> None:
+    # Al-Eqtisadiah 2015-08-01: "... التي تنطلق في الـ 27 من الشهر الجاري"
+    text = _news_week("2015-08-01", "http://www.aleqt.com/2015/08/01/article_977997.html")
+    m = _mention(text, dt.date(2015, 8, 1), "من الشهر الجاري")
+    assert (m.kind, m.value) == ("date", dt.date(2015, 8, 27))

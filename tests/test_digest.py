@@ -7,19 +7,31 @@ and skip when it is absent.
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import json
 import re
 import shutil
 import struct
 import subprocess
+import zipfile
 import zlib
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from akhbar.ops.digest import build_digest_html, render_digest
-from analyst_warehouse import build_test_warehouse
+from akhbar.arabic.normalize import normalize_for_match
+from akhbar.ops.digest import (
+    build_digest_html,
+    is_digest_noise,
+    render_digest,
+    top_entities,
+    top_speakers,
+)
+from analyst_warehouse import _insert, build_test_warehouse
+from helpers import REPO, SHARED, SNAPSHOT_RUN_DATE
 
 RUN_DATE = date(2026, 8, 10)  # last day of the Shafaq items in the test warehouse
 WIDTH, HEIGHT = 1200, 1600
@@ -205,3 +217,162 @@ def test_dom_direction_is_rtl(page, tmp_path):
     assert (doc_dir, computed, charset) == ("rtl", "rtl", "UTF-8")
     assert align in {"start", "right"}
     assert "موجز أخبار" in proc.stdout
+
+
+# --- noise in the rankings: outlet names and generic nouns (issue 13) ---------------
+
+# Written out independently of akhbar.arabic.rules.digest_noise (folded forms): outlets
+# of the snapshot and of news_week that are not places, and generic one-word nouns.
+NOT_RANKED = {
+    normalize_for_match(name).replace(" ", "")
+    for name in (
+        "شفق نيوز", "شفقنيوز", "نيوز", "رويترز", "وكالة رويترز", "فرانس برس", "أ ف ب",
+        "الأناضول", "وكالة الأناضول", "واس", "عكاظ", "سبق", "عين اليوم", "الاقتصادية",
+        "قناة الجزيرة", "صحيفة الشرق الأوسط", "المصدر", "المصادر", "الهيئة", "الوزارة",
+        "الحكومة", "المرصد", "الجيش",
+    )
+}  # fmt: skip
+
+
+DATELINE_SOURCES = "SELECT DISTINCT dateline_source FROM fact_article"
+
+
+def _names(rows: list[dict], field: str) -> list[str]:
+    return [normalize_for_match(str(r[field])).replace(" ", "") for r in rows]
+
+
+def _section_text(html_text: str, heading: str) -> str:
+    start = html_text.index(heading)
+    return html_text[start : html_text.index("</section>", start)]
+
+
+def test_filters_outlets_and_generic_nouns_by_type() -> None:
+    assert is_digest_noise("نيوز", "LOC") and is_digest_noise("شفقنيوز", "ORG")
+    assert is_digest_noise("وكالة رويترز", "ORG") and is_digest_noise("الهيئة", "ORG")
+    # a place that is also a daily: kept as a place, dropped as an outlet
+    assert not is_digest_noise("الشرق الأوسط", "LOC") and is_digest_noise("الشرق الأوسط", "ORG")
+    assert is_digest_noise("صحيفة الشرق الأوسط", "LOC")  # the noun says it is the daily
+    assert not is_digest_noise("الرياض", "LOC") and is_digest_noise("الرياض", "ORG")
+    assert not is_digest_noise("بغداد", "LOC") and not is_digest_noise("هيئة النزاهة", "ORG")
+
+
+def test_snapshot_digest_ranks_no_outlet_and_no_generic_noun(snapshot_warehouse: Path) -> None:
+    """The `make run` snapshot: شفق نيوز (ORG, every Shafaq item's dateline) was the most
+    mentioned entity before the rankings dropped outlets."""
+    day = date.fromisoformat(SNAPSHOT_RUN_DATE)
+    con = duckdb.connect(str(snapshot_warehouse), read_only=True)
+    try:
+        entities = top_entities(con, day, 20)
+        speakers = top_speakers(con, day, 20)
+        page_html = build_digest_html(con, day)
+        sources = {r[0] for r in con.execute(DATELINE_SOURCES).fetchall()}
+    finally:
+        con.close()
+    assert entities and speakers
+    assert not NOT_RANKED & set(_names(entities, "entity_name")), entities
+    assert not NOT_RANKED & set(_names(speakers, "speaker_name")), speakers
+    assert "بغداد" in [r["entity_name"] for r in entities]  # places still rank
+    shown = _section_text(page_html, "أكثر الكيانات ذكراً") + _section_text(
+        page_html, "أكثر المتحدثين اقتباساً"
+    )
+    assert "شفق نيوز" not in shown and "نيوز" not in shown
+    assert "شفقنيوز" not in sources  # one spelling per outlet in dateline_source
+
+
+NEWS_WEEK_DAY = SHARED / "corpus" / "news_week" / "dataset" / "2015-08-07.zip"
+NEWS_WEEK_ARTICLES = 100  # a fixed sample of the day keeps the test to a few seconds
+
+
+@pytest.fixture(scope="module")
+def news_week_wh(tmp_path_factory) -> Path:
+    """A warehouse of one news_week day, filled by analyze() (entities, quotes,
+    datelines) on a fixed sample of its articles (the smallest SHA-1 of the URL)."""
+    if not NEWS_WEEK_DAY.exists():
+        pytest.skip("../shared/corpus/news_week not available")
+    from akhbar.arabic.analyze import analyze
+    from akhbar.warehouse.migrate import connect
+
+    with zipfile.ZipFile(NEWS_WEEK_DAY) as archive:
+        records = json.loads(archive.read(archive.namelist()[0]))
+    records = [r for r in records if (r.get("content") or "").strip()]
+    records.sort(key=lambda r: hashlib.sha1(r["url"].encode()).hexdigest())
+    path = tmp_path_factory.mktemp("news_week") / "w.duckdb"
+    con = connect(path)
+    try:
+        _fill_news_week(con, records[:NEWS_WEEK_ARTICLES], analyze)
+    finally:
+        con.close()
+    return path
+
+
+def _fill_news_week(con: duckdb.DuckDBPyConnection, records: list[dict], analyze) -> None:
+    day = date(2015, 8, 7)
+    riyadh = timezone(timedelta(hours=3))
+    with (REPO / "seeds" / "gazetteer.csv").open(encoding="utf-8") as fh:
+        con.executemany(
+            "INSERT INTO dim_entity VALUES (?, ?, ?, ?, ?, 'gazetteer')",
+            [(r["entity_id"], r["type"], r["name_ar"], r["name_en"], r["wikidata_id"] or None)
+             for r in csv.DictReader(fh)],
+        )  # fmt: skip
+    outlets = sorted({r["source"] for r in records})
+    con.executemany(
+        "INSERT INTO dim_source (source_id, name, feed_url, language, enabled) "
+        "VALUES (?, ?, ?, 'ar', TRUE)",
+        [(o, o, f"http://news-week.akhbar.test/feeds/{o}/{{date}}.xml") for o in outlets],
+    )
+    articles, mentions, quotes = [], [], []
+    for rec in records:
+        aid = hashlib.sha1(rec["url"].encode()).hexdigest()[:16]
+        text = rec["content"]
+        published = datetime.strptime(rec["date_extracted"], "%Y-%m-%d %H:%M:%S")
+        result = analyze(text, published=published)
+        line = result.dateline
+        articles.append(
+            (aid, day, rec["source"], rec["url"], rec["title"], published.replace(tzinfo=riyadh),
+             text, "feed", line.place if line else None, line.source if line else None)
+        )  # fmt: skip
+        for i, e in enumerate(result.entities):
+            mentions.append((aid, i, day, e.text, e.type, e.start, e.end, e.entity_id, "ner"))
+        for i, q in enumerate(result.quotes):
+            quotes.append(
+                (aid, i, day, q.kind, q.speaker, q.speaker_entity_id, q.cue, q.text, q.start,
+                 q.end, q.speaker_kind)
+            )  # fmt: skip
+    known = {r[0] for r in con.execute("SELECT entity_id FROM dim_entity").fetchall()}
+    mentions = [(*m[:7], m[7] if m[7] in known else None, *m[8:]) for m in mentions]
+    quotes = [(*q[:5], q[5] if q[5] in known else None, *q[6:]) for q in quotes]
+    _insert(
+        con, "fact_article", articles,
+        "article_id, run_date, source_id, url, title, published_at, body_text, body_source,"
+        " dateline_place, dateline_source",
+    )  # fmt: skip
+    _insert(con, "fact_entity_mention", mentions)
+    _insert(con, "fact_quote", quotes)
+
+
+def test_news_week_day_digest_ranks_no_outlet_and_no_generic_noun(news_week_wh: Path) -> None:
+    """Deeper than the page's ten rows: on this sample the outlet الجزيرة (ORG) and the
+    generic الهيئة rank about 25th and 30th among raw entities."""
+    day = date(2015, 8, 7)
+    con = duckdb.connect(str(news_week_wh), read_only=True)
+    try:
+        entities = top_entities(con, day, 40)
+        places = [r for r in top_entities(con, day, 400) if r["entity_type"] == "LOC"]
+        speakers = top_speakers(con, day, 100)
+        page_html = build_digest_html(con, day)
+        sources = {r[0] for r in con.execute(DATELINE_SOURCES).fetchall()}
+    finally:
+        con.close()
+    assert len(entities) == 40 and len(places) >= 20 and len(speakers) >= 20
+    for rows, field in (
+        (entities, "entity_name"),
+        (places, "entity_name"),
+        (speakers, "speaker_name"),
+    ):
+        assert not NOT_RANKED & set(_names(rows, field)), rows
+    # the region counts without its mentions as the daily (وقال مصدر لـ«الشرق الأوسط»)
+    region = next(r for r in places if _names([r], "entity_name") == ["الشرقالاوسط"])
+    assert 0 < region["mentions"] < region["all_mentions"]
+    shown = _section_text(page_html, "أكثر المتحدثين اقتباساً")
+    assert "صلى الله عليه وسلم" not in shown and "الله تعالى" not in shown
+    assert "شفقنيوز" not in sources and "مكتب الجزيرة" not in sources

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from akhbar.arabic.normalize import ARABIC_LETTER, normalize_for_match
 from akhbar.arabic.rules.datelines import AGENCIES, DISPLAY, PLACES
+from akhbar.arabic.rules.dates import GREGORIAN_MONTHS
 
 MAX_PART_WORDS = 4
 _DASH = r"(?:[-–—]|(?<=\s)ـ|ـ(?=\s))"
@@ -25,6 +26,9 @@ _PLACE_PART = r"[^\n\-–—ـ()\[\]:.!?؟\"«»“”]{1,40}?"
 _PAREN = re.compile(
     rf"\A\s*(?P<a>{_PLACE_PART})?\s*\(\s*(?P<b>[^()\n]{{1,30}}?)\s*\)\s*(?P<tail>{_DASH}|:|\n|\Z)?"
 )
+
+
+_BUREAU_RE = re.compile(r"(?:مكتب|مراسل|مراسلة)\s+")
 
 
 def _key(s: str) -> str:
@@ -84,6 +88,9 @@ def canonical_source(source: str | None) -> str | None:
     if source is None:
         return None
     source = " ".join(source.split())
+    bureau = _BUREAU_RE.match(source)
+    if bureau is not None and is_agency(source[bureau.end() :]):
+        source = source[bureau.end() :]  # مكتب الجزيرة، مراسل الجزيرة: the outlet
     key = _key(source)
     if key in _DISPLAY:
         return _DISPLAY[key]
@@ -123,6 +130,8 @@ def extract_dateline(text: str) -> Dateline | None:
         b = m.group("b").strip()
         if not (_words_ok(b) or is_agency(b)):  # Latin bylines: (CNN), (AFP)
             return None
+        if " " not in b and normalize_for_match(b) in GREGORIAN_MONTHS:
+            return None  # في يوم 15 أغسطس (آب): a month's second name, not أ ب (AP)
         if a and not _words_ok(a):
             return None
         if a and not (is_agency(b) or is_place(a) or m.group("tail")):

@@ -62,6 +62,15 @@ from akhbar.arabic.speakers import (
 )
 
 
+def _addressee(f: str, c: _Cue, subj: tuple[int, int]) -> bool:
+    """The phrase after a call verb (دعت، طالب، حث) is its object when it opens with a
+    participle plural in construct (مستخدمي، مواطني، منتسبي): whom the call is for."""
+    if _FORM_INFO[c.form][1] not in quote_cues.ADDRESSING_LEMMAS:
+        return False
+    head = f[subj[0] : subj[1]].split()[0]
+    return head.startswith("م") and head.endswith("ي") and len(head) >= 6
+
+
 class _Extractor(_AttributionPasses):
     """The steps of :func:`extract_quotes` over one document; ``found`` is filled in
     cue order by :meth:`cue_quotes`, then by the attribution patterns without a cue
@@ -248,6 +257,12 @@ class _Extractor(_AttributionPasses):
                 return None
             if subj is None and c.form in quote_cues.IMPERSONAL_FORMS:
                 return None  # يذكر أن ... "it is worth noting that": no speaker, no quote
+            if subj is not None and _addressee(f, c, subj):
+                subj = None  # ودعت مستخدمي هذه المركبات إلى: whom the call is addressed to
+            elif subj is not None and _FORM_INFO[c.form][1] in quote_cues.ADDRESSING_LEMMAS:
+                comma = f.find("،", *subj)
+                if comma > subj[0]:
+                    subj = (subj[0], comma)  # ودعا المرصد، وزارة العمل إلى: the caller
             if subj is not None:
                 return _np_speaker(doc, subj), True
             svo = _svo_subject(doc, c.s0, m.start())

@@ -242,6 +242,12 @@ def _span_speaker(doc: _Doc, a: int, b: int) -> tuple[str, str | None, int, int]
     a, b = _trimmed(doc, a, b)
     if b <= a:
         return None
+    f = doc.folded
+    if sum(f.count(ch, a, b) for ch in MARKS) % 2:  # مرصد "إيكو عراق": keep its closing mark
+        if b < len(f) and f[b] in MARKS:
+            b += 1
+        elif a > 0 and f[a - 1] in MARKS:
+            a -= 1
     oa, ob = doc.orig(a, b)
     return doc.text[oa:ob], None, oa, ob
 

@@ -12,6 +12,7 @@ from typing import Any
 from akhbar.arabic.datelines import is_agency
 from akhbar.arabic.quote_spans import (
     _COMP_RE,
+    _FORM_INFO,
     _MARK_OR_NL_RE,
     _ROLE_RE,
     _SENT_END_RE,
@@ -102,7 +103,18 @@ def _subject(doc: _Doc, a: int, b: int, max_words: int = 12) -> tuple[int, int] 
     words = list(_WORD_SPAN_RE.finditer(f, a, b))
     if len(words) > 1 and words[-1].group() in quote_cues.PREP_PRONOUNS:
         b = words[-2].end()  # حيث أكد المعلم لهم أن: the pronoun is the addressee
-    return a, b
+    return a, _before_speech_object(words, b)
+
+
+def _before_speech_object(words: list[re.Match[str]], b: int) -> int:
+    """End of a subject before the speaker's own speech: الرئيس المصري كلمته ->
+    الرئيس المصري; السيسي في كلمته الشكر -> السيسي."""
+    for i in range(1, len(words)):
+        if words[i].group() in quote_cues.SPEECH_OBJECTS:
+            prep = words[i - 1].group() in quote_cues.SPEECH_OBJECT_PREPS
+            j = i - 1 if prep else i
+            return words[j - 1].end() if j >= 1 else b
+    return b
 
 
 _KANA_RE = re.compile(r"(?:و)?(?:كان|كانت|كانوا)\s+")
@@ -274,6 +286,10 @@ def _source_phrase(doc: _Doc, a: int, s1: int) -> tuple[int, int, int] | None:
     fa = re.compile(r"\s(?:فان(?:ه|ها|هم)?|فقد)(?!\w)").search(f, a, stop)
     if fa is not None:
         stop = fa.start()
+    for w in _WORD_SPAN_RE.finditer(f, a, stop):
+        if _FORM_INFO.get(w.group(), ("",))[0] == "finite":
+            stop = w.start()  # حسب مصدر عسكري مالي أوضح أن ...: the source ends at its verb
+            break
     b = stop
     while b > a and f[b - 1] in " \t":
         b -= 1
@@ -284,8 +300,11 @@ def _source_phrase(doc: _Doc, a: int, s1: int) -> tuple[int, int, int] | None:
 
 
 def _rest_is_apposition(f: str, tail: int, s1: int) -> bool:
-    """After a trailing source phrase only its apposition may follow (، ومقره ...)."""
+    """After a trailing source phrase only its apposition may follow (، ومقره ...), or
+    the source's own next statement (حسب مصدر عسكري أوضح أن ...)."""
     rest = f[tail:s1].strip(" \t،,")
+    if rest and _FORM_INFO.get(rest.split(None, 1)[0], ("",))[0] == "finite":
+        return True
     return not rest or (f[tail:s1].lstrip(" \t").startswith(("،", ",")) and len(rest.split()) <= 8)
 
 

@@ -31,8 +31,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
+from akhbar.arabic.quote_clauses import _agrees
 from akhbar.arabic.quote_extractor import _Extractor
 from akhbar.arabic.quote_spans import EntityLike, _Doc, _Found, _Speaker, fold_for_match
 from akhbar.arabic.rules import quote_cues
@@ -98,10 +100,22 @@ def extract_quotes(
     return _finalize(doc, ex.found)
 
 
+def _continue_attributed(doc: _Doc, ordered: list[_Found]) -> None:
+    """A speakerless quote right after another in the same sentence continues its
+    speaker: وبحسب ... صبري الكثيري، فإن المشاركة ...، مبيناً أن ... (the "according to"
+    pass runs after the cue passes, so the participle found no speaker then)."""
+    for prev, q in pairwise(ordered):
+        if q.sp is not None or prev.sp is None or q.explicit:
+            continue
+        if doc.sentence(q.start)[0] <= prev.start and _agrees(q.gender, prev):
+            q.sp = prev.sp
+
+
 def _finalize(doc: _Doc, found: list[_Found]) -> list[Quote]:
     """Quotes in text order with speakers resolved: a one-word definite speaker to its
     fuller earlier mention, a role noun to the named person it refers to, and a kind."""
     ordered = sorted(found, key=lambda q: q.start)
+    _continue_attributed(doc, ordered)
     seen: list[_Speaker] = []
     for q in ordered:
         if q.sp is not None:

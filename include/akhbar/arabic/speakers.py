@@ -171,7 +171,7 @@ def _full_name(doc: _Doc, sp: _Speaker, before: int) -> _Speaker | None:
     for m in pattern.finditer(doc.folded, max(0, before - 3000), before):
         g = m.group("given")
         if not (
-            g.startswith(("ال", "و"))
+            g.startswith(("ال", "و", "لل", "بال", "فال", "كال"))  # للرئيس السيسي: no given name
             or g in _FORM_INFO
             or g in quote_cues.ROLE_PREPOSITIONS
             or _ROLE_RE.fullmatch(g)
@@ -196,6 +196,8 @@ def _np_speaker(doc: _Doc, span: tuple[int, int]) -> _Speaker | None:
 
 def _speaker_words(text: str) -> list[str]:
     words = _words(text)
+    if len(words) > 1 and words[0] in ("هذا", "هذه", "ذلك", "تلك"):
+        words = words[1:]  # هذا المصدر العسكري: the source mentioned before
     if words and words[0].startswith("و") and words[0][1:] in quote_cues.ANONYMOUS_HEADS:
         words[0] = words[0][1:]
     return words
@@ -230,6 +232,13 @@ def _name_after_role(words: list[str]) -> int | None:
     return None
 
 
+def _religious(words: list[str]) -> bool:
+    joined = " ".join(words)
+    return words[0] in quote_cues.RELIGIOUS_SPEAKER_STARTS or any(
+        phrase in joined for phrase in quote_cues.RELIGIOUS_SPEAKER_PHRASES
+    )
+
+
 def speaker_kind(speaker: str | None, ents: Sequence[EntityLike] = ()) -> str | None:
     """person | organisation | role | anonymous for a speaker phrase (None for none)."""
     if not speaker:
@@ -237,13 +246,18 @@ def speaker_kind(speaker: str | None, ents: Sequence[EntityLike] = ()) -> str | 
     words = _speaker_words(speaker)
     if not words:
         return None
+    if _religious(words):
+        return "role"  # scripture or the Prophet cited in a sermon: not a news source
     if any(e.type == "PER" for e in ents):
         return "person"
     head = words[0]
     if head in quote_cues.ANONYMOUS_HEADS:
         return "anonymous"
-    if head in quote_cues.HONORIFICS or (len(words) == 1 and head in quote_cues.GENERIC_SPEAKERS):
-        return "role"  # سموه، الجانبان: nobody in particular until resolved
+    generic = quote_cues.GENERIC_SPEAKERS | quote_cues.PERSON_NOUNS
+    if head in quote_cues.HONORIFICS or (len(words) == 1 and head in generic):
+        return "role"  # سموه، الجانبان، المرأة: nobody in particular until resolved
+    if head in quote_cues.PERSON_NOUNS:
+        return "person"  # الشاب محمد
     if len(words) == 1 and head.startswith("ال") and head in quote_cues.ORGANISATION_HEADS:
         return "role"  # الوزارة، البيان with no fuller mention in the article
     heads_org = ents and ents[0].type == "ORG" and _words(ents[0].text)[:1] == words[:1]

@@ -13,6 +13,11 @@ most-quoted named speakers (persons, organisations; not anonymous sources or
 unresolved role nouns) with one quote each (7 days); articles per source over
 the last 14 days (SVG small multiples); new story clusters (first seen on
 run_date); source health.
+
+The two rankings leave out outlet names (an outlet is who reports, not what the news
+is about) and one-word generic nouns (الهيئة، المصدر): see
+:mod:`akhbar.arabic.rules.digest_noise` for the lists and how a name that is both a
+place and an outlet (الشرق الأوسط) is decided.
 """
 
 from __future__ import annotations
@@ -21,14 +26,21 @@ import os
 from datetime import date, timedelta
 from html import escape
 from pathlib import Path
+from typing import cast
 
 import duckdb
 
+from akhbar.arabic.normalize import normalize_for_match
+from akhbar.arabic.rules import digest_noise
 from akhbar.sqlfiles import sql
 
 TOP_N = 10
 WINDOW_DAYS = 7
 CHART_DAYS = 14
+# Rows read per ranking before noise is dropped (the SQL cannot fold Arabic as
+# normalize_for_match does); the page shows the first TOP_N that remain.
+CANDIDATES = 8 * TOP_N
+_PUNCT = str.maketrans({ch: " " for ch in "«»\"“”'()[]{}،,.:؛;!?-–—_/"})
 
 CSS = """
 *{box-sizing:border-box}
@@ -65,6 +77,93 @@ def _rows(
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
+def _folded(name: str) -> str:
+    return " ".join(normalize_for_match(name).lower().translate(_PUNCT).split())
+
+
+def is_outlet_name(name: str | None, entity_type: str | None = None) -> bool:
+    """``name`` is a news outlet (شفق نيوز، شفقنيوز، وكالة رويترز، نيوز alone); a
+    place that shares an outlet's name (الرياض، الشرق الأوسط) counts as one only
+    when it is not tagged LOC."""
+    folded = _folded(name or "")
+    if not folded:
+        return False
+    if folded in digest_noise.OUTLET_LATIN or folded in digest_noise.OUTLET_FRAGMENTS:
+        return True
+    headed = False  # صحيفة الشرق الأوسط: the noun says it is the outlet
+    for noun in digest_noise.OUTLET_NOUNS:
+        if folded.startswith(noun + " ") and len(folded) > len(noun) + 1:
+            folded, headed = folded[len(noun) + 1 :], True
+            break
+    glued = folded.replace(" ", "")
+    if glued not in digest_noise.OUTLETS and glued not in digest_noise.OUTLET_FRAGMENTS:
+        return False
+    return headed or not (entity_type == "LOC" and glued in digest_noise.PLACE_HOMONYMS)
+
+
+def is_place_homonym(name: str) -> bool:
+    """``name`` is a place and an outlet (الشرق الأوسط، الرياض، الخليج)."""
+    return _folded(name).replace(" ", "") in digest_noise.PLACE_HOMONYMS
+
+
+def is_generic_noun(name: str | None) -> bool:
+    """A one-word common noun that names no one in particular (الهيئة، المصدر)."""
+    words = _folded(name or "").split()
+    if len(words) != 1:
+        return False
+    word = words[0]
+    return word in digest_noise.GENERIC_NOUNS or (
+        word.startswith("و") and word[1:] in digest_noise.GENERIC_NOUNS
+    )
+
+
+def is_digest_noise(name: str | None, entity_type: str | None = None) -> bool:
+    """Left out of the digest's rankings: an outlet name or a generic noun."""
+    return is_outlet_name(name, entity_type) or is_generic_noun(name)
+
+
+def drop_noise(
+    rows: list[dict[str, object]], name_field: str, type_field: str | None = None
+) -> list[dict[str, object]]:
+    """``rows`` (in rank order) without outlet names and generic nouns."""
+    return [
+        r
+        for r in rows
+        if not is_digest_noise(
+            str(r[name_field] or ""), str(r[type_field] or "") if type_field else None
+        )
+    ]
+
+
+def top_entities(
+    con: duckdb.DuckDBPyConnection, run_date: date, top_n: int = TOP_N
+) -> list[dict[str, object]]:
+    """Most-mentioned entities of the window, outlets and generic nouns left out."""
+    params = {"run_date": run_date, "days": WINDOW_DAYS, "top_n": max(CANDIDATES, 4 * top_n)}
+    rows = [_as_place(r) for r in _rows(con, "top_entities", params)]
+    rows = [r for r in rows if r["mentions"]]
+    rows.sort(key=lambda r: (-cast(int, r["mentions"]), str(r["entity_name"])))
+    return drop_noise(rows, "entity_name", "entity_type")[:top_n]
+
+
+def _as_place(row: dict[str, object]) -> dict[str, object]:
+    """A place that shares its name with an outlet counts only its mentions outside
+    quotation marks and not right after ل: وقال مصدر لـ«الشرق الأوسط» is the daily."""
+    if row["entity_type"] != "LOC" or not is_place_homonym(str(row["entity_name"] or "")):
+        return row
+    bare = {"mentions": row["bare_mentions"], "articles": row["bare_articles"]}
+    return {**row, **bare, "all_mentions": row["mentions"]}
+
+
+def top_speakers(
+    con: duckdb.DuckDBPyConnection, run_date: date, top_n: int = TOP_N
+) -> list[dict[str, object]]:
+    """Most-quoted named speakers of the window, outlets and generic nouns left out."""
+    params = {"run_date": run_date, "days": WINDOW_DAYS, "top_n": max(CANDIDATES, 4 * top_n)}
+    rows = _rows(con, "top_speakers", params)
+    return drop_noise(rows, "speaker_name")[:top_n]
+
+
 def _e(value: object) -> str:
     return "" if value is None else escape(str(value), quote=True)
 
@@ -91,11 +190,7 @@ def _kpis(con: duckdb.DuckDBPyConnection, run_date: date) -> str:
 
 
 def _top_entities(con: duckdb.DuckDBPyConnection, run_date: date) -> str:
-    rows = _rows(
-        con,
-        "top_entities",
-        {"run_date": run_date, "days": WINDOW_DAYS, "top_n": TOP_N},
-    )
+    rows = top_entities(con, run_date)
     body = "".join(
         f"<tr><td>{_e(r['entity_name'])}</td><td>{_e(r['entity_type'])}</td>"
         f'<td class="num">{_e(r["mentions"])}</td><td class="num">{_e(r["articles"])}</td></tr>'
@@ -111,11 +206,7 @@ def _top_entities(con: duckdb.DuckDBPyConnection, run_date: date) -> str:
 
 
 def _top_speakers(con: duckdb.DuckDBPyConnection, run_date: date) -> str:
-    rows = _rows(
-        con,
-        "top_speakers",
-        {"run_date": run_date, "days": WINDOW_DAYS, "top_n": TOP_N},
-    )
+    rows = top_speakers(con, run_date)
     if not rows:
         return _section("أكثر المتحدثين اقتباساً", '<p class="muted">لا اقتباسات في هذه الفترة.</p>')
     body = "".join(

@@ -342,6 +342,10 @@ PREP_PRONOUNS: tuple[str, ...] = (
     "به",
     "بها",
     "بهم",
+    "خلاله",
+    "خلالها",
+    "خلالهم",
+    "خلالهما",
 )
 
 # Words before a verbal noun that make it impersonal: تجدر الإشارة إلى أن، من الممكن القول
@@ -611,9 +615,39 @@ HONORIFICS: frozenset[str] = _word_set(
     "سموه سموها معاليه معاليها فخامته سعادته سماحته جلالته دولته"
 )
 
+# Religious citations (قال الله تعالى: ((...))، قال صلى الله عليه وسلم: "..."): the
+# speaker is scripture or the Prophet quoted in a sermon or column, not a news source.
+RELIGIOUS_SPEAKER_PHRASES: tuple[str, ...] = (
+    "صلي الله عليه وسلم",
+    "الله تعالي",
+    "الله عز وجل",
+    "الله سبحانه",
+    "عز وجل",
+    "سبحانه وتعالي",
+    "تبارك وتعالي",
+)
+RELIGIOUS_SPEAKER_STARTS: frozenset[str] = _word_set("الله اسم تعالي سبحانه")
+
+# The speaker's own speech as an object or in a phrase after the subject (واستهل الرئيس
+# كلمته ... قائلاً، وقال السيسي في كلمته): the subject ends before it.
+SPEECH_OBJECTS: frozenset[str] = _word_set(
+    "كلمته كلمتها خطابه خطابها حديثه حديثها تصريحه تصريحها تصريحاته تصريحاتها "
+    "بيانه بيانها مداخلته مداخلتها كلمتهم"
+)
+SPEECH_OBJECT_PREPS: frozenset[str] = _word_set("في خلال عبر ضمن")
+
+# Verbs of calling on someone: the noun phrase after them may be whom they address.
+ADDRESSING_LEMMAS: frozenset[str] = frozenset({"دعا", "طالب", "حث", "ناشد"})
+
 # One-word speakers that name nobody: the two sides, the two countries.
 GENERIC_SPEAKERS: frozenset[str] = _word_set(
     "الجانبان الجانبين الطرفان الطرفين البلدان البلدين الجميع المشاركون المشاركين"
+)
+# Common nouns for a person: nobody in particular alone (قالت المرأة), a person with a
+# name after them (الشاب محمد).
+PERSON_NOUNS: frozenset[str] = _word_set(
+    "المراه الرجل الشاب الفتاه الطفل المواطن المواطنه الطالب الطالبه الام الاب "
+    "الزوج الزوجه الضحيه الشاهد المريض"
 )
 
 # Words after عن / على that are no statement: كشف عنه، أكد على ما ...
