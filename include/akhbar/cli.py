@@ -12,13 +12,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-EXAMPLE_QUERY = """\
-SELECT s.name AS source, count(*) AS articles,
-       count(DISTINCT q.quote_idx || q.article_id) AS quotes
-FROM fact_article a
-JOIN dim_source s USING (source_id)
-LEFT JOIN fact_quote q USING (article_id)
-GROUP BY ALL ORDER BY articles DESC;"""
 # `akhbar week-build` / `week-report` defaults: the shared SaudiNewsNet week.
 DEFAULT_WEEK_DIR = (
     Path(os.environ.get("AKHBAR_SHARED_DIR") or Path(__file__).resolve().parents[3] / "shared")
@@ -117,8 +110,11 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
 def cmd_summary(args: argparse.Namespace) -> int:
     from akhbar.config import load_settings
     from akhbar.ops.report import print_landed
+    from akhbar.sqlfiles import sql
 
-    return print_landed(load_settings(), args.date, example_query=EXAMPLE_QUERY)
+    return print_landed(
+        load_settings(), args.date, example_query=sql("reports/example_query").strip()
+    )
 
 
 def cmd_sql(args: argparse.Namespace) -> int:

@@ -31,6 +31,7 @@ import pandas as pd
 from akhbar.arabic.normalize import arabic_share, clean_text
 from akhbar.quality import suites as S
 from akhbar.quality.quarantine import QUARANTINE_COLUMNS, row_payload
+from akhbar.sqlfiles import sql
 
 if TYPE_CHECKING:
     import duckdb
@@ -819,9 +820,9 @@ def validate_stage(
 # --------------------------------------------------------------------------- warehouse gate
 
 
-def _warehouse_frame(con: duckdb.DuckDBPyConnection, sql: str, run_date: dt.date) -> pd.DataFrame:
-    n = sql.count("?")
-    return con.execute(sql, [run_date] * n).df()
+def _warehouse_frame(con: duckdb.DuckDBPyConnection, query: str, run_date: dt.date) -> pd.DataFrame:
+    n = query.count("?")
+    return con.execute(query, [run_date] * n).df()
 
 
 def validate_warehouse(
@@ -893,13 +894,9 @@ def validate_warehouse(
     # Volume: fact_article rows per source for run_date vs the trailing window.
     lo = run_date - dt.timedelta(days=S.VOLUME_WINDOW_DAYS)
     hist = con.execute(
-        "SELECT source_id, run_date, count(*) AS n FROM fact_article "
-        "WHERE run_date >= ? AND run_date <= ? GROUP BY ALL",
-        [lo, run_date],
+        sql("quality/warehouse_volume_history"), {"since": lo, "run_date": run_date}
     ).df()
-    enabled = [
-        r[0] for r in con.execute("SELECT source_id FROM dim_source WHERE enabled").fetchall()
-    ]
+    enabled = [r[0] for r in con.execute(sql("quality/enabled_sources")).fetchall()]
     hist["run_date"] = pd.to_datetime(hist["run_date"]).dt.date
     today_df = hist[hist["run_date"] == run_date]
     today = {s: 0 for s in enabled} | dict(
