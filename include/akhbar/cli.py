@@ -7,10 +7,11 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 # `akhbar week-build` / `week-report` defaults: the shared SaudiNewsNet week.
 DEFAULT_WEEK_DIR = (
@@ -286,26 +287,32 @@ def cmd_week_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="akhbar", description=__doc__)
-    parser.add_argument("-v", "--verbose", action="store_true")
-    sub = parser.add_subparsers(dest="command", required=True)
+#: What `add_subparsers` returns; each `_add_<command>` adds one subcommand to it.
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
+
+def _add_extract(sub: Subparsers) -> None:
     p = sub.add_parser("extract", help="extract one HTML page and print JSON")
     p.add_argument("page")
     p.add_argument("--url")
     p.set_defaults(func=cmd_extract)
 
+
+def _add_analyze(sub: Subparsers) -> None:
     p = sub.add_parser("analyze", help="Arabic extraction on a text file ('-' for stdin)")
     p.add_argument("--text", required=True)
     p.add_argument("--published", help="publication time (ISO) for relative dates")
     p.add_argument("--raw", action="store_true", help="do not clean the text first")
     p.set_defaults(func=cmd_analyze)
 
+
+def _add_tag(sub: Subparsers) -> None:
     p = sub.add_parser("tag", help="NER-tag a CoNLL-style file (one token per line)")
     p.add_argument("--conll", required=True)
     p.set_defaults(func=cmd_tag)
 
+
+def _add_replay(sub: Subparsers) -> None:
     p = sub.add_parser("replay", help="serve a WARC snapshot/archive on 127.0.0.1")
     p.add_argument("snapshot")
     p.add_argument("--host", default="127.0.0.1")
@@ -313,6 +320,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ready-file")
     p.set_defaults(func=cmd_replay)
 
+
+def _add_run(sub: Subparsers) -> None:
     p = sub.add_parser("run", help="run the whole pipeline for a date without Airflow")
     p.add_argument("--date", required=True)
     p.add_argument(
@@ -325,14 +334,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_run)
 
+
+def _add_reprocess(sub: Subparsers) -> None:
     p = sub.add_parser("reprocess", help="re-run extraction and load of a date from its archive")
     p.add_argument("--date", required=True)
     p.set_defaults(func=cmd_reprocess)
 
+
+def _add_summary(sub: Subparsers) -> None:
     p = sub.add_parser("summary", help="print what a run landed")
     p.add_argument("--date")
     p.set_defaults(func=cmd_summary)
 
+
+def _add_sql(sub: Subparsers) -> None:
     p = sub.add_parser("sql", help="query the analyst copy read-only (no query: a shell)")
     p.add_argument("query", nargs="?")
     p.add_argument("--file", help="read the SQL from this file")
@@ -340,6 +355,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "csv", "json", "line"], default="table")
     p.set_defaults(func=cmd_sql)
 
+
+def _add_quarantine(sub: Subparsers) -> None:
     p = sub.add_parser("quarantine", help="list quarantined rows, or re-queue them")
     p.add_argument("--date")
     p.add_argument("--stage")
@@ -349,37 +366,66 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--id", action="append", help="quarantine_id to re-queue (repeatable)")
     p.set_defaults(func=cmd_quarantine)
 
-    p = sub.add_parser("week-build", help="build per-day RSS feeds from SaudiNewsNet zips")
+
+def _week_input_args(p: argparse.ArgumentParser) -> None:
+    """--week-dir, --days, --outlets, --limit: which SaudiNewsNet records to use."""
     p.add_argument(
         "--week-dir",
         default=str(DEFAULT_WEEK_DIR),
         help="directory of YYYY-MM-DD.zip (default: ../shared news_week)",
     )
-    p.add_argument("--out", help="output directory (default: $AKHBAR_DATA_DIR/week_snapshot)")
     p.add_argument("--days", default=DEFAULT_WEEK_DAYS, help="FIRST..LAST (inclusive)")
     p.add_argument("--outlets", help="comma-separated SaudiNewsNet outlet ids (default: all)")
     p.add_argument("--limit", type=int, help="at most N articles per outlet and day")
+
+
+def _add_week_build(sub: Subparsers) -> None:
+    p = sub.add_parser("week-build", help="build per-day RSS feeds from SaudiNewsNet zips")
+    _week_input_args(p)
+    p.add_argument("--out", help="output directory (default: $AKHBAR_DATA_DIR/week_snapshot)")
     p.set_defaults(func=cmd_week_build)
 
+
+def _add_week(sub: Subparsers) -> None:
     p = sub.add_parser("week", help="make week: real days through the Airflow scheduler")
-    p.add_argument(
-        "--week-dir",
-        default=str(DEFAULT_WEEK_DIR),
-        help="directory of YYYY-MM-DD.zip (default: ../shared news_week)",
-    )
-    p.add_argument("--days", default=DEFAULT_WEEK_DAYS, help="FIRST..LAST (inclusive)")
-    p.add_argument("--outlets", help="comma-separated SaudiNewsNet outlet ids (default: all)")
-    p.add_argument("--limit", type=int, help="at most N articles per outlet and day")
+    _week_input_args(p)
     p.add_argument("--timeout", type=float, default=3 * 3600, help="seconds for all runs")
     p.add_argument("--parallelism", type=int, default=2, help="LocalExecutor task slots")
     p.add_argument("--top", type=int, default=10, help="stories and speakers to list")
     p.set_defaults(func=cmd_week)
 
+
+def _add_week_report(sub: Subparsers) -> None:
     p = sub.add_parser("week-report", help="print what a week of runs landed")
     p.add_argument("--days", default=DEFAULT_WEEK_DAYS, help="FIRST..LAST (inclusive)")
     p.add_argument("--warehouse", help="DuckDB file (default: the analyst copy)")
     p.add_argument("--top", type=int, default=10, help="stories and speakers to list")
     p.set_defaults(func=cmd_week_report)
+
+
+#: One function per subcommand, in the order ``akhbar --help`` lists them.
+COMMANDS: tuple[Callable[[Subparsers], None], ...] = (
+    _add_extract,
+    _add_analyze,
+    _add_tag,
+    _add_replay,
+    _add_run,
+    _add_reprocess,
+    _add_summary,
+    _add_sql,
+    _add_quarantine,
+    _add_week_build,
+    _add_week,
+    _add_week_report,
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="akhbar", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add in COMMANDS:
+        add(sub)
     return parser
 
 
