@@ -10,5 +10,5 @@ WHERE
     (run_date > $run_date - INTERVAL ($days) DAY AND run_date <= $run_date)
     OR (day > $run_date - INTERVAL ($days) DAY AND day <= $run_date)
 GROUP BY entity_key, entity_name, entity_type
-ORDER BY mentions DESC, entity_name
+ORDER BY mentions DESC, entity_name ASC
 LIMIT $top_n

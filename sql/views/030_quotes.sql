@@ -24,10 +24,10 @@ SELECT
     q.text,
     q.start_char,
     q.end_char
-FROM fact_quote q
-LEFT JOIN fact_article a USING (article_id)
-LEFT JOIN dim_source s ON s.source_id = a.source_id
-LEFT JOIN dim_entity e ON e.entity_id = q.speaker_entity_id;
+FROM fact_quote AS q
+LEFT JOIN fact_article AS a USING (article_id)
+LEFT JOIN dim_source AS s ON s.source_id = a.source_id
+LEFT JOIN dim_entity AS e ON e.entity_id = q.speaker_entity_id;
 
 COMMENT ON VIEW v_quotes IS 'Every direct/indirect quote with speaker (canonical name when linked), cue verb, article day, outlet and article title. Unattributed quotes have speaker_key NULL.';
 
@@ -39,8 +39,8 @@ topics AS (
     -- what the speaker is quoted on: entities of the articles that quote them,
     -- other than the speaker themself
     SELECT q.speaker_key, m.entity_name, count(DISTINCT m.article_id) AS n
-    FROM (SELECT DISTINCT speaker_key, speaker_name, article_id FROM q) q
-    JOIN v_entity_mentions m USING (article_id)
+    FROM (SELECT DISTINCT speaker_key, speaker_name, article_id FROM q) AS q
+    INNER JOIN v_entity_mentions AS m USING (article_id)
     WHERE m.entity_key <> q.speaker_key AND ar_fold(m.entity_name) NOT IN (ar_fold(q.speaker_name))
     GROUP BY ALL
 )
@@ -61,8 +61,8 @@ SELECT
     arg_max(q.text, (q.kind = 'direct', length(q.text))) AS sample_quote,
     arg_max(q.article_id, (q.kind = 'direct', length(q.text))) AS sample_article_id,
     arg_max(q.source_id, (q.kind = 'direct', length(q.text))) AS sample_source_id,
-    (SELECT list(t.entity_name ORDER BY t.n DESC, t.entity_name)[1:5]
-       FROM topics t WHERE t.speaker_key = q.speaker_key) AS topics
+    (SELECT list(t.entity_name ORDER BY t.n DESC, t.entity_name ASC)[1:5]
+       FROM topics AS t WHERE t.speaker_key = q.speaker_key) AS topics
 FROM q
 GROUP BY q.speaker_key;
 
@@ -77,8 +77,8 @@ topics AS (
     -- what the speaker is quoted on: entities of the articles that quote them,
     -- other than the speaker themself
     SELECT q.speaker_key, m.entity_name, count(DISTINCT m.article_id) AS n
-    FROM (SELECT DISTINCT speaker_key, speaker_name, article_id FROM q) q
-    JOIN v_entity_mentions m USING (article_id)
+    FROM (SELECT DISTINCT speaker_key, speaker_name, article_id FROM q) AS q
+    INNER JOIN v_entity_mentions AS m USING (article_id)
     WHERE m.entity_key <> q.speaker_key AND ar_fold(m.entity_name) NOT IN (ar_fold(q.speaker_name))
     GROUP BY ALL
 )
@@ -99,8 +99,8 @@ SELECT
     arg_max(q.text, (q.kind = 'direct', length(q.text))) AS sample_quote,
     arg_max(q.article_id, (q.kind = 'direct', length(q.text))) AS sample_article_id,
     arg_max(q.source_id, (q.kind = 'direct', length(q.text))) AS sample_source_id,
-    (SELECT list(t.entity_name ORDER BY t.n DESC, t.entity_name)[1:5]
-       FROM topics t WHERE t.speaker_key = q.speaker_key) AS topics
+    (SELECT list(t.entity_name ORDER BY t.n DESC, t.entity_name ASC)[1:5]
+       FROM topics AS t WHERE t.speaker_key = q.speaker_key) AS topics
 FROM q
 GROUP BY q.speaker_key;
 

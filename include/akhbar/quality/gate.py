@@ -821,8 +821,7 @@ def validate_stage(
 
 
 def _warehouse_frame(con: duckdb.DuckDBPyConnection, query: str, run_date: dt.date) -> pd.DataFrame:
-    n = query.count("?")
-    return con.execute(query, [run_date] * n).df()
+    return con.execute(query, {"run_date": run_date}).df()
 
 
 def validate_warehouse(
