@@ -54,9 +54,10 @@ test-fast: $(STAMP) ## unit tests only (no end-to-end DAG runs)
 test-distributed: $(STAMP) system-deps ## Postgres + Redis + CeleryExecutor run of akhbar_daily
 	$(BIN)/python -m pytest -q -m distributed tests/distributed
 
-lint: $(STAMP) ## ruff lint + format check
+lint: $(STAMP) ## ruff lint + format check, sqlfluff on sql/ (rules in .sqlfluff)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint sql --processes 2 --disable-progress-bar --quiet
 
 format: $(STAMP)
 	$(BIN)/ruff format .

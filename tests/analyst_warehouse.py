@@ -17,20 +17,38 @@ the repo (as tests/conftest.py does) or AKHBAR_SHARED.
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
+import csv
+import functools
 import html
 import json
 import os
 import re
+import shutil
+import tempfile
+from collections import defaultdict
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 
-import pyarrow as pa
+import duckdb
 
-from akhbar.arabic.normalize import normalize_for_match, normalize_with_offsets, original_span
+from akhbar.arabic.normalize import (
+    arabic_share,
+    normalize_for_match,
+    normalize_with_offsets,
+    original_span,
+)
 from akhbar.arabic.quotes import speaker_kind
-from akhbar.warehouse.migrate import connect
+from akhbar.config import load_settings
+from akhbar.fetch.dedup import simhash
+from akhbar.fetch.pages import content_hash
+from akhbar.pipeline.files import write_json, write_rows
+from akhbar.pipeline.run import SIDE_KINDS, STAGES, Run
+from akhbar.sqlfiles import sql
+from akhbar.warehouse.load import EmptyRunError, load_run
 
 SHARED = Path(os.environ.get("AKHBAR_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 SEED_TXT = SHARED / "seed" / "000_ef5b854259b45142.txt"
@@ -42,7 +60,6 @@ SYNDICATION_SOURCE = "skynewsarabia_rss"
 SHAFAQ_SOURCE = "shafaq_society_ar"
 SEED_ARTICLE_ID = "ef5b854259b45142"
 SEED_COPY_ID = "ef5b854259b45142-sky"
-SEED_CLUSTER = "c-" + SEED_ARTICLE_ID
 # Constructed: the text has no timestamp; the events are Mon 13 / Tue 14 Jan 2020.
 SEED_PUBLISHED = datetime(2020, 1, 14, 12, 0, tzinfo=UTC)
 SEED_COPY_LAG = timedelta(minutes=95)
@@ -128,24 +145,6 @@ _WEEKDAY = re.compile(
 _DATELINE = re.compile(r"^\s*شفق\s*نيوز\s*[-–]\s*(?P<place>[^\n/]+?)\s*(?:/|\n|$)")
 
 
-def _insert(con, table: str, rows: list[tuple], columns: str | None = None) -> None:
-    """Bulk insert through Arrow (executemany is row-at-a-time in DuckDB)."""
-    if not rows:
-        return
-    names = [f"c{i}" for i in range(len(rows[0]))]
-    arrow = pa.table([pa.array(list(col)) for col in zip(*rows, strict=True)], names=names)
-    con.register("_rows", arrow)
-    try:
-        target = f"{table} ({columns})" if columns else table
-        con.execute(f"INSERT INTO {target} SELECT * FROM _rows")
-    finally:
-        con.unregister("_rows")
-
-
-def _hid(*parts: str) -> str:
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
-
-
 def find_names(text: str) -> list[tuple[int, int, str, str]]:
     """(start, end, entity_id, type) of known names in ``text``, spelling-insensitive,
     with an optional one-letter proclitic (و ب ل ف) left outside the span."""
@@ -201,247 +200,247 @@ def _seed_rows() -> tuple[str, dict]:
 
 
 def build_test_warehouse(path: Path) -> Path:
-    """Create (or replace) a warehouse at ``path`` filled with real text. Returns ``path``."""
+    """A copy of the test warehouse at ``path`` (replacing any file there). Returns ``path``.
+
+    The warehouse is built once per process through the real load (staging Parquet ->
+    ``akhbar.warehouse.load.load_run``, one run per date) and copied for each caller.
+    """
     path = Path(path)
     for p in (path, path.with_name(path.name + ".wal")):
-        if p.exists():
-            p.unlink()
-    con = connect(path)
-    try:
-        _fill(con)
-    finally:
-        con.close()
+        p.unlink(missing_ok=True)
+    shutil.copyfile(_built_once(), path)
     return path
 
 
-def _fill(con) -> None:
-    now = datetime(2026, 8, 10, 6, 0, tzinfo=UTC)
-    con.executemany(
-        "INSERT INTO dim_source (source_id, name, country, feed_url, site_url, language, enabled,"
-        " updated_at) VALUES (?, ?, ?, ?, ?, 'ar', TRUE, ?)",
-        [(*s, now) for s in SOURCES],
+@functools.cache
+def _built_once() -> Path:
+    root = Path(tempfile.mkdtemp(prefix="akhbar-analyst-wh-"))
+    settings = replace(
+        load_settings(),
+        data_dir=root / "data",
+        warehouse=root / "data" / "akhbar.duckdb",
+        seeds_dir=_write_gazetteer(root / "seeds"),
     )
-    con.executemany(
-        "INSERT INTO dim_entity VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            (eid, t, name, en, wd, "local" if eid in {"per:saad_maan", "per:adnan_al_shammari"}
-             else "gazetteer")
-            for eid, t, name, en, wd in ENTITIES
-        ],
-    )  # fmt: skip
+    staging = _Staging()
+    _stage_articles(staging)
+    _stage_polls(staging)
+    _stage_quality(staging)
+    for day in staging.write(settings):
+        # A day whose polls saw new entries but has no article is an empty run: the load
+        # records its polls, dq and quarantine rows and raises.
+        with contextlib.suppress(EmptyRunError):
+            load_run(Run.of(day, settings, run_id=f"test__{day}"))
+    _requeue(settings)
+    return settings.warehouse
 
-    articles, mentions, quotes, dates, clusters = [], [], [], [], []
 
-    # --- seed article (and its syndicated copy, constructed) -----------------
+def _write_gazetteer(seeds: Path) -> Path:
+    """The entities above as the load's gazetteer (``<seeds_dir>/gazetteer.csv``)."""
+    seeds.mkdir(parents=True, exist_ok=True)
+    with (seeds / "gazetteer.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["entity_id", "type", "name_ar", "variants_ar", "name_en", "wikidata_id"])
+        for eid, etype, name, name_en, wikidata in ENTITIES:
+            writer.writerow([eid, etype, name, "", name_en, wikidata or ""])
+    return seeds
+
+
+class _Staging:
+    """Rows per (run date, stage or side kind, source), written where a run's steps write them."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[date, str, str], list[dict[str, Any]]] = defaultdict(list)
+
+    def add(self, day: date, kind: str, source: str, row: dict[str, Any]) -> None:
+        self.rows[(day, kind, source)].append(row)
+
+    def write(self, settings: Any) -> list[date]:
+        """Write every file and each run's catalogue snapshot; return the run dates."""
+        for (day, kind, source), rows in self.rows.items():
+            run = Run.of(day, settings)
+            if kind in SIDE_KINDS:
+                write_rows(run.side_path(kind, "test", source), rows, SIDE_KINDS[kind])
+            else:
+                write_rows(run.path(kind, source), rows, STAGES[kind])
+        days = sorted({day for day, _, _ in self.rows})
+        catalogue = [
+            {"source_id": sid, "name": name, "country": country, "feed_url": feed,
+             "site_url": site, "language": "ar", "enabled": True}
+            for sid, name, country, feed, site in SOURCES
+        ]  # fmt: skip
+        for day in days:
+            write_json(Run.of(day, settings).sources_json, catalogue)
+        return days
+
+
+def _article(
+    aid: str, source: str, run_date: date, url: str, title: str, published: datetime,
+    fetched: datetime, body: str, body_source: str, place: str | None, place_source: str | None,
+) -> dict[str, Any]:  # fmt: skip
+    """An ``articles_ok`` row; the derived columns are computed as the extract step does."""
+    return {
+        "article_id": aid, "run_date": run_date, "source_id": source, "url": url,
+        "title": title, "published_at": published, "fetched_at": fetched, "language": "ar",
+        "arabic_share": round(arabic_share(body), 4), "body_text": body,
+        "body_chars": len(body), "body_source": body_source,
+        "content_hash": content_hash(body), "simhash": simhash(body),
+        "dateline_place": place, "dateline_source": place_source,
+    }  # fmt: skip
+
+
+def _stage_seed(staging: _Staging) -> None:
+    """The seed article with its gold annotation, and its syndicated copy (constructed)."""
     text, gold = _seed_rows()
     title = text.split("\n", 1)[1].split("..")[0][:120]  # first sentence of the real text
+    names = [(n, t) for t, ns in gold["entities"].items() for n in ns]
     for aid, source, published in (
         (SEED_ARTICLE_ID, SEED_SOURCE, SEED_PUBLISHED),
         (SEED_COPY_ID, SYNDICATION_SOURCE, SEED_PUBLISHED + SEED_COPY_LAG),
     ):
-        run_date = published.date()
-        articles.append(
-            (aid, run_date, source, f"https://example.invalid/{source}/{aid}", title, published,
-             published + timedelta(minutes=20), text, "page", gold["dateline"]["place"],
-             gold["dateline"]["source"], SEED_CLUSTER)
-        )  # fmt: skip
-        clusters.append((SEED_CLUSTER, aid, source, published, run_date))
-        idx = 0
+        day = published.date()
+        staging.add(day, "articles_ok", source, _article(
+            aid, source, day, f"https://example.invalid/{source}/{aid}", title, published,
+            published + timedelta(minutes=20), text, "page", gold["dateline"]["place"],
+            gold["dateline"]["source"],
+        ))  # fmt: skip
         taken: list[tuple[int, int]] = []
-        names = [(n, t) for t, ns in gold["entities"].items() for n in ns]
         for name, etype in sorted(names, key=lambda nt: -len(nt[0])):
             for m in re.finditer(re.escape(name), text):
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue
                 taken.append((m.start(), m.end()))
-                eid = _NAME_TO_ID.get(normalize_for_match(name))
-                mentions.append((aid, idx, run_date, name, etype, m.start(), m.end(), eid, "gold"))
-                idx += 1
+                staging.add(day, "mentions_ok", source, {
+                    "article_id": aid, "mention_idx": len(taken) - 1, "text": name,
+                    "type": etype, "start": m.start(), "end": m.end(),
+                    "entity_id": _NAME_TO_ID.get(normalize_for_match(name)), "method": "gold",
+                })  # fmt: skip
         for qi, q in enumerate(gold["quotes"]):
             start, end = q["span"]
             assert text[start:end] == q["text"], "gold quote span does not match the seed text"
             eid = _NAME_TO_ID.get(normalize_for_match(q["speaker"])) or _NAME_TO_ID.get(
                 normalize_for_match(q["speaker"].split()[-1])
             )
-            quotes.append(
-                (aid, qi, run_date, q["kind"], q["speaker"], eid, q["cue"], q["text"], start, end,
-                 speaker_kind(q["speaker"]))
-            )  # fmt: skip
+            staging.add(day, "quotes_ok", source, {
+                "article_id": aid, "quote_idx": qi, "kind": q["kind"], "speaker": q["speaker"],
+                "speaker_entity_id": eid, "cue": q["cue"], "text": q["text"], "start": start,
+                "end": end, "speaker_kind": speaker_kind(q["speaker"]),
+            })  # fmt: skip
         for di, d in enumerate(gold["dates"]):
             start = text.find(d["text"])
-            value = date(int(d["value"]), 1, 1) if d.get("value") else None
-            dates.append(
-                (aid, di, run_date, d["text"], value, d["kind"].split(",")[0], start,
-                 start + len(d["text"]))
-            )  # fmt: skip
+            staging.add(day, "dates_ok", source, {
+                "article_id": aid, "mention_idx": di, "text": d["text"],
+                "value": date(int(d["value"]), 1, 1) if d.get("value") else None,
+                "kind": d["kind"].split(",")[0], "start": start, "end": start + len(d["text"]),
+            })  # fmt: skip
 
-    # --- 30 real Shafaq News items -------------------------------------------
+
+def _stage_articles(staging: _Staging) -> None:
+    """The seed (and copy), then the 30 real Shafaq News items, each on its fetch day."""
+    _stage_seed(staging)
     for f in sorted(SHAFAQ_DIR.glob("shafaq_*.json")):
         item = json.loads(f.read_text(encoding="utf-8"))
         body = html.unescape(item["description"]).strip()
         aid = item["id"]
         published = parsedate_to_datetime(item["published_at"]).astimezone(UTC)
         fetched = datetime.fromisoformat(item["fetched_at_utc"].replace("Z", "+00:00"))
-        run_date = fetched.date()
+        day = fetched.date()
         m = _DATELINE.match(body)
         place = m.group("place").strip() if m else None
-        cluster = "c-" + aid
-        articles.append(
-            (aid, run_date, SHAFAQ_SOURCE, item["link"], item["title"], published, fetched, body,
-             "feed", place, "شفق نيوز" if place else None, cluster)
-        )  # fmt: skip
-        clusters.append((cluster, aid, SHAFAQ_SOURCE, published, run_date))
+        staging.add(day, "articles_ok", SHAFAQ_SOURCE, _article(
+            aid, SHAFAQ_SOURCE, day, item["link"], item["title"], published, fetched, body,
+            "feed", place, "شفق نيوز" if place else None,
+        ))  # fmt: skip
         for i, (s, e, eid, etype) in enumerate(find_names(body)):
-            mentions.append((aid, i, run_date, body[s:e], etype, s, e, eid, "gazetteer"))
+            staging.add(day, "mentions_ok", SHAFAQ_SOURCE, {
+                "article_id": aid, "mention_idx": i, "text": body[s:e], "type": etype,
+                "start": s, "end": e, "entity_id": eid, "method": "gazetteer",
+            })  # fmt: skip
         for i, q in enumerate(find_quotes(body)):
-            quotes.append(
-                (aid, i, run_date, q["kind"], q["speaker"], q["speaker_entity_id"], q["cue"],
-                 q["text"], q["start"], q["end"], speaker_kind(q["speaker"]))
-            )  # fmt: skip
+            staging.add(day, "quotes_ok", SHAFAQ_SOURCE, {
+                "article_id": aid, "quote_idx": i, **q, "speaker_kind": speaker_kind(q["speaker"]),
+            })  # fmt: skip
         for i, dm in enumerate(_WEEKDAY.finditer(body)):
-            dates.append(
-                (aid, i, run_date, dm.group(0), published.date(), "weekday", dm.start(), dm.end())
-            )
+            staging.add(day, "dates_ok", SHAFAQ_SOURCE, {
+                "article_id": aid, "mention_idx": i, "text": dm.group(0),
+                "value": published.date(), "kind": "weekday", "start": dm.start(), "end": dm.end(),
+            })  # fmt: skip
 
-    _insert(
-        con, "fact_article", articles,
-        "article_id, run_date, source_id, url, title, published_at, fetched_at, body_text,"
-        " body_source, dateline_place, dateline_source, cluster_id",
-    )  # fmt: skip
-    con.execute(
-        "UPDATE fact_article SET content_hash = md5(body_text), language = 'ar',"
-        " body_chars = length(body_text), "
-        "arabic_share = round(length(regexp_replace(body_text, '[^\\x{0621}-\\x{064A}]', '', 'g'))"
-        " / greatest(1, length(regexp_replace(body_text, '[^\\p{L}]', '', 'g'))), 3)"
-    )
-    _insert(con, "fact_entity_mention", mentions)
-    _insert(con, "fact_quote", quotes)
-    _insert(con, "fact_date_mention", dates)
-    _insert(con, "fact_story_cluster", clusters)
 
-    # --- dim_date over every article day ---------------------------------------
-    con.execute(
-        """
-        INSERT INTO dim_date
-        SELECT d, year(d), month(d), day(d), weekofyear(d), dayname(d)
-        FROM (SELECT DISTINCT CAST(unnest(range(min(day), max(day) + 1, INTERVAL 1 DAY)) AS DATE) d
-              FROM v_articles)
-        """
-    )
+# Feed polls (constructed), per source and poll k of 10: status, http_status, bytes,
+# duration_ms, entries_seen, entries_new (0 on an error, as the poll step writes), error.
+# Healthy, slow, failing, dead.
+_POLLS = {
+    SHAFAQ_SOURCE: lambda k: ("ok", 200, 48_000, 850, 30, 3, None) if k % 3
+    else ("not_modified", 304, 48_000, 850, 30, 3, None),
+    SEED_SOURCE: lambda k: ("not_modified", 304, 0, 420, 0, 0, None),
+    SYNDICATION_SOURCE: lambda k: ("ok", 200, 210_000, 14_500, 40, 2, None),
+    "aljazeera_net_rss": lambda k: ("error", None, None, 20_000, 0, 0, "timeout after 20 s"),
+    "lbc_ar_01": lambda k: ("error", 503, None, 900, 0, 0, "HTTP 503") if k >= 8
+    else ("ok", 200, 30_000, 900, 20, 1, None),
+}  # fmt: skip
 
-    # --- feed polls (constructed): healthy, slow, failing, dead ---------------
-    fetches = []
+
+def _stage_polls(staging: _Staging) -> None:
+    """Ten days of feed polls (constructed) ending on ``POLL_END``."""
+    feeds = {s[0]: s[3] for s in SOURCES}
     for k in range(10):
         day = POLL_END - timedelta(days=9 - k)
         at = datetime(day.year, day.month, day.day, 6, 0, tzinfo=UTC)
-        src = {s[0]: s[3] for s in SOURCES}
-        fetches.append(
-            (
-                day,
-                SHAFAQ_SOURCE,
-                src[SHAFAQ_SOURCE],
-                at,
-                "ok" if k % 3 else "not_modified",
-                200 if k % 3 else 304,
-                48_000,
-                850,
-                30,
-                3,
-                None,
-            )
-        )
-        fetches.append(
-            (day, SEED_SOURCE, src[SEED_SOURCE], at, "not_modified", 304, 0, 420, 0, 0, None)
-        )
-        fetches.append(
-            (
-                day,
-                SYNDICATION_SOURCE,
-                src[SYNDICATION_SOURCE],
-                at,
-                "ok",
-                200,
-                210_000,
-                14_500,
-                40,
-                2,
-                None,
-            )
-        )
-        fetches.append(
-            (
-                day,
-                "aljazeera_net_rss",
-                src["aljazeera_net_rss"],
-                at,
-                "error",
-                None,
-                None,
-                20_000,
-                None,
-                None,
-                "timeout after 20 s",
-            )
-        )
-        failing = k >= 8
-        fetches.append(
-            (
-                day,
-                "lbc_ar_01",
-                src["lbc_ar_01"],
-                at,
-                "error" if failing else "ok",
-                503 if failing else 200,
-                None if failing else 30_000,
-                900,
-                None if failing else 20,
-                None if failing else 1,
-                "HTTP 503" if failing else None,
-            )
-        )
-    _insert(
-        con, "fact_feed_fetch", fetches,
-        "run_date, source_id, feed_url, fetched_at, status, http_status, bytes, duration_ms,"
-        " entries_seen, entries_new, error",
-    )  # fmt: skip
+        for source, poll in _POLLS.items():
+            status, http_status, size, duration, seen, new, error = poll(k)
+            staging.add(day, "feed_fetch", source, {
+                "run_date": day, "source_id": source, "feed_url": feeds[source],
+                "fetched_at": at, "status": status, "http_status": http_status, "bytes": size,
+                "duration_ms": duration, "entries_seen": seen, "entries_new": new, "error": error,
+            })  # fmt: skip
 
-    # --- data quality and quarantine (constructed) -----------------------------
-    dq = []
+
+# Quarantine rows (constructed): (run date, stage, source, record key, rule, detail, payload).
+_QUARANTINE = [
+    (POLL_END, "feeds", "aljazeera_net_rss", "https://www.aljazeera.net/aljazeera/rss",
+     "fetch_timeout", "timeout after 20 s", None),
+    (POLL_END - timedelta(days=1), "articles", SHAFAQ_SOURCE, "shafaq:short-body",
+     "body_too_short", "body_chars=38 < 200", '{"body_chars": 38}'),
+    (POLL_END - timedelta(days=1), "articles", SHAFAQ_SOURCE, "shafaq:not-arabic",
+     "arabic_share_low", "arabic_share=0.12 < 0.5", '{"arabic_share": 0.12}'),
+]  # fmt: skip
+#: The quarantine row an operator re-queued (its record key).
+_REQUEUED = "shafaq:not-arabic"
+
+
+def _stage_quality(staging: _Staging) -> None:
+    """dq_result rows of three days (one failed expectation) and quarantine rows."""
     for k in range(3):
         day = POLL_END - timedelta(days=2 - k)
-        at = datetime(day.year, day.month, day.day, 7, 0, tzinfo=UTC)
-        dq += [
-            (day, "articles", "articles_suite", "expect_column_values_to_not_be_null",
-             "article_id", True, None, 0, 31, at),
-            (day, "articles", "articles_suite", "expect_column_values_to_be_between",
-             "arabic_share", k != 1, "0.41", 1 if k == 1 else 0, 31, at),
-            (day, "warehouse", "warehouse_suite", "expect_column_values_to_be_unique",
-             "article_id", True, None, 0, 32, at),
-        ]  # fmt: skip
-    _insert(con, "dq_result", dq)
-    quarantine = [
-        (POLL_END, "feeds", "aljazeera_net_rss", "https://www.aljazeera.net/aljazeera/rss",
-         "fetch_timeout", "timeout after 20 s", None, None),
-        (POLL_END - timedelta(days=1), "articles", SHAFAQ_SOURCE, "shafaq:short-body",
-         "body_too_short", "body_chars=38 < 200", '{"body_chars": 38}', None),
-        (POLL_END - timedelta(days=1), "articles", SHAFAQ_SOURCE, "shafaq:not-arabic",
-         "arabic_share_low", "arabic_share=0.12 < 0.5", '{"arabic_share": 0.12}',
-         datetime(2026, 8, 10, 9, 0, tzinfo=UTC)),
-    ]  # fmt: skip
-    _insert(
-        con,
-        "quarantine",
-        [
-            (_hid(str(d), st, key, rule), d, st, src, key, rule, det, pay,
-             datetime(d.year, d.month, d.day, 6, 30, tzinfo=UTC), req)
-            for d, st, src, key, rule, det, pay, req in quarantine
-        ],
-    )  # fmt: skip
-    con.execute(
-        "INSERT INTO pipeline_run SELECT run_date, 'test__' || CAST(run_date AS VARCHAR), NULL,"
-        " TIMESTAMPTZ '2026-08-10 08:00:00+00', 'load', source_id, 'articles', count(*)"
-        " FROM fact_article GROUP BY ALL"
-    )
+        for expectation, column, ok, observed, bad, n in (
+            ("expect_column_values_to_not_be_null", "article_id", True, None, 0, 31),
+            ("expect_column_values_to_be_between", "arabic_share", k != 1, "0.41",
+             1 if k == 1 else 0, 31),
+        ):  # fmt: skip
+            staging.add(day, "dq", SHAFAQ_SOURCE, {
+                "run_date": day, "stage": "articles", "suite": "articles_suite",
+                "expectation": expectation, "column_name": column, "success": ok,
+                "observed_value": observed, "unexpected_count": bad, "element_count": n,
+            })  # fmt: skip
+    for day, stage, source, key, rule, detail, payload in _QUARANTINE:
+        staging.add(day, "quarantine", source, {
+            "run_date": day, "stage": stage, "source_id": source, "record_key": key,
+            "rule": rule, "detail": detail, "payload": payload,
+        })  # fmt: skip
+
+
+def _requeue(settings: Any) -> None:
+    """Stamp one quarantine row as re-queued (the statement ``akhbar quarantine --requeue`` runs)."""
+    con = duckdb.connect(str(settings.warehouse))
+    try:
+        ids = [r[0] for r in con.execute(
+            "SELECT quarantine_id FROM quarantine WHERE record_key = ?", [_REQUEUED]
+        ).fetchall()]  # fmt: skip
+        assert ids, "the re-queued quarantine row did not load"
+        con.execute(sql("quarantine/mark_requeued"), {"ids": ids})
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
 
 
 def warehouse_for_tests(tmp_dir: Path) -> tuple[Path, bool]:

@@ -115,8 +115,12 @@ def test_unmapped_and_grouped_tasks(data_dir) -> None:
 
 
 def test_broken_context_never_raises(data_dir) -> None:
-    assert alerts.on_failure_callback({}) is not None  # still alerts, with unknowns
-    assert _rows(data_dir)[0]["task_id"] == "?"
+    record = alerts.on_failure_callback({})  # still alerts, with unknowns
+    assert record is not None
+    assert (record["kind"], record["task_id"], record["stage"]) == ("task_failed", "?", "?")
+    assert record["message"] == "[akhbar task_failed] ?.? stage=? run=?: task failed"
+    row = _rows(data_dir)[0]
+    assert (row["task_id"], row["stage"], row["dag_id"]) == ("?", "?", None)
 
 
 def test_unwritable_data_dir_does_not_raise(tmp_path, monkeypatch) -> None:

@@ -74,6 +74,7 @@ def test_query_runs_and_returns_rows(con, path, capsys):
 
 def test_top_entities_week(con):
     rows = run(con, ANALYSIS / "01_top_entities_week_by_country.sql")
+    assert rows  # the loops below must see rows
     latest = con.execute("SELECT max(day) FROM v_entity_mentions").fetchone()[0]
     for r in rows:
         assert 1 <= r["rank_in_country"] <= 10
@@ -84,6 +85,7 @@ def test_top_entities_week(con):
 
 def test_speakers_by_several_outlets(con, wh):
     rows = run(con, ANALYSIS / "02_speakers_quoted_by_several_outlets.sql")
+    assert rows  # the loops below must see rows
     for r in rows:
         assert r["outlets"] >= 2 and len(r["outlet_ids"]) == r["outlets"]
         assert r["sample_quote"]
@@ -95,6 +97,7 @@ def test_speakers_by_several_outlets(con, wh):
 
 def test_stories_by_several_outlets(con, wh):
     rows = run(con, ANALYSIS / "03_stories_covered_by_several_outlets.sql")
+    assert rows  # the loops below must see rows
     for r in rows:
         assert r["outlets"] >= 2
         assert r["max_lag_minutes"] is None or r["max_lag_minutes"] >= 0
@@ -106,6 +109,15 @@ def test_stories_by_several_outlets(con, wh):
 
 def test_volume_anomalies(con):
     rows = run(con, ANALYSIS / "04_daily_volume_anomalies.sql")
+    assert rows
+    daily = {
+        (s, d): n
+        for s, d, n in con.execute(
+            "SELECT source_id, day, articles FROM v_articles_daily"
+        ).fetchall()
+    }
+    for r in rows:  # a day without articles inside the source's span counts 0
+        assert r["articles"] == daily.get((r["source_id"], r["day"]), 0), r
     flagged = [r for r in rows if r["is_anomaly"]]
     unflagged = [r for r in rows if not r["is_anomaly"]]
     # flagged rows come first and really deviate
@@ -117,7 +129,6 @@ def test_volume_anomalies(con):
         )
     for r in unflagged:
         assert r["z_score"] is None or abs(r["z_score"]) < 2
-        assert r["articles"] >= 0
 
 
 def test_comentions_of_given_entity(con):
@@ -139,10 +150,12 @@ def test_comentions_of_given_entity(con):
 
 def test_cue_verbs(con, wh):
     rows = run(con, ANALYSIS / "06_quote_cue_verbs.sql")
+    assert rows  # the loops below must see rows
     by_kind: dict[str, float] = {}
     for r in rows:
         assert r["kind"] in {"direct", "indirect"}
         by_kind[r["kind"]] = by_kind.get(r["kind"], 0) + r["pct_of_kind"]
+    assert by_kind
     for pct in by_kind.values():
         assert 99.0 <= pct <= 101.0
     if wh[1]:
@@ -152,6 +165,7 @@ def test_cue_verbs(con, wh):
 
 def test_datelines(con, wh):
     rows = run(con, ANALYSIS / "07_datelines_by_source.sql")
+    assert rows  # the loops below must see rows
     totals: dict[str, float] = {}
     for r in rows:
         totals[r["source_id"]] = totals.get(r["source_id"], 0) + r["pct_of_source"]

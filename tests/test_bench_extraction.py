@@ -7,13 +7,8 @@ dates their feeds give.
 
 from __future__ import annotations
 
-import sys
-
-from helpers import REPO, SNAPSHOT
-
-sys.path.insert(0, str(REPO / "bench"))
-
-from extraction import real_pages, run_extraction_bench, snapshot_pages
+from bench.extraction import real_pages, run_extraction_bench, snapshot_pages
+from helpers import SNAPSHOT
 
 
 def test_snapshot_pages_carry_their_feed_dates():

@@ -17,11 +17,7 @@ import time
 
 import pytest
 
-from helpers import REPO
-
-sys.path.insert(0, str(REPO / "bench"))
-
-from scale import (
+from bench.scale import (
     build_scaled_snapshot,
     copies,
     page_template,
@@ -29,6 +25,7 @@ from scale import (
     variants,
     with_query,
 )
+from helpers import REPO
 
 _WORD = re.compile(r"[\u0621-\u064A]+")
 

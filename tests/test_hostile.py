@@ -18,7 +18,6 @@ from urllib.parse import quote
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
 from hostile_server import HostileServer, hostile_server
 
 FIX = Path(__file__).parent / "fixtures" / "hostile"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -15,8 +14,6 @@ import pytest
 
 from akhbar.config import Settings, load_settings
 from akhbar.fetch.http import Fetcher, FetchResult
-
-sys.path.insert(0, str(Path(__file__).parent))
 from hostile_server import HostileServer, hostile_server
 
 TIMEOUT_S = 1.5  # idle timeout (> the 1 s trickle interval); wall-clock deadline is 3 s

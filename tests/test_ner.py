@@ -89,23 +89,15 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def _eval_module():
-    import importlib.util
+    from scripts import eval_ner
 
-    spec = importlib.util.spec_from_file_location("eval_ner", REPO / "scripts" / "eval_ner.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return eval_ner
 
 
 def _train_module():
-    import importlib.util
+    from scripts import train_ner
 
-    spec = importlib.util.spec_from_file_location("train_ner", REPO / "scripts" / "train_ner.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return train_ner
 
 
 def test_drop_overlaps() -> None:

@@ -109,7 +109,8 @@ def test_publication_date_matches_htmldate_gold(name):
 
 def test_garbage_never_raises():
     for blob in (b"", b"<html>", b"\x00\xff" * 100, "<p>نص</p>".encode()):
-        assert extract_page(blob).text is not None
+        page = extract_page(blob)
+        assert page.text == "" and not page.usable, blob[:20]
 
 
 def test_parse_datetime_forms():

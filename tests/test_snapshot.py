@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import os
 import re
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -37,14 +35,9 @@ needs_shared = pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason="../s
 
 
 def _load_builder() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "build_snapshot", REPO_ROOT / "scripts" / "build_snapshot.py"
-    )
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod  # dataclasses look their module up there
-    spec.loader.exec_module(mod)
-    return mod
+    from scripts import build_snapshot
+
+    return build_snapshot
 
 
 def _tree(root: Path) -> dict[str, bytes]:

@@ -7,26 +7,13 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
-EXAMPLE_QUERY = """\
-SELECT s.name AS source, count(*) AS articles,
-       count(DISTINCT q.quote_idx || q.article_id) AS quotes
-FROM fact_article a
-JOIN dim_source s USING (source_id)
-LEFT JOIN fact_quote q USING (article_id)
-GROUP BY ALL ORDER BY articles DESC;"""
-# `akhbar week-build` / `week-report` defaults: the shared SaudiNewsNet week.
-DEFAULT_WEEK_DIR = (
-    Path(os.environ.get("AKHBAR_SHARED_DIR") or Path(__file__).resolve().parents[3] / "shared")
-    / "corpus"
-    / "news_week"
-    / "dataset"
-)
-DEFAULT_WEEK_DAYS = "2015-08-06..2015-08-11"
+from akhbar.ops.week_cli import add_week, add_week_build, add_week_report
 
 
 def _print_json(data: Any) -> None:
@@ -117,8 +104,11 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
 def cmd_summary(args: argparse.Namespace) -> int:
     from akhbar.config import load_settings
     from akhbar.ops.report import print_landed
+    from akhbar.sqlfiles import sql
 
-    return print_landed(load_settings(), args.date, example_query=EXAMPLE_QUERY)
+    return print_landed(
+        load_settings(), args.date, example_query=sql("reports/example_query").strip()
+    )
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
@@ -176,140 +166,32 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
     return 0
 
 
-def _week_days(spec: str) -> list[Any]:
-    from akhbar.ops.week import parse_days
-
-    return parse_days(spec)
+#: What `add_subparsers` returns; each `_add_<command>` adds one subcommand to it.
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
-def _missing_week_dir(command: str, week_dir: str) -> int | None:
-    """One line and exit code 2 when the week's zips are not there, else None."""
-    if Path(week_dir).is_dir():
-        return None
-    hint = " (../shared is not here)" if week_dir == str(DEFAULT_WEEK_DIR) else ""
-    print(
-        f"akhbar {command}: no week data at {week_dir}{hint}; pass --week-dir DIR "
-        "of SaudiNewsNet-format YYYY-MM-DD.zip files",
-        file=sys.stderr,
-    )
-    return 2
-
-
-def cmd_week_build(args: argparse.Namespace) -> int:
-    """Build per-outlet, per-day RSS feeds (a WARC + catalogue) from SaudiNewsNet zips."""
-    from akhbar.config import load_settings
-    from akhbar.ops.week import WeekDataError, build_week_snapshot
-
-    out = Path(args.out) if args.out else load_settings().data_dir / "week_snapshot"
-    week_dir = Path(args.week_dir)
-    if (missing := _missing_week_dir("week-build", args.week_dir)) is not None:
-        return missing
-    outlets = [o.strip() for o in args.outlets.split(",") if o.strip()] if args.outlets else None
-    try:
-        snap = build_week_snapshot(
-            week_dir,
-            out,
-            _week_days(args.days),
-            outlets=outlets,
-            per_outlet_limit=args.limit,
-            progress=print,
-        )
-    except WeekDataError as exc:
-        print(f"akhbar week-build: {exc}", file=sys.stderr)
-        return 2
-    print(
-        f"built {len(snap.feeds)} feeds ({snap.articles} items, {len(snap.outlets)} outlets, "
-        f"largest {snap.max_feed_bytes} bytes; {snap.skipped_empty} input records with "
-        "empty content skipped)"
-    )
-    print(f"WARC: {snap.warc}\ncatalogue: {snap.sources_csv}\nprovenance: {snap.readme}")
-    return 0
-
-
-def cmd_week(args: argparse.Namespace) -> int:
-    """Build the week's feeds, backfill them through the scheduler, report (make week)."""
-    from akhbar.config import REPO_ROOT
-    from akhbar.ops.local_airflow import AirflowRunError
-    from akhbar.ops.week import WeekDataError, week_report
-    from akhbar.ops.week_run import run_days
-
-    week_dir = Path(args.week_dir)
-    if (missing := _missing_week_dir("week", args.week_dir)) is not None:
-        return missing
-    # Its own data dir unless told otherwise: make run's warehouse is left alone.
-    data_dir = Path(os.environ.get("AKHBAR_DATA_DIR") or REPO_ROOT / "data" / "week").resolve()
-    outlets = [o.strip() for o in args.outlets.split(",") if o.strip()] if args.outlets else None
-    try:
-        days = _week_days(args.days)
-        result = run_days(
-            week_dir,
-            days,
-            data_dir,
-            outlets=outlets,
-            per_outlet_limit=args.limit,
-            timeout_s=args.timeout,
-            parallelism=args.parallelism,
-        )
-    except (WeekDataError, AirflowRunError) as exc:
-        print(f"akhbar week: {exc}", file=sys.stderr)
-        return 2
-    print(week_report(result.warehouse, days, top=args.top), end="")
-    stats = result.task_stats()
-    print(
-        f"\nscheduler: {len(result.daily_runs)} daily runs "
-        f"({sum(r['state'] == 'success' for r in result.daily_runs)} succeeded), "
-        f"{len(result.maintenance_runs)} maintenance run(s), {result.wall_s / 60:.1f} min; "
-        f"median task overhead {stats['task_overhead_s_median']} s, largest task "
-        f"{stats['peak_task_rss_mb']} MB"
-    )
-    print(f'warehouse: {result.warehouse}  (akhbar sql --database {result.warehouse} "...")')
-    if not result.ok:
-        print(
-            f"akhbar week: a daily run failed; task logs under {data_dir / 'airflow_home'}",
-            file=sys.stderr,
-        )
-        return 1
-    return 0
-
-
-def cmd_week_report(args: argparse.Namespace) -> int:
-    """Per day, biggest cross-outlet stories, speakers quoted by most outlets."""
-    from akhbar.config import load_settings
-    from akhbar.ops.week import WeekDataError, week_report
-
-    if args.warehouse:
-        path = Path(args.warehouse)
-    else:
-        settings = load_settings()
-        path = settings.analyst_copy if settings.analyst_copy.exists() else settings.warehouse
-    try:
-        print(week_report(path, _week_days(args.days), top=args.top), end="")
-    except (WeekDataError, FileNotFoundError) as exc:
-        print(f"akhbar week-report: {exc}", file=sys.stderr)
-        return 2
-    return 0
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="akhbar", description=__doc__)
-    parser.add_argument("-v", "--verbose", action="store_true")
-    sub = parser.add_subparsers(dest="command", required=True)
-
+def _add_extract(sub: Subparsers) -> None:
     p = sub.add_parser("extract", help="extract one HTML page and print JSON")
     p.add_argument("page")
     p.add_argument("--url")
     p.set_defaults(func=cmd_extract)
 
+
+def _add_analyze(sub: Subparsers) -> None:
     p = sub.add_parser("analyze", help="Arabic extraction on a text file ('-' for stdin)")
     p.add_argument("--text", required=True)
     p.add_argument("--published", help="publication time (ISO) for relative dates")
     p.add_argument("--raw", action="store_true", help="do not clean the text first")
     p.set_defaults(func=cmd_analyze)
 
+
+def _add_tag(sub: Subparsers) -> None:
     p = sub.add_parser("tag", help="NER-tag a CoNLL-style file (one token per line)")
     p.add_argument("--conll", required=True)
     p.set_defaults(func=cmd_tag)
 
+
+def _add_replay(sub: Subparsers) -> None:
     p = sub.add_parser("replay", help="serve a WARC snapshot/archive on 127.0.0.1")
     p.add_argument("snapshot")
     p.add_argument("--host", default="127.0.0.1")
@@ -317,6 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ready-file")
     p.set_defaults(func=cmd_replay)
 
+
+def _add_run(sub: Subparsers) -> None:
     p = sub.add_parser("run", help="run the whole pipeline for a date without Airflow")
     p.add_argument("--date", required=True)
     p.add_argument(
@@ -329,14 +213,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_run)
 
+
+def _add_reprocess(sub: Subparsers) -> None:
     p = sub.add_parser("reprocess", help="re-run extraction and load of a date from its archive")
     p.add_argument("--date", required=True)
     p.set_defaults(func=cmd_reprocess)
 
+
+def _add_summary(sub: Subparsers) -> None:
     p = sub.add_parser("summary", help="print what a run landed")
     p.add_argument("--date")
     p.set_defaults(func=cmd_summary)
 
+
+def _add_sql(sub: Subparsers) -> None:
     p = sub.add_parser("sql", help="query the analyst copy read-only (no query: a shell)")
     p.add_argument("query", nargs="?")
     p.add_argument("--file", help="read the SQL from this file")
@@ -344,6 +234,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "csv", "json", "line"], default="table")
     p.set_defaults(func=cmd_sql)
 
+
+def _add_quarantine(sub: Subparsers) -> None:
     p = sub.add_parser("quarantine", help="list quarantined rows, or re-queue them")
     p.add_argument("--date")
     p.add_argument("--stage")
@@ -353,37 +245,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--id", action="append", help="quarantine_id to re-queue (repeatable)")
     p.set_defaults(func=cmd_quarantine)
 
-    p = sub.add_parser("week-build", help="build per-day RSS feeds from SaudiNewsNet zips")
-    p.add_argument(
-        "--week-dir",
-        default=str(DEFAULT_WEEK_DIR),
-        help="directory of YYYY-MM-DD.zip (default: ../shared news_week)",
-    )
-    p.add_argument("--out", help="output directory (default: $AKHBAR_DATA_DIR/week_snapshot)")
-    p.add_argument("--days", default=DEFAULT_WEEK_DAYS, help="FIRST..LAST (inclusive)")
-    p.add_argument("--outlets", help="comma-separated SaudiNewsNet outlet ids (default: all)")
-    p.add_argument("--limit", type=int, help="at most N articles per outlet and day")
-    p.set_defaults(func=cmd_week_build)
 
-    p = sub.add_parser("week", help="make week: real days through the Airflow scheduler")
-    p.add_argument(
-        "--week-dir",
-        default=str(DEFAULT_WEEK_DIR),
-        help="directory of YYYY-MM-DD.zip (default: ../shared news_week)",
-    )
-    p.add_argument("--days", default=DEFAULT_WEEK_DAYS, help="FIRST..LAST (inclusive)")
-    p.add_argument("--outlets", help="comma-separated SaudiNewsNet outlet ids (default: all)")
-    p.add_argument("--limit", type=int, help="at most N articles per outlet and day")
-    p.add_argument("--timeout", type=float, default=3 * 3600, help="seconds for all runs")
-    p.add_argument("--parallelism", type=int, default=2, help="LocalExecutor task slots")
-    p.add_argument("--top", type=int, default=10, help="stories and speakers to list")
-    p.set_defaults(func=cmd_week)
+#: One function per subcommand, in the order ``akhbar --help`` lists them.
+COMMANDS: tuple[Callable[[Subparsers], None], ...] = (
+    _add_extract,
+    _add_analyze,
+    _add_tag,
+    _add_replay,
+    _add_run,
+    _add_reprocess,
+    _add_summary,
+    _add_sql,
+    _add_quarantine,
+    add_week_build,
+    add_week,
+    add_week_report,
+)
 
-    p = sub.add_parser("week-report", help="print what a week of runs landed")
-    p.add_argument("--days", default=DEFAULT_WEEK_DAYS, help="FIRST..LAST (inclusive)")
-    p.add_argument("--warehouse", help="DuckDB file (default: the analyst copy)")
-    p.add_argument("--top", type=int, default=10, help="stories and speakers to list")
-    p.set_defaults(func=cmd_week_report)
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="akhbar", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add in COMMANDS:
+        add(sub)
     return parser
 
 

@@ -5,7 +5,7 @@
 WITH latest AS (SELECT max(day) AS d FROM v_entity_mentions),
 week AS (
     SELECT m.*
-    FROM v_entity_mentions m, latest
+    FROM v_entity_mentions AS m, latest
     WHERE m.day > latest.d - INTERVAL 7 DAY
 )
 SELECT

@@ -14,4 +14,4 @@ SELECT
     left(sample_quote, 160) AS sample_quote
 FROM v_top_speakers
 WHERE outlets > 1
-ORDER BY outlets DESC, quotes DESC, speaker_name;
+ORDER BY outlets DESC, quotes DESC, speaker_name ASC;

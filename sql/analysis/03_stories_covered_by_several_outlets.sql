@@ -10,6 +10,6 @@ SELECT
     c.first_published_at,
     c.max_lag_minutes,
     c.coverage_order
-FROM v_story_clusters c
+FROM v_story_clusters AS c
 WHERE c.outlets >= 2
 ORDER BY c.first_published_at DESC NULLS LAST, c.outlets DESC;

@@ -10,12 +10,12 @@ WITH bounds AS (
 ),
 calendar AS (
     SELECT b.source_id, CAST(unnest(range(b.first_day, b.last_day + 1, INTERVAL 1 DAY)) AS DATE) AS day
-    FROM bounds b
+    FROM bounds AS b
 ),
 filled AS (
     SELECT c.source_id, c.day, coalesce(d.articles, 0) AS articles
-    FROM calendar c
-    LEFT JOIN v_articles_daily d USING (source_id, day)
+    FROM calendar AS c
+    LEFT JOIN v_articles_daily AS d USING (source_id, day)
 ),
 stats AS (
     SELECT *,
@@ -37,5 +37,5 @@ SELECT
 FROM stats
 WHERE trailing_days >= 5
 ORDER BY is_anomaly DESC, abs(coalesce((articles - trailing_mean) / nullif(trailing_sd, 0), 0)) DESC,
-         day DESC, source_id
+         day DESC, source_id ASC
 LIMIT 100;

@@ -22,7 +22,7 @@ SELECT
     c.outlets,
     c.first_day,
     c.last_day
-FROM v_entity_comentions c
-JOIN target t USING (entity_key)
-ORDER BY c.articles DESC, c.other_name
+FROM v_entity_comentions AS c
+INNER JOIN target AS t USING (entity_key)
+ORDER BY c.articles DESC, c.other_name ASC
 LIMIT 25;

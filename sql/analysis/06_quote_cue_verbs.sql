@@ -11,4 +11,4 @@ SELECT
     count(DISTINCT speaker_key) AS speakers
 FROM v_quotes
 GROUP BY kind, coalesce(cue, '(none)')
-ORDER BY kind, quotes DESC, cue;
+ORDER BY kind ASC, quotes DESC, cue ASC;

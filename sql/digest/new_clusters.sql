@@ -9,5 +9,5 @@ SELECT
     coverage_order
 FROM v_story_clusters
 WHERE first_run_date = $run_date OR utc_day(first_published_at) = $run_date
-ORDER BY outlets DESC, articles DESC, first_published_at
+ORDER BY outlets DESC, articles DESC, first_published_at ASC
 LIMIT 15

@@ -25,5 +25,5 @@ SELECT
     count(DISTINCT article_id) FILTER (WHERE NOT coalesce(marked, false)) AS bare_articles
 FROM m
 GROUP BY entity_key, entity_name, entity_type
-ORDER BY mentions DESC, entity_name
+ORDER BY mentions DESC, entity_name ASC
 LIMIT $top_n

@@ -21,5 +21,5 @@ WHERE
         OR (day > $run_date - INTERVAL ($days) DAY AND day <= $run_date)
     )
 GROUP BY speaker_key
-ORDER BY quotes DESC, outlets DESC, speaker_name
+ORDER BY quotes DESC, outlets DESC, speaker_name ASC
 LIMIT $top_n

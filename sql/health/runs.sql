@@ -5,6 +5,6 @@ SELECT
     min(started_at) AS started_at,
     max(loaded_at) AS loaded_at
 FROM pipeline_run
-GROUP BY 1, 2
+GROUP BY run_date, run_id
 ORDER BY max(loaded_at) DESC, run_date DESC
 LIMIT $limit

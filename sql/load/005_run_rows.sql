@@ -15,20 +15,20 @@ FROM stg_articles_all
 WHERE article_id NOT IN (SELECT article_id FROM fact_article WHERE run_date <> $run_date)
 QUALIFY row_number() OVER (
     PARTITION BY article_id
-    ORDER BY body_source = 'page' DESC, body_chars DESC, source_id
+    ORDER BY body_source = 'page' DESC, body_chars DESC, source_id ASC
 ) = 1;
 
 CREATE OR REPLACE TEMP TABLE stg_mentions AS
 SELECT m.* EXCLUDE (file_source)
 FROM stg_mentions_all AS m
-JOIN stg_articles AS a ON a.article_id = m.article_id AND a.source_id = m.file_source;
+INNER JOIN stg_articles AS a ON a.article_id = m.article_id AND a.source_id = m.file_source;
 
 CREATE OR REPLACE TEMP TABLE stg_quotes AS
 SELECT q.* EXCLUDE (file_source)
 FROM stg_quotes_all AS q
-JOIN stg_articles AS a ON a.article_id = q.article_id AND a.source_id = q.file_source;
+INNER JOIN stg_articles AS a ON a.article_id = q.article_id AND a.source_id = q.file_source;
 
 CREATE OR REPLACE TEMP TABLE stg_dates AS
 SELECT d.* EXCLUDE (file_source)
 FROM stg_dates_all AS d
-JOIN stg_articles AS a ON a.article_id = d.article_id AND a.source_id = d.file_source;
+INNER JOIN stg_articles AS a ON a.article_id = d.article_id AND a.source_id = d.file_source;

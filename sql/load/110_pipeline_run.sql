@@ -10,13 +10,13 @@ FROM (
     SELECT 'load', source_id, 'articles', count(*) FROM stg_articles GROUP BY source_id
     UNION ALL
     SELECT 'load', a.source_id, 'mentions', count(*)
-    FROM stg_mentions AS m JOIN stg_articles AS a USING (article_id) GROUP BY a.source_id
+    FROM stg_mentions AS m INNER JOIN stg_articles AS a USING (article_id) GROUP BY a.source_id
     UNION ALL
     SELECT 'load', a.source_id, 'quotes', count(*)
-    FROM stg_quotes AS q JOIN stg_articles AS a USING (article_id) GROUP BY a.source_id
+    FROM stg_quotes AS q INNER JOIN stg_articles AS a USING (article_id) GROUP BY a.source_id
     UNION ALL
     SELECT 'load', a.source_id, 'dates', count(*)
-    FROM stg_dates AS d JOIN stg_articles AS a USING (article_id) GROUP BY a.source_id
+    FROM stg_dates AS d INNER JOIN stg_articles AS a USING (article_id) GROUP BY a.source_id
     UNION ALL
     SELECT 'quarantine', coalesce(source_id, '?'), stage, count(*)
     FROM stg_quarantine GROUP BY ALL

@@ -15,4 +15,4 @@ WHERE
     AND ($stage IS NULL OR stage = $stage)
     AND ($source_id IS NULL OR source_id = $source_id)
     AND ($include_requeued OR requeued_at IS NULL)
-ORDER BY quarantined_at DESC, run_date DESC, stage, rule, record_key
+ORDER BY quarantined_at DESC, run_date DESC, stage ASC, rule ASC, record_key ASC

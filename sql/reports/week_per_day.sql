@@ -27,7 +27,7 @@ SELECT d.run_date,
        coalesce(a.outlets, 0) AS outlets,
        coalesce(c.clusters, 0) AS clusters,
        coalesce(q.quarantined, 0) AS quarantined
-FROM days d
+FROM days AS d
 LEFT JOIN a USING (run_date)
 LEFT JOIN c USING (run_date)
 LEFT JOIN q USING (run_date)

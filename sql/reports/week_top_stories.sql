@@ -18,7 +18,7 @@ clusters AS (
     HAVING count(DISTINCT source_id) >= 2
 ),
 top AS (
-    SELECT *, row_number() OVER (ORDER BY outlets DESC, articles DESC, cluster_id) AS rank
+    SELECT *, row_number() OVER (ORDER BY outlets DESC, articles DESC, cluster_id ASC) AS rank
     FROM clusters
     QUALIFY rank <= $limit
 ),
@@ -27,14 +27,14 @@ per_outlet AS (
            min(a.published_at) AS first_published_at,
            arg_min(a.title, (coalesce(a.published_at, TIMESTAMPTZ '9999-12-31'), a.article_id))
                FILTER (WHERE nullif(trim(a.title), '') IS NOT NULL) AS title
-    FROM week_members m
-    JOIN top USING (cluster_id)
-    LEFT JOIN fact_article a ON a.article_id = m.article_id
+    FROM week_members AS m
+    INNER JOIN top USING (cluster_id)
+    LEFT JOIN fact_article AS a ON a.article_id = m.article_id
     GROUP BY m.cluster_id, m.source_id
 )
 SELECT t.rank, t.cluster_id, t.outlets, t.articles, t.first_day,
        p.source_id, coalesce(s.name, p.source_id) AS outlet, p.title, p.first_published_at
-FROM top t
-JOIN per_outlet p USING (cluster_id)
-LEFT JOIN dim_source s USING (source_id)
+FROM top AS t
+INNER JOIN per_outlet AS p USING (cluster_id)
+LEFT JOIN dim_source AS s USING (source_id)
 ORDER BY t.rank, p.first_published_at NULLS LAST, p.source_id;

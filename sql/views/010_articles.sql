@@ -18,8 +18,8 @@ SELECT
     a.dateline_source,
     a.cluster_id,
     a.analysis_skipped
-FROM fact_article a
-LEFT JOIN dim_source s USING (source_id);
+FROM fact_article AS a
+LEFT JOIN dim_source AS s USING (source_id);
 
 COMMENT ON VIEW v_articles IS 'One row per article with its source name/country and the day it counts for (UTC publication day, else run date). Body text stays in fact_article.';
 
@@ -36,8 +36,8 @@ SELECT
     CAST(round(avg(a.body_chars)) AS INTEGER) AS avg_body_chars,
     count(DISTINCT a.cluster_id) AS story_clusters,
     round(avg(a.arabic_share), 3) AS avg_arabic_share
-FROM fact_article a
-LEFT JOIN dim_source s USING (source_id)
+FROM fact_article AS a
+LEFT JOIN dim_source AS s USING (source_id)
 GROUP BY ALL;
 
 COMMENT ON VIEW v_articles_daily IS 'Articles per source per day (UTC publication day, else run date): counts, page vs feed-only bodies, undated articles, mean body length, distinct story clusters, mean Arabic share.';

@@ -19,10 +19,10 @@ SELECT
     m.start_char,
     m.end_char,
     m.method
-FROM fact_entity_mention m
-LEFT JOIN fact_article a USING (article_id)
-LEFT JOIN dim_source s ON s.source_id = a.source_id
-LEFT JOIN dim_entity e ON e.entity_id = m.entity_id;
+FROM fact_entity_mention AS m
+LEFT JOIN fact_article AS a USING (article_id)
+LEFT JOIN dim_source AS s ON s.source_id = a.source_id
+LEFT JOIN dim_entity AS e ON e.entity_id = m.entity_id;
 
 COMMENT ON VIEW v_entity_mentions IS 'Every entity mention with article day, source, and entity (canonical name when linked, else the folded surface form as entity_key).';
 
@@ -42,8 +42,8 @@ SELECT
     count(DISTINCT x.source_id) AS outlets,
     min(x.day) AS first_day,
     max(x.day) AS last_day
-FROM per_article x
-JOIN per_article y ON x.article_id = y.article_id AND x.entity_key <> y.entity_key
+FROM per_article AS x
+INNER JOIN per_article AS y ON x.article_id = y.article_id AND x.entity_key <> y.entity_key
 GROUP BY x.entity_key, y.entity_key;
 
 COMMENT ON VIEW v_entity_comentions IS 'Pairs of entities mentioned in the same article, both directions (filter on entity_name or entity_key), with shared article count, outlets and first/last day.';
@@ -63,24 +63,24 @@ daily AS (
         count(*) AS mentions,
         count(DISTINCT m.article_id) AS articles,
         count(DISTINCT m.source_id) AS outlets
-    FROM v_entity_mentions m
+    FROM v_entity_mentions AS m
     GROUP BY m.day, m.entity_key
 ),
 pairs AS (
     SELECT x.day, x.entity_key, y.entity_name AS other_name,
            count(DISTINCT x.article_id) AS together
-    FROM per_article x
-    JOIN per_article y ON x.article_id = y.article_id AND x.entity_key <> y.entity_key
+    FROM per_article AS x
+    INNER JOIN per_article AS y ON x.article_id = y.article_id AND x.entity_key <> y.entity_key
     GROUP BY x.day, x.entity_key, y.entity_name
 ),
 top_pairs AS (
     SELECT day, entity_key,
-           list(other_name ORDER BY together DESC, other_name)[1:3] AS top_comentions
+           list(other_name ORDER BY together DESC, other_name ASC)[1:3] AS top_comentions
     FROM pairs
     GROUP BY day, entity_key
 )
 SELECT d.*, coalesce(t.top_comentions, []) AS top_comentions
-FROM daily d
-LEFT JOIN top_pairs t USING (day, entity_key);
+FROM daily AS d
+LEFT JOIN top_pairs AS t USING (day, entity_key);
 
 COMMENT ON VIEW v_entity_daily IS 'Mentions, articles and outlets per entity per day, with the three entities most often mentioned in the same articles that day (top_comentions).';

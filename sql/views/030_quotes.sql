@@ -24,23 +24,27 @@ SELECT
     q.text,
     q.start_char,
     q.end_char
-FROM fact_quote q
-LEFT JOIN fact_article a USING (article_id)
-LEFT JOIN dim_source s ON s.source_id = a.source_id
-LEFT JOIN dim_entity e ON e.entity_id = q.speaker_entity_id;
+FROM fact_quote AS q
+LEFT JOIN fact_article AS a USING (article_id)
+LEFT JOIN dim_source AS s ON s.source_id = a.source_id
+LEFT JOIN dim_entity AS e ON e.entity_id = q.speaker_entity_id;
 
 COMMENT ON VIEW v_quotes IS 'Every direct/indirect quote with speaker (canonical name when linked), cue verb, article day, outlet and article title. Unattributed quotes have speaker_key NULL.';
 
-CREATE OR REPLACE VIEW v_top_speakers_all AS
+-- speaker_ranking(named_only): one row per speaker (v_top_speakers and
+-- v_top_speakers_all); named_only keeps person and organisation quotes only.
+CREATE OR REPLACE MACRO speaker_ranking(named_only) AS TABLE
 WITH q AS (
-    SELECT * FROM v_quotes WHERE speaker_key IS NOT NULL
+    SELECT * FROM v_quotes
+    WHERE speaker_key IS NOT NULL
+      AND (NOT named_only OR coalesce(speaker_kind, 'person') IN ('person', 'organisation'))
 ),
 topics AS (
     -- what the speaker is quoted on: entities of the articles that quote them,
     -- other than the speaker themself
     SELECT q.speaker_key, m.entity_name, count(DISTINCT m.article_id) AS n
-    FROM (SELECT DISTINCT speaker_key, speaker_name, article_id FROM q) q
-    JOIN v_entity_mentions m USING (article_id)
+    FROM (SELECT DISTINCT speaker_key, speaker_name, article_id FROM q) AS q
+    INNER JOIN v_entity_mentions AS m USING (article_id)
     WHERE m.entity_key <> q.speaker_key AND ar_fold(m.entity_name) NOT IN (ar_fold(q.speaker_name))
     GROUP BY ALL
 )
@@ -61,48 +65,18 @@ SELECT
     arg_max(q.text, (q.kind = 'direct', length(q.text))) AS sample_quote,
     arg_max(q.article_id, (q.kind = 'direct', length(q.text))) AS sample_article_id,
     arg_max(q.source_id, (q.kind = 'direct', length(q.text))) AS sample_source_id,
-    (SELECT list(t.entity_name ORDER BY t.n DESC, t.entity_name)[1:5]
-       FROM topics t WHERE t.speaker_key = q.speaker_key) AS topics
+    (SELECT list(t.entity_name ORDER BY t.n DESC, t.entity_name ASC)[1:5]
+       FROM topics AS t WHERE t.speaker_key = q.speaker_key) AS topics
 FROM q
 GROUP BY q.speaker_key;
+
+CREATE OR REPLACE VIEW v_top_speakers_all AS
+SELECT * FROM speaker_ranking(FALSE);
 
 COMMENT ON VIEW v_top_speakers_all IS 'Like v_top_speakers but every speaker kind, anonymous sources and unresolved role nouns included.';
 
 CREATE OR REPLACE VIEW v_top_speakers AS
-WITH q AS (
-    SELECT * FROM v_quotes
-    WHERE speaker_key IS NOT NULL AND coalesce(speaker_kind, 'person') IN ('person', 'organisation')
-),
-topics AS (
-    -- what the speaker is quoted on: entities of the articles that quote them,
-    -- other than the speaker themself
-    SELECT q.speaker_key, m.entity_name, count(DISTINCT m.article_id) AS n
-    FROM (SELECT DISTINCT speaker_key, speaker_name, article_id FROM q) q
-    JOIN v_entity_mentions m USING (article_id)
-    WHERE m.entity_key <> q.speaker_key AND ar_fold(m.entity_name) NOT IN (ar_fold(q.speaker_name))
-    GROUP BY ALL
-)
-SELECT
-    q.speaker_key,
-    any_value(q.speaker_name) AS speaker_name,
-    any_value(q.speaker_entity_id) AS speaker_entity_id,
-    mode(q.speaker_kind) AS speaker_kind,
-    count(*) AS quotes,
-    count(*) FILTER (WHERE q.kind = 'direct') AS direct_quotes,
-    count(*) FILTER (WHERE q.kind = 'indirect') AS indirect_quotes,
-    count(DISTINCT q.article_id) AS articles,
-    count(DISTINCT q.source_id) AS outlets,
-    list(DISTINCT q.source_id ORDER BY q.source_id) AS outlet_ids,
-    min(q.day) AS first_day,
-    max(q.day) AS last_day,
-    -- sample: the longest direct quote, else the longest quote
-    arg_max(q.text, (q.kind = 'direct', length(q.text))) AS sample_quote,
-    arg_max(q.article_id, (q.kind = 'direct', length(q.text))) AS sample_article_id,
-    arg_max(q.source_id, (q.kind = 'direct', length(q.text))) AS sample_source_id,
-    (SELECT list(t.entity_name ORDER BY t.n DESC, t.entity_name)[1:5]
-       FROM topics t WHERE t.speaker_key = q.speaker_key) AS topics
-FROM q
-GROUP BY q.speaker_key;
+SELECT * FROM speaker_ranking(TRUE);
 
 COMMENT ON VIEW v_top_speakers IS 'Who is quoted most (named speakers: persons and organisations; anonymous sources and unresolved role nouns are in v_top_speakers_all): quotes (direct/indirect), articles, outlets that quoted them, first/last day, one sample quote (longest direct) and topics (entities most mentioned in the articles quoting them). ORDER BY quotes DESC.';
 

@@ -7,9 +7,9 @@ WITH members AS (
     SELECT cluster_id, article_id, source_id, published_at, run_date FROM fact_story_cluster
     UNION
     SELECT a.cluster_id, a.article_id, a.source_id, a.published_at, a.run_date
-    FROM fact_article a
+    FROM fact_article AS a
     WHERE a.cluster_id IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM fact_story_cluster c
+      AND NOT EXISTS (SELECT 1 FROM fact_story_cluster AS c
                       WHERE c.cluster_id = a.cluster_id AND c.article_id = a.article_id)
 ),
 per_source AS (
@@ -32,8 +32,8 @@ SELECT
     CAST(round(date_diff('second',
         min(p.first_published_at) OVER (PARTITION BY p.cluster_id),
         p.first_published_at) / 60.0) AS BIGINT) AS lag_minutes
-FROM per_source p
-LEFT JOIN dim_source s USING (source_id);
+FROM per_source AS p
+LEFT JOIN dim_source AS s USING (source_id);
 
 COMMENT ON VIEW v_cluster_coverage IS 'One row per (story cluster, outlet): first publication by that outlet, its rank among outlets (1 = first) and lag in minutes behind the first outlet.';
 
@@ -45,8 +45,8 @@ titles AS (
            count(DISTINCT c.article_id) AS articles
     FROM (SELECT cluster_id, article_id, published_at FROM fact_story_cluster
           UNION SELECT cluster_id, article_id, published_at FROM fact_article
-                WHERE cluster_id IS NOT NULL) c
-    LEFT JOIN fact_article a USING (article_id)
+                WHERE cluster_id IS NOT NULL) AS c
+    LEFT JOIN fact_article AS a USING (article_id)
     GROUP BY c.cluster_id
 )
 SELECT
@@ -64,7 +64,7 @@ SELECT
          ORDER BY cov.coverage_rank, cov.source_id) AS coverage_order,
     min(cov.first_run_date) AS first_run_date
 FROM cov
-LEFT JOIN titles t USING (cluster_id)
+LEFT JOIN titles AS t USING (cluster_id)
 GROUP BY cov.cluster_id;
 
 COMMENT ON VIEW v_story_clusters IS 'One row per story cluster: title of the earliest article, articles, outlets, which outlet published first, the slowest outlet lag (minutes) and the coverage order (source +lag).';

@@ -17,7 +17,7 @@ f AS (
            ff.status IN ('error', 'rejected') AS failed,
            ff.status IN ('ok', 'not_modified') AS succeeded,
            date_diff('day', ff.run_date, ref.ref_day) AS age_days
-    FROM fact_feed_fetch ff, ref
+    FROM fact_feed_fetch AS ff, ref
 ),
 last_poll AS (
     SELECT source_id,
@@ -32,7 +32,7 @@ last_poll AS (
 streak AS (
     -- failures since the last success
     SELECT f.source_id, count(*) FILTER (WHERE f.failed) AS consecutive_failures
-    FROM f LEFT JOIN last_poll l USING (source_id)
+    FROM f LEFT JOIN last_poll AS l USING (source_id)
     WHERE l.last_success_at IS NULL
        OR coalesce(f.fetched_at, CAST(f.run_date AS TIMESTAMPTZ)) > l.last_success_at
     GROUP BY f.source_id
@@ -45,7 +45,7 @@ recent AS (
                AS weighted_failures,
            median(f.duration_ms) FILTER (WHERE f.succeeded) AS median_duration_ms,
            sum(f.entries_new) AS recent_new_entries
-    FROM f, rules r
+    FROM f, rules AS r
     WHERE f.age_days < r.window_days
     GROUP BY f.source_id
 )
@@ -78,11 +78,11 @@ SELECT
         WHEN l.last_status = 'skipped' THEN 'skipped'
         ELSE 'ok'
     END AS health_status
-FROM dim_source s
-FULL OUTER JOIN last_poll l USING (source_id)
-LEFT JOIN streak k USING (source_id)
-LEFT JOIN recent rc USING (source_id)
-CROSS JOIN rules r
+FROM dim_source AS s
+FULL OUTER JOIN last_poll AS l USING (source_id)
+LEFT JOIN streak AS k USING (source_id)
+LEFT JOIN recent AS rc USING (source_id)
+CROSS JOIN rules AS r
 CROSS JOIN ref;
 
 COMMENT ON VIEW v_source_health IS 'Per source: last poll, last status/error, failures in a row, recent (7 run days) failures weighted 0.5^age, median poll time, and health_status: ok | not_modified | slow | failing | dead | skipped | never_polled.';

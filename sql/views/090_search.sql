@@ -9,12 +9,12 @@
 
 -- ar_query_terms(q): the distinct folded words of a query.
 CREATE OR REPLACE MACRO ar_query_terms(q) AS
-    list_distinct(list_filter(string_split_regex(trim(ar_fold(q)), '\s+'), lambda t: t <> ''));
+    list_distinct(list_filter(string_split_regex(trim(ar_fold(q)), '\s+'), LAMBDA t: t <> ''));
 
 -- ar_first_hit_folded(folded_body, terms): 1-based position of the first term
 -- found (0 if none). Pass columns, not expressions: macro arguments are inlined.
 CREATE OR REPLACE MACRO ar_first_hit_folded(fb, terms) AS coalesce(list_min(list_filter(
-    list_transform(terms, lambda t: strpos(fb, t)), lambda x: x > 0)), 0);
+    list_transform(terms, LAMBDA t: strpos(fb, t)), LAMBDA x: x > 0)), 0);
 
 -- ar_snippet_at(body, pos) / ar_snippet(body, q): ~200 characters of the original body around the first
 -- folded query word found in the folded body. Positions in the folded text run
@@ -41,7 +41,7 @@ WITH a AS (
     QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY run_date DESC) = 1
 ),
 scored AS (
-    SELECT *, CAST(len(list_filter(terms, lambda t: contains(fdoc, t))) AS DOUBLE) AS score
+    SELECT *, CAST(len(list_filter(terms, LAMBDA t: contains(fdoc, t))) AS DOUBLE) AS score
     FROM a
 ),
 best AS (SELECT * FROM scored WHERE score > 0 ORDER BY score DESC LIMIT max_hits),
@@ -49,7 +49,7 @@ folded AS (SELECT *, ar_fold(body_text) AS fb FROM best),
 hits AS (SELECT *, ar_first_hit_folded(fb, terms) AS pos FROM folded)
 SELECT article_id, source_id, title, published_at, score, ar_snippet_at(body_text, pos) AS snippet
 FROM hits
-ORDER BY score DESC, published_at DESC NULLS LAST, article_id;
+ORDER BY score DESC, published_at DESC NULLS LAST, article_id ASC;
 
 CREATE MACRO IF NOT EXISTS search_quotes(q, max_hits := 100) AS TABLE
 WITH qq AS (
@@ -57,14 +57,14 @@ WITH qq AS (
     FROM fact_quote
 ),
 scored AS (
-    SELECT *, CAST(len(list_filter(terms, lambda t: contains(fdoc, t))) AS DOUBLE) AS score
+    SELECT *, CAST(len(list_filter(terms, LAMBDA t: contains(fdoc, t))) AS DOUBLE) AS score
     FROM qq
 )
 SELECT s.article_id, s.quote_idx, a.source_id, a.published_at, s.kind, s.speaker, s.cue, s.text,
        s.score
-FROM scored s
-LEFT JOIN (SELECT DISTINCT ON (article_id) article_id, source_id, published_at FROM fact_article) a
+FROM scored AS s
+LEFT JOIN (SELECT DISTINCT ON (article_id) article_id, source_id, published_at FROM fact_article) AS a
     USING (article_id)
 WHERE s.score > 0
-ORDER BY s.score DESC, a.published_at DESC NULLS LAST, s.article_id, s.quote_idx
+ORDER BY s.score DESC, a.published_at DESC NULLS LAST, s.article_id ASC, s.quote_idx ASC
 LIMIT max_hits;

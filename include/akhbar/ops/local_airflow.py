@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from akhbar.config import REPO_ROOT
+from akhbar.sqlfiles import sql
 
 POOLS = REPO_ROOT / "airflow" / "settings.json"
 FINISHED = ("success", "failed")
@@ -191,9 +192,7 @@ class LocalAirflow:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with contextlib.suppress(sqlite3.Error), self._db() as con:
-                if con.execute(
-                    "SELECT 1 FROM serialized_dag WHERE dag_id = ?", [dag_id]
-                ).fetchone():
+                if con.execute(sql("airflow/dag_parsed"), [dag_id]).fetchone():
                     return
             time.sleep(2)
         raise AirflowRunError(
@@ -225,11 +224,7 @@ class LocalAirflow:
 
     def runs(self, dag_id: str) -> list[dict[str, Any]]:
         with contextlib.suppress(sqlite3.Error), self._db() as con:
-            rows = con.execute(
-                "SELECT run_id, state, logical_date, run_type, start_date, end_date "
-                "FROM dag_run WHERE dag_id = ? ORDER BY logical_date",
-                [dag_id],
-            ).fetchall()
+            rows = con.execute(sql("airflow/dag_runs"), [dag_id]).fetchall()
             return [
                 dict(
                     zip(
@@ -245,9 +240,7 @@ class LocalAirflow:
     def pending_asset_triggers(self, dag_id: str) -> int:
         """Asset events queued for ``dag_id`` that have not become a run yet."""
         with contextlib.suppress(sqlite3.Error), self._db() as con:
-            row = con.execute(
-                "SELECT count(*) FROM asset_dag_run_queue WHERE target_dag_id = ?", [dag_id]
-            ).fetchone()
+            row = con.execute(sql("airflow/pending_asset_triggers"), [dag_id]).fetchone()
             return int(row[0]) if row else 0
         return 0
 
@@ -288,15 +281,7 @@ class LocalAirflow:
 
     def task_rows(self, dag_id: str) -> list[TaskRow]:
         with self._db() as con:
-            rows = con.execute(
-                "SELECT ti.dag_id, ti.run_id, ti.task_id, ti.map_index, ti.rendered_map_index, "
-                "ti.state, ti.duration, ti.try_number, x.value "
-                "FROM task_instance ti LEFT JOIN xcom x ON x.dag_id = ti.dag_id "
-                "AND x.run_id = ti.run_id AND x.task_id = ti.task_id "
-                "AND x.map_index = ti.map_index AND x.key = 'return_value' "
-                "WHERE ti.dag_id = ? ORDER BY ti.run_id, ti.task_id, ti.map_index",
-                [dag_id],
-            ).fetchall()
+            rows = con.execute(sql("airflow/task_rows"), [dag_id]).fetchall()
         out = []
         for dag, run, task, index, label, state, duration, tries, value in rows:
             with contextlib.suppress(TypeError, ValueError):

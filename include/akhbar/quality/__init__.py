@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from akhbar.quality.gate import BatchGateError, GateResult, validate_stage, validate_warehouse
+from akhbar.quality.gate import validate_stage
 from akhbar.quality.quarantine import format_table, list_rows, quarantine_id, requeue
+from akhbar.quality.result import BatchGateError, GateResult
+from akhbar.quality.warehouse_gate import validate_warehouse
 
 if TYPE_CHECKING:
     from pathlib import Path

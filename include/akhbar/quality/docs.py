@@ -67,17 +67,17 @@ class _Run:
 
 def _register_suites() -> list[str]:
     """Add every stage and warehouse suite to the cached GX context; return their names."""
-    from akhbar.quality import suites as S
-    from akhbar.quality.gate import _suite_for
+    from akhbar.quality import suites
+    from akhbar.quality.gx import suite_for
 
     names = []
-    for stage, rules in S.SUITES.items():
-        _suite_for(stage, rules)
+    for stage, rules in suites.SUITES.items():
+        suite_for(stage, rules)
         names.append(f"akhbar_{stage}")
-    for check in S.WAREHOUSE_CHECKS:
-        _suite_for(f"warehouse_{check.name}", check.rules)
+    for check in suites.WAREHOUSE_CHECKS:
+        suite_for(f"warehouse_{check.name}", check.rules)
         names.append(f"akhbar_warehouse_{check.name}")
-    _suite_for("warehouse_volume", S.WAREHOUSE_VOLUME_RULES)
+    suite_for("warehouse_volume", suites.WAREHOUSE_VOLUME_RULES)
     names.append("akhbar_warehouse_volume")
     return names
 
@@ -209,20 +209,20 @@ def _index_html(suites: list[tuple[str, int, bool]], runs: list[_Run]) -> str:
 
 def build_data_docs(results_dir: Path) -> Path:
     """Render every saved validation result; return ``<results_dir>/data_docs/index.html``."""
-    from akhbar.quality.gate import _quiet, _runtime
+    from akhbar.quality.gx import quiet, runtime
 
-    _quiet()
+    quiet()
     results_dir = Path(results_dir)
     site_dir = results_dir / "data_docs"
     site_dir.mkdir(parents=True, exist_ok=True)
-    runtime = _runtime()
-    ctx = runtime.context
+    gx_runtime = runtime()
+    ctx = gx_runtime.context
     _configure_site(ctx, site_dir)
     names = _register_suites()
     runs = _load_results(ctx, results_dir, site_dir)
     ctx.build_data_docs(site_names=[SITE_NAME])
     _offline(site_dir)
-    counts = {s.name: len(s.expectations) for s in runtime.suites.values()}
+    counts = {s.name: len(s.expectations) for s in gx_runtime.suites.values()}
     suites = [
         (n, counts.get(n, 0), (site_dir / "expectations" / f"{n}.html").is_file()) for n in names
     ]

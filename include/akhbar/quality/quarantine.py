@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from akhbar.pipeline.records import QUARANTINE
 from akhbar.sqlfiles import sql
 
 if TYPE_CHECKING:
@@ -30,7 +31,8 @@ if TYPE_CHECKING:
 
 MAX_PAYLOAD_BYTES = 6_000_000  # raw bytes kept per bytes column (pages are capped at 5 MB)
 
-QUARANTINE_COLUMNS = ["run_date", "stage", "source_id", "record_key", "rule", "detail", "payload"]
+#: The staging quarantine schema's columns, in order.
+QUARANTINE_COLUMNS: list[str] = list(QUARANTINE.names)
 
 
 def quarantine_id(run_date: dt.date | str, stage: str, record_key: str | None, rule: str) -> str:
