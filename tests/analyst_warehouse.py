@@ -221,7 +221,7 @@ def _built_once() -> Path:
         warehouse=root / "data" / "akhbar.duckdb",
         seeds_dir=_write_gazetteer(root / "seeds"),
     )
-    staging = _Staging()
+    staging = Staging()
     _stage_articles(staging)
     _stage_polls(staging)
     _stage_quality(staging)
@@ -245,7 +245,7 @@ def _write_gazetteer(seeds: Path) -> Path:
     return seeds
 
 
-class _Staging:
+class Staging:
     """Rows per (run date, stage or side kind, source), written where a run's steps write them."""
 
     def __init__(self) -> None:
@@ -254,8 +254,10 @@ class _Staging:
     def add(self, day: date, kind: str, source: str, row: dict[str, Any]) -> None:
         self.rows[(day, kind, source)].append(row)
 
-    def write(self, settings: Any) -> list[date]:
-        """Write every file and each run's catalogue snapshot; return the run dates."""
+    def write(self, settings: Any, sources: list[tuple[str, ...]] | None = None) -> list[date]:
+        """Write every file and each run's catalogue snapshot (``sources``: rows of
+        source_id, name, country, feed_url, site_url; default the Al-Alam/Shafaq pair
+        above); return the run dates."""
         for (day, kind, source), rows in self.rows.items():
             run = Run.of(day, settings)
             if kind in SIDE_KINDS:
@@ -266,14 +268,14 @@ class _Staging:
         catalogue = [
             {"source_id": sid, "name": name, "country": country, "feed_url": feed,
              "site_url": site, "language": "ar", "enabled": True}
-            for sid, name, country, feed, site in SOURCES
+            for sid, name, country, feed, site in (SOURCES if sources is None else sources)
         ]  # fmt: skip
         for day in days:
             write_json(Run.of(day, settings).sources_json, catalogue)
         return days
 
 
-def _article(
+def article_row(
     aid: str, source: str, run_date: date, url: str, title: str, published: datetime,
     fetched: datetime, body: str, body_source: str, place: str | None, place_source: str | None,
 ) -> dict[str, Any]:  # fmt: skip
@@ -288,7 +290,7 @@ def _article(
     }  # fmt: skip
 
 
-def _stage_seed(staging: _Staging) -> None:
+def _stage_seed(staging: Staging) -> None:
     """The seed article with its gold annotation, and its syndicated copy (constructed)."""
     text, gold = _seed_rows()
     title = text.split("\n", 1)[1].split("..")[0][:120]  # first sentence of the real text
@@ -298,7 +300,7 @@ def _stage_seed(staging: _Staging) -> None:
         (SEED_COPY_ID, SYNDICATION_SOURCE, SEED_PUBLISHED + SEED_COPY_LAG),
     ):
         day = published.date()
-        staging.add(day, "articles_ok", source, _article(
+        staging.add(day, "articles_ok", source, article_row(
             aid, source, day, f"https://example.invalid/{source}/{aid}", title, published,
             published + timedelta(minutes=20), text, "page", gold["dateline"]["place"],
             gold["dateline"]["source"],
@@ -334,7 +336,7 @@ def _stage_seed(staging: _Staging) -> None:
             })  # fmt: skip
 
 
-def _stage_articles(staging: _Staging) -> None:
+def _stage_articles(staging: Staging) -> None:
     """The seed (and copy), then the 30 real Shafaq News items, each on its fetch day."""
     _stage_seed(staging)
     for f in sorted(SHAFAQ_DIR.glob("shafaq_*.json")):
@@ -346,7 +348,7 @@ def _stage_articles(staging: _Staging) -> None:
         day = fetched.date()
         m = _DATELINE.match(body)
         place = m.group("place").strip() if m else None
-        staging.add(day, "articles_ok", SHAFAQ_SOURCE, _article(
+        staging.add(day, "articles_ok", SHAFAQ_SOURCE, article_row(
             aid, SHAFAQ_SOURCE, day, item["link"], item["title"], published, fetched, body,
             "feed", place, "شفق نيوز" if place else None,
         ))  # fmt: skip
@@ -380,7 +382,7 @@ _POLLS = {
 }  # fmt: skip
 
 
-def _stage_polls(staging: _Staging) -> None:
+def _stage_polls(staging: Staging) -> None:
     """Ten days of feed polls (constructed) ending on ``POLL_END``."""
     feeds = {s[0]: s[3] for s in SOURCES}
     for k in range(10):
@@ -408,7 +410,7 @@ _QUARANTINE = [
 _REQUEUED = "shafaq:not-arabic"
 
 
-def _stage_quality(staging: _Staging) -> None:
+def _stage_quality(staging: Staging) -> None:
     """dq_result rows of three days (one failed expectation) and quarantine rows."""
     for k in range(3):
         day = POLL_END - timedelta(days=2 - k)

@@ -7,7 +7,6 @@ and skip when it is absent.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import re
@@ -16,6 +15,7 @@ import struct
 import subprocess
 import zipfile
 import zlib
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -30,8 +30,8 @@ from akhbar.ops.digest import (
     top_entities,
     top_speakers,
 )
-from analyst_warehouse import _insert, build_test_warehouse
-from helpers import REPO, SHARED, SNAPSHOT_RUN_DATE
+from analyst_warehouse import Staging, article_row, build_test_warehouse
+from helpers import SHARED, SNAPSHOT_RUN_DATE
 
 RUN_DATE = date(2026, 8, 10)  # last day of the Shafaq items in the test warehouse
 WIDTH, HEIGHT = 1200, 1600
@@ -285,69 +285,59 @@ NEWS_WEEK_ARTICLES = 100  # a fixed sample of the day keeps the test to a few se
 
 @pytest.fixture(scope="module")
 def news_week_wh(tmp_path_factory) -> Path:
-    """A warehouse of one news_week day, filled by analyze() (entities, quotes,
-    datelines) on a fixed sample of its articles (the smallest SHA-1 of the URL)."""
+    """A warehouse of one news_week day: analyze() (entities, quotes, datelines) on a
+    fixed sample of its articles (the smallest SHA-1 of the URL), loaded by the real load."""
     if not NEWS_WEEK_DAY.exists():
         pytest.skip("../shared/corpus/news_week not available")
     from akhbar.arabic.analyze import analyze
-    from akhbar.warehouse.migrate import connect
+    from akhbar.config import load_settings
+    from akhbar.pipeline.run import Run
+    from akhbar.warehouse.load import load_run
 
     with zipfile.ZipFile(NEWS_WEEK_DAY) as archive:
         records = json.loads(archive.read(archive.namelist()[0]))
     records = [r for r in records if (r.get("content") or "").strip()]
     records.sort(key=lambda r: hashlib.sha1(r["url"].encode()).hexdigest())
-    path = tmp_path_factory.mktemp("news_week") / "w.duckdb"
-    con = connect(path)
-    try:
-        _fill_news_week(con, records[:NEWS_WEEK_ARTICLES], analyze)
-    finally:
-        con.close()
-    return path
+    root = tmp_path_factory.mktemp("news_week")
+    settings = replace(load_settings(), data_dir=root / "data", warehouse=root / "w.duckdb")
+    staging = Staging()
+    outlets = _stage_news_week(staging, records[:NEWS_WEEK_ARTICLES], analyze)
+    (day,) = staging.write(settings, sources=outlets)
+    load_run(Run.of(day, settings, run_id=f"test__{day}"))
+    return settings.warehouse
 
 
-def _fill_news_week(con: duckdb.DuckDBPyConnection, records: list[dict], analyze) -> None:
+def _stage_news_week(staging: Staging, records: list[dict], analyze) -> list[tuple[str, ...]]:
+    """The records as the extract step stages them (its ``*_ok`` files), for the real
+    load; returns their outlets as catalogue rows."""
     day = date(2015, 8, 7)
     riyadh = timezone(timedelta(hours=3))
-    with (REPO / "seeds" / "gazetteer.csv").open(encoding="utf-8") as fh:
-        con.executemany(
-            "INSERT INTO dim_entity VALUES (?, ?, ?, ?, ?, 'gazetteer')",
-            [(r["entity_id"], r["type"], r["name_ar"], r["name_en"], r["wikidata_id"] or None)
-             for r in csv.DictReader(fh)],
-        )  # fmt: skip
-    outlets = sorted({r["source"] for r in records})
-    con.executemany(
-        "INSERT INTO dim_source (source_id, name, feed_url, language, enabled) "
-        "VALUES (?, ?, ?, 'ar', TRUE)",
-        [(o, o, f"http://news-week.akhbar.test/feeds/{o}/{{date}}.xml") for o in outlets],
-    )
-    articles, mentions, quotes = [], [], []
     for rec in records:
         aid = hashlib.sha1(rec["url"].encode()).hexdigest()[:16]
-        text = rec["content"]
+        source, text = rec["source"], rec["content"]
         published = datetime.strptime(rec["date_extracted"], "%Y-%m-%d %H:%M:%S")
-        result = analyze(text, published=published)
+        published = published.replace(tzinfo=riyadh)
+        result = analyze(text, published=published.replace(tzinfo=None))
         line = result.dateline
-        articles.append(
-            (aid, day, rec["source"], rec["url"], rec["title"], published.replace(tzinfo=riyadh),
-             text, "feed", line.place if line else None, line.source if line else None)
-        )  # fmt: skip
+        staging.add(day, "articles_ok", source, article_row(
+            aid, source, day, rec["url"], rec["title"], published, published, text, "feed",
+            line.place if line else None, line.source if line else None,
+        ))  # fmt: skip
         for i, e in enumerate(result.entities):
-            mentions.append((aid, i, day, e.text, e.type, e.start, e.end, e.entity_id, "ner"))
+            staging.add(day, "mentions_ok", source, {
+                "article_id": aid, "mention_idx": i, "text": e.text, "type": e.type,
+                "start": e.start, "end": e.end, "entity_id": e.entity_id, "method": "ner",
+            })  # fmt: skip
         for i, q in enumerate(result.quotes):
-            quotes.append(
-                (aid, i, day, q.kind, q.speaker, q.speaker_entity_id, q.cue, q.text, q.start,
-                 q.end, q.speaker_kind)
-            )  # fmt: skip
-    known = {r[0] for r in con.execute("SELECT entity_id FROM dim_entity").fetchall()}
-    mentions = [(*m[:7], m[7] if m[7] in known else None, *m[8:]) for m in mentions]
-    quotes = [(*q[:5], q[5] if q[5] in known else None, *q[6:]) for q in quotes]
-    _insert(
-        con, "fact_article", articles,
-        "article_id, run_date, source_id, url, title, published_at, body_text, body_source,"
-        " dateline_place, dateline_source",
-    )  # fmt: skip
-    _insert(con, "fact_entity_mention", mentions)
-    _insert(con, "fact_quote", quotes)
+            staging.add(day, "quotes_ok", source, {
+                "article_id": aid, "quote_idx": i, "kind": q.kind, "speaker": q.speaker,
+                "speaker_entity_id": q.speaker_entity_id, "cue": q.cue, "text": q.text,
+                "start": q.start, "end": q.end, "speaker_kind": q.speaker_kind,
+            })  # fmt: skip
+    outlets = sorted({r["source"] for r in records})
+    return [
+        (o, o, "SA", f"http://news-week.akhbar.test/feeds/{o}/{{date}}.xml", "") for o in outlets
+    ]
 
 
 def test_news_week_day_digest_ranks_no_outlet_and_no_generic_noun(news_week_wh: Path) -> None:
