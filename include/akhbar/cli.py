@@ -122,10 +122,15 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
-    from akhbar.config import load_settings
+    from akhbar.config import LakeTarget, load_settings
     from akhbar.ops.sqlshell import EXIT_ERROR, run_sql
 
-    path = Path(args.database) if args.database else load_settings().analyst_copy
+    path: Path | LakeTarget
+    if args.database:
+        path = Path(args.database)
+    else:
+        settings = load_settings()
+        path = settings.lake or settings.analyst_copy
     query = args.query
     if args.file:
         try:
@@ -290,6 +295,34 @@ def cmd_week_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lake(args: argparse.Namespace) -> int:
+    """``akhbar lake migrate|snapshots``: the DuckLake warehouse (see warehouse/lake.py)."""
+    from akhbar.config import LAKE_DATA_PATH_ENV, load_settings, parse_lake
+    from akhbar.warehouse.lake import LakeError
+    from akhbar.warehouse.lake_copy import copy_into_lake, list_snapshots
+
+    settings = load_settings()
+    try:
+        target = (
+            parse_lake(args.to, args.data_path or os.environ.get(LAKE_DATA_PATH_ENV))
+            if getattr(args, "to", None)
+            else settings.lake
+        )
+        if target is None:
+            raise LakeError(
+                "no lake: set AKHBAR_WAREHOUSE=ducklake:postgres:… or pass --to ducklake:…"
+            )
+        if args.lake_command == "snapshots":
+            _print_json(list_snapshots(target, limit=args.limit))
+            return 0
+        source = Path(args.source) if args.source else settings.warehouse
+        _print_json(copy_into_lake(source, target, replace=args.replace))
+    except (LakeError, ValueError, FileNotFoundError) as exc:
+        print(f"akhbar lake: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="akhbar", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -344,6 +377,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "csv", "json", "line"], default="table")
     p.set_defaults(func=cmd_sql)
 
+    p = sub.add_parser("lake", help="DuckLake warehouse: migrate a DuckDB file into it, snapshots")
+    lake_sub = p.add_subparsers(dest="lake_command", required=True)
+    q = lake_sub.add_parser("migrate", help="copy every table of a DuckDB warehouse into a lake")
+    q.add_argument(
+        "--from", dest="source", help="DuckDB file (default: $AKHBAR_DATA_DIR/akhbar.duckdb)"
+    )
+    q.add_argument("--to", help="ducklake:postgres:… (default: AKHBAR_WAREHOUSE)")
+    q.add_argument("--data-path", help="lake data path (default: AKHBAR_LAKE_DATA_PATH)")
+    q.add_argument(
+        "--replace", action="store_true", help="empty tables that already hold rows (else refuse)"
+    )
+    q.set_defaults(func=cmd_lake)
+    q = lake_sub.add_parser("snapshots", help="the lake's latest snapshots (time travel ids)")
+    q.add_argument("--limit", type=int, default=20)
+    q.set_defaults(func=cmd_lake, to=None, data_path=None)
+
     p = sub.add_parser("quarantine", help="list quarantined rows, or re-queue them")
     p.add_argument("--date")
     p.add_argument("--stage")
@@ -395,7 +444,13 @@ def main(argv: list[str] | None = None) -> int:
         stream=sys.stderr,
     )
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    return int(args.func(args) or 0)
+    from akhbar.config import ConfigError
+
+    try:
+        return int(args.func(args) or 0)
+    except ConfigError as exc:
+        print(f"akhbar {args.command}: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -15,13 +15,26 @@ option all fail inside DuckDB. Two things are not stopped by the settings:
 and temporary tables/macros can be created (in memory). :func:`check_statements`
 refuses the first, and refuses every file- or catalogue-moving statement type
 by DuckDB's own parse, before anything runs, with one clear message.
+
+A DuckLake warehouse (:func:`open_readonly_lake`) is attached READ_ONLY before
+the lockdown. DuckLake reads its Parquet files through DuckDB's file system, so
+the lake's data directory is the one ``allowed_directories`` entry (reading it
+with ``read_parquet`` is possible, writing to it is refused by
+:func:`check_statements` like any COPY); persistent secrets are refused by the
+lockdown's file-system rule (``SET allow_persistent_secrets`` cannot be changed
+once the attach used the secret manager; CREATE PERSISTENT SECRET then fails on
+the secrets directory).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
+
+if TYPE_CHECKING:
+    from akhbar.config import LakeTarget
 
 # Extensions the shell, health page and digest need (loaded before the lock).
 READONLY_EXTENSIONS: tuple[str, ...] = ("fts",)
@@ -90,6 +103,39 @@ def open_readonly(
                 continue
         for statement in LOCKDOWN:
             con.execute(statement)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def open_readonly_lake(
+    target: LakeTarget,
+    *,
+    extensions: tuple[str, ...] = READONLY_EXTENSIONS,
+    config: dict[str, str | int | bool] | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """Attach a DuckLake warehouse READ_ONLY (as ``lake``, in use), then lock down.
+
+    Queries see the newest snapshot committed when they start; time travel
+    (``AT (VERSION => n)``) reaches earlier ones.
+    """
+    from akhbar.warehouse.lake import attach
+    from akhbar.warehouse.search import ExtensionMissingError, load_extension
+
+    con = duckdb.connect(":memory:", config=dict(config or {}))
+    try:
+        for name in extensions:
+            try:
+                load_extension(con, name)
+            except ExtensionMissingError:
+                continue
+        attach(con, target, read_only=True)
+        # (an object-store URL is a prefix here too; that path is not tested offline)
+        con.execute("SET allowed_directories = ?", [[target.data_path.rstrip("/") + "/"]])
+        for statement in LOCKDOWN:
+            if "persistent_secrets" not in statement:
+                con.execute(statement)
     except BaseException:
         con.close()
         raise
