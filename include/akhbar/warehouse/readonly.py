@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 if TYPE_CHECKING:
-    from akhbar.config import LakeTarget
+    from akhbar.config import LakeTarget, Settings
 
 # Extensions the shell, health page and digest need (loaded before the lock).
 READONLY_EXTENSIONS: tuple[str, ...] = ("fts",)
@@ -181,3 +181,21 @@ def check_statements(con: duckdb.DuckDBPyConnection, sql: str) -> list[duckdb.St
         for name in sorted(_identifier_names(statement.query) & REFUSED_FUNCTIONS.keys()):
             raise ReadOnlyViolation(f"{REFUSED_FUNCTIONS[name]}; the analyst shell is read-only")
     return statements
+
+
+def open_warehouse_readonly(
+    settings: Settings,
+    *,
+    extensions: tuple[str, ...] = READONLY_EXTENSIONS,
+    config: dict[str, str | int | bool] | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """The locked-down reader of the configured warehouse, whichever kind it is.
+
+    A lake: attached read-only (the last committed snapshot). A DuckDB file: the
+    analyst copy, or the writer's file before the first publish. For the health
+    page, digest, reports and state readers, so they need no lake-specific code.
+    """
+    if settings.lake is not None:
+        return open_readonly_lake(settings.lake, extensions=extensions, config=config)
+    path = settings.analyst_copy if settings.analyst_copy.exists() else settings.warehouse
+    return open_readonly(path, extensions=extensions, config=config)
