@@ -146,10 +146,11 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
 
     from akhbar.config import load_settings
     from akhbar.quality import quarantine
+    from akhbar.warehouse.migrate import open_warehouse
 
     settings = load_settings()
     if args.requeue:
-        con = duckdb.connect(str(settings.warehouse))
+        con = open_warehouse(settings) if settings.lake else duckdb.connect(str(settings.warehouse))
         try:
             n = quarantine.requeue(
                 con,
@@ -165,8 +166,11 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
             "the next run of their stage picks them up"
         )
         return 0
-    path = settings.analyst_copy if settings.analyst_copy.exists() else settings.warehouse
-    con = duckdb.connect(str(path), read_only=True)
+    if settings.lake is not None:
+        con = open_warehouse(settings, read_only=True)
+    else:
+        path = settings.analyst_copy if settings.analyst_copy.exists() else settings.warehouse
+        con = duckdb.connect(str(path), read_only=True)
     try:
         frame = quarantine.list_rows(
             con,
