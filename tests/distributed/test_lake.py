@@ -11,6 +11,7 @@ changes nothing; ``akhbar lake migrate`` copies a file warehouse row for row.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import os
 import signal
@@ -30,12 +31,13 @@ DATES = ("2026-11-26", "2026-11-27")
 FACTS = ("fact_article", "fact_entity_mention", "fact_quote", "fact_date_mention")
 # Waits for the "go" file, so both loads start their transactions together.
 LOAD_SCRIPT = """
-import json, sys, time
+import json, logging, sys, time
 from pathlib import Path
 from akhbar.config import load_settings
 from akhbar.pipeline.run import Run
 from akhbar.warehouse.load import load_run
 import akhbar.quality.gate  # the slow imports happen before the barrier
+logging.basicConfig(level=logging.INFO, force=True)  # the retries show on stderr
 date, run_id, ready, go = sys.argv[1:5]
 Path(ready).touch()
 while not Path(go).exists():
@@ -294,3 +296,50 @@ def test_lake_migrate_copies_every_row(lake_postgres, staged, tmp_path) -> None:
     )  # fmt: skip
     assert again.returncode == 2 and again.stderr.count("\n") == 1, again.stderr
     assert "--replace" in again.stderr
+
+
+def test_lake_dialect_drops_keys_and_rewrites_upserts() -> None:
+    """Every INSERT OR REPLACE of the load SQL becomes a keyed delete + insert; DDL loses PKs."""
+    import duckdb
+
+    from akhbar.sqlfiles import SQL_DIR
+    from akhbar.warehouse.lake import adapt_sql, upsert_keys
+    from akhbar.warehouse.load import load_statements
+
+    keys = upsert_keys()
+    assert keys["dim_source"] == "source_id" and keys["load_fingerprint"] == "run_date"
+    ddl = (SQL_DIR / "migrations" / "001_core_schema.sql").read_text(encoding="utf-8")
+    assert "PRIMARY KEY" in ddl and "PRIMARY KEY" not in "".join(adapt_sql(ddl, {}))
+    # the rewritten upsert behaves like the original on a DuckDB file with the key
+    con = duckdb.connect()
+    con.execute("CREATE TABLE load_fingerprint (run_date DATE, fingerprint VARCHAR, run_id "
+                "VARCHAR, loaded_at TIMESTAMPTZ)")  # fmt: skip
+    upsert = next(s for f, s in load_statements(SQL_DIR) if f == "120_load_fingerprint.sql")
+    for fingerprint in ("a", "b"):
+        params = {
+            "run_date": dt.date(2026, 11, 27),
+            "fingerprint": fingerprint,
+            "run_id": "r",
+            "loaded_at": dt.datetime(2026, 11, 27, tzinfo=dt.UTC),
+        }
+        for stmt in adapt_sql(upsert, keys):
+            used = {k: v for k, v in params.items() if f"${k}" in stmt}
+            con.execute(stmt, used) if used else con.execute(stmt)
+    assert con.execute(
+        "SELECT run_date::VARCHAR, fingerprint FROM load_fingerprint"
+    ).fetchall() == [("2026-11-27", "b")]
+
+
+def test_lake_settings_are_parsed_in_config_only(monkeypatch) -> None:
+    from akhbar.config import ConfigError, load_settings
+
+    monkeypatch.setenv("AKHBAR_WAREHOUSE", "ducklake:postgres:dbname=x host=h password=secret")
+    monkeypatch.delenv("AKHBAR_LAKE_DATA_PATH", raising=False)
+    with pytest.raises(ConfigError, match="AKHBAR_LAKE_DATA_PATH"):
+        load_settings()
+    monkeypatch.setenv("AKHBAR_LAKE_DATA_PATH", "s3://bucket/akhbar/")
+    lake = load_settings().lake
+    assert lake is not None and lake.data_path == "s3://bucket/akhbar/"
+    assert "secret" not in lake.display
+    monkeypatch.setenv("AKHBAR_WAREHOUSE", "/tmp/w.duckdb")
+    assert load_settings().lake is None

@@ -287,7 +287,7 @@ def retry_on_conflict(
             if rollback is not None:
                 rollback()
             pause = min(wait_s * 1.5 ** (attempt - 1), 5.0)
-            log.info(
+            log.warning(
                 "%s: lake commit conflict (attempt %d), retrying in %.1f s", what, attempt, pause
             )
             time.sleep(pause)
