@@ -47,21 +47,25 @@ class LoopbackPostgres:
 
     def __enter__(self) -> LoopbackPostgres:
         assert self.bin is not None
-        data = self.root / "pg"
-        for path in (data, self.root / "sock"):
-            path.mkdir()
-            if os.geteuid() == 0:
+        data, sock = self.root / "pg", self.root / "sock"
+        data.mkdir()
+        sock.mkdir()
+        if os.geteuid() == 0:  # the server runs as postgres and writes its log here
+            for path in (self.root, data, sock):
                 shutil.chown(path, "postgres")
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         initdb = [str(self.bin / "initdb"), "-D", str(data), "-U", "akhbar", "-A", "trust"]
-        subprocess.run(self._as_pg(*initdb), check=True, capture_output=True)
-        options = (
-            f"-p {self.port} -k {self.root / 'sock'} -c listen_addresses=127.0.0.1 -c fsync=off"
-        )
-        pg_ctl = [str(self.bin / "pg_ctl"), "-D", str(data), "-w", "-o", options, "start"]
-        subprocess.run(self._as_pg(*pg_ctl), check=True, capture_output=True)
+        options = f"-p {self.port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off"
+        log = str(self.root / "pg.log")  # (without -l the server holds our stdout pipe)
+        pg_ctl = [str(self.bin / "pg_ctl"), "-D", str(data), "-l", log, "-w", "-o", options]
+        try:
+            subprocess.run(self._as_pg(*initdb), check=True, capture_output=True)
+            subprocess.run(self._as_pg(*pg_ctl, "start"), check=True, capture_output=True)
+        except subprocess.CalledProcessError:
+            shutil.rmtree(self.root, ignore_errors=True)
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:
