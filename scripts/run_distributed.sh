@@ -6,7 +6,8 @@
 #
 # usage: scripts/run_distributed.sh [DAG_ID] [DAGS_FOLDER] [TIMEOUT_S]
 #   env: AKHBAR_DIST_RESULT=<file> also writes the summary there; AKHBAR_DIST_KEEP=1 keeps the
-#        temp dir; AKHBAR_DATA_DIR defaults to <tmp>/data; other AKHBAR_* pass through to tasks.
+#        temp dir; AKHBAR_DATA_DIR defaults to <tmp>/data; other AKHBAR_* pass through to tasks
+#        (AKHBAR_WAREHOUSE=ducklake:… sets duckdb_writer to AKHBAR_LAKE_WRITER_SLOTS, default 2).
 set -euo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
 DAG_ID="${1:-akhbar_celery_probe}"
@@ -121,6 +122,13 @@ mkdir -p "$AIRFLOW_HOME" "$AKHBAR_DATA_DIR"
 say "airflow db migrate"
 airflow db migrate >"$WORK/logs/db_migrate.log" 2>&1
 akhbar_import_settings
+# A DuckLake warehouse (AKHBAR_WAREHOUSE=ducklake:…, AKHBAR_LAKE_DATA_PATH) takes loads of
+# several dates at once (commit conflicts are retried): widen the writer pool.
+if [[ "${AKHBAR_WAREHOUSE:-}" == ducklake:* ]]; then
+    airflow pools set duckdb_writer "${AKHBAR_LAKE_WRITER_SLOTS:-2}" \
+        "DuckLake warehouse: concurrent loads, conflicting commits retried" >/dev/null
+    say "DuckLake warehouse: pool duckdb_writer has ${AKHBAR_LAKE_WRITER_SLOTS:-2} slots"
+fi
 
 start() {  # start NAME CMD... in its own process group
     local name=$1

@@ -112,10 +112,15 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
-    from akhbar.config import load_settings
+    from akhbar.config import LakeTarget, load_settings
     from akhbar.ops.sqlshell import EXIT_ERROR, run_sql
 
-    path = Path(args.database) if args.database else load_settings().analyst_copy
+    path: Path | LakeTarget
+    if args.database:
+        path = Path(args.database)
+    else:
+        settings = load_settings()
+        path = settings.lake or settings.analyst_copy
     query = args.query
     if args.file:
         try:
@@ -131,10 +136,11 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
 
     from akhbar.config import load_settings
     from akhbar.quality import quarantine
+    from akhbar.warehouse.migrate import open_warehouse
 
     settings = load_settings()
     if args.requeue:
-        con = duckdb.connect(str(settings.warehouse))
+        con = open_warehouse(settings) if settings.lake else duckdb.connect(str(settings.warehouse))
         try:
             n = quarantine.requeue(
                 con,
@@ -150,8 +156,11 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
             "the next run of their stage picks them up"
         )
         return 0
-    path = settings.analyst_copy if settings.analyst_copy.exists() else settings.warehouse
-    con = duckdb.connect(str(path), read_only=True)
+    if settings.lake is not None:
+        con = open_warehouse(settings, read_only=True)
+    else:
+        path = settings.analyst_copy if settings.analyst_copy.exists() else settings.warehouse
+        con = duckdb.connect(str(path), read_only=True)
     try:
         frame = quarantine.list_rows(
             con,
@@ -168,6 +177,34 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
 
 #: What `add_subparsers` returns; each `_add_<command>` adds one subcommand to it.
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def cmd_lake(args: argparse.Namespace) -> int:
+    """``akhbar lake migrate|snapshots``: the DuckLake warehouse (see warehouse/lake.py)."""
+    from akhbar.config import LAKE_DATA_PATH_ENV, load_settings, parse_lake
+    from akhbar.warehouse.lake import LakeError
+    from akhbar.warehouse.lake_copy import copy_into_lake, list_snapshots
+
+    settings = load_settings()
+    try:
+        target = (
+            parse_lake(args.to, args.data_path or os.environ.get(LAKE_DATA_PATH_ENV))
+            if getattr(args, "to", None)
+            else settings.lake
+        )
+        if target is None:
+            raise LakeError(
+                "no lake: set AKHBAR_WAREHOUSE=ducklake:postgres:… or pass --to ducklake:…"
+            )
+        if args.lake_command == "snapshots":
+            _print_json(list_snapshots(target, limit=args.limit))
+            return 0
+        source = Path(args.source) if args.source else settings.warehouse
+        _print_json(copy_into_lake(source, target, replace=args.replace))
+    except (LakeError, ValueError, FileNotFoundError) as exc:
+        print(f"akhbar lake: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def _add_extract(sub: Subparsers) -> None:
@@ -235,6 +272,24 @@ def _add_sql(sub: Subparsers) -> None:
     p.set_defaults(func=cmd_sql)
 
 
+def _add_lake(sub: Subparsers) -> None:
+    p = sub.add_parser("lake", help="DuckLake warehouse: migrate a DuckDB file into it, snapshots")
+    lake_sub = p.add_subparsers(dest="lake_command", required=True)
+    q = lake_sub.add_parser("migrate", help="copy every table of a DuckDB warehouse into a lake")
+    q.add_argument(
+        "--from", dest="source", help="DuckDB file (default: $AKHBAR_DATA_DIR/akhbar.duckdb)"
+    )
+    q.add_argument("--to", help="ducklake:postgres:… (default: AKHBAR_WAREHOUSE)")
+    q.add_argument("--data-path", help="lake data path (default: AKHBAR_LAKE_DATA_PATH)")
+    q.add_argument(
+        "--replace", action="store_true", help="empty tables that already hold rows (else refuse)"
+    )
+    q.set_defaults(func=cmd_lake)
+    q = lake_sub.add_parser("snapshots", help="the lake's latest snapshots (time travel ids)")
+    q.add_argument("--limit", type=int, default=20)
+    q.set_defaults(func=cmd_lake, to=None, data_path=None)
+
+
 def _add_quarantine(sub: Subparsers) -> None:
     p = sub.add_parser("quarantine", help="list quarantined rows, or re-queue them")
     p.add_argument("--date")
@@ -257,6 +312,7 @@ COMMANDS: tuple[Callable[[Subparsers], None], ...] = (
     _add_summary,
     _add_sql,
     _add_quarantine,
+    _add_lake,
     add_week_build,
     add_week,
     add_week_report,
@@ -280,7 +336,13 @@ def main(argv: list[str] | None = None) -> int:
         stream=sys.stderr,
     )
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    return int(args.func(args) or 0)
+    from akhbar.config import ConfigError
+
+    try:
+        return int(args.func(args) or 0)
+    except ConfigError as exc:
+        print(f"akhbar {args.command}: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -7,11 +7,56 @@ nowhere else, so a task, the CLI and the tests see the same configuration.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ALERT_WEBHOOK_ENV = "AKHBAR_ALERT_WEBHOOK"
+LAKE_PREFIX = "ducklake:"
+LAKE_DATA_PATH_ENV = "AKHBAR_LAKE_DATA_PATH"
+
+
+@dataclass(frozen=True)
+class LakeTarget:
+    """A DuckLake warehouse: catalog database (PostgreSQL) plus Parquet data path.
+
+    ``catalog`` is the ATTACH string, e.g. ``ducklake:postgres:dbname=akhbar_lake
+    host=10.0.0.5 user=akhbar``; ``data_path`` a directory every writer and reader
+    shares, or an object-store URL (``s3://bucket/akhbar/``, credentials by a
+    DuckDB secret).
+    """
+
+    catalog: str
+    data_path: str
+
+    @property
+    def display(self) -> str:
+        """The catalog string without any password, for logs and messages."""
+        return re.sub(r"password=\S+", "password=***", self.catalog)
+
+
+class ConfigError(ValueError):
+    """A setting that cannot work as given (the CLI prints it as one line)."""
+
+
+def parse_lake(value: str, data_path: str | None) -> LakeTarget | None:
+    """``AKHBAR_WAREHOUSE`` as a DuckLake target, or None for a DuckDB file path."""
+    if not value.startswith(LAKE_PREFIX):
+        return None
+    if not value[len(LAKE_PREFIX) :].strip():
+        raise ConfigError(
+            "AKHBAR_WAREHOUSE=ducklake: needs a catalog, e.g. "
+            "ducklake:postgres:dbname=akhbar_lake host=127.0.0.1"
+        )
+    if not data_path:
+        raise ConfigError(
+            f"AKHBAR_WAREHOUSE is a DuckLake target; set {LAKE_DATA_PATH_ENV} to the data "
+            "directory every worker shares (or an object-store URL such as s3://bucket/akhbar/)"
+        )
+    if "://" not in data_path:
+        data_path = str(Path(data_path).expanduser().resolve())
+    return LakeTarget(catalog=value.strip(), data_path=data_path)
 
 
 def _path(name: str, default: Path) -> Path:
@@ -48,6 +93,8 @@ class Settings:
     duckdb_memory_limit: str = "1GB"
     # URL that receives every alert as JSON (None: alerts are logged and written only).
     alert_webhook: str | None = None
+    # DuckLake warehouse (AKHBAR_WAREHOUSE=ducklake:…); None: the DuckDB file ``warehouse``.
+    lake: LakeTarget | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -74,9 +121,16 @@ def load_settings() -> Settings:
     from akhbar.sqlfiles import SQL_DIR  # sqlfiles imports REPO_ROOT from here
 
     data_dir = _path("AKHBAR_DATA_DIR", REPO_ROOT / "data")
+    lake = parse_lake(
+        os.environ.get("AKHBAR_WAREHOUSE", ""), os.environ.get(LAKE_DATA_PATH_ENV, "").strip()
+    )
     return Settings(
         data_dir=data_dir,
-        warehouse=_path("AKHBAR_WAREHOUSE", data_dir / "akhbar.duckdb"),
+        # With a lake the file path only names the default for `akhbar lake migrate --from`.
+        warehouse=data_dir / "akhbar.duckdb"
+        if lake
+        else _path("AKHBAR_WAREHOUSE", data_dir / "akhbar.duckdb"),
+        lake=lake,
         sources_file=_path("AKHBAR_SOURCES", REPO_ROOT / "seeds" / "sources.csv"),
         seeds_dir=_path("AKHBAR_SEEDS_DIR", REPO_ROOT / "seeds"),
         sql_dir=SQL_DIR,

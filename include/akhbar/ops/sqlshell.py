@@ -5,6 +5,10 @@ The connection comes from :func:`akhbar.warehouse.readonly.open_readonly`
 :func:`~akhbar.warehouse.readonly.check_statements` before anything runs. Errors
 are one line on stderr: ``akhbar sql: <DuckDB's first line>`` (exit 1) or
 ``akhbar sql: refused: <reason>`` (exit 2); never a traceback.
+
+With a DuckLake warehouse the shell attaches the lake read-only instead
+(:func:`~akhbar.warehouse.readonly.open_readonly_lake`): it sees the last
+committed snapshot, and ``AT (VERSION => n)`` reaches earlier ones.
 """
 
 from __future__ import annotations
@@ -22,7 +26,13 @@ from typing import TextIO
 import duckdb
 
 from akhbar import sqlfiles
-from akhbar.warehouse.readonly import ReadOnlyViolation, check_statements, open_readonly
+from akhbar.config import LakeTarget
+from akhbar.warehouse.readonly import (
+    ReadOnlyViolation,
+    check_statements,
+    open_readonly,
+    open_readonly_lake,
+)
 
 FORMATS = ("table", "csv", "json", "line")
 EXIT_ERROR = 1
@@ -202,17 +212,36 @@ def interactive(
     return EXIT_ERROR if failed else 0
 
 
-def run_sql(path: Path, query: str | None, *, fmt: str = "table") -> int:
-    """``akhbar sql``: run ``query`` (or a shell on stdin) against ``path``; the exit code."""
+def _open(path: Path | LakeTarget) -> duckdb.DuckDBPyConnection | None:
+    """The locked-down connection, or None after one line on stderr."""
+    from akhbar.warehouse.lake import LakeError
+
+    if isinstance(path, LakeTarget):
+        try:
+            return open_readonly_lake(path)
+        except (LakeError, duckdb.Error) as exc:
+            print(f"akhbar sql: {error_line(exc)}", file=sys.stderr)
+            return None
     if not path.exists():
         print(f"akhbar sql: no database at {path}: run the pipeline first (make run)",
               file=sys.stderr)  # fmt: skip
-        return EXIT_ERROR
+        return None
     try:
-        con = open_readonly(path)
+        return open_readonly(path)
     except duckdb.Error as exc:
         print(f"akhbar sql: {path}: {error_line(exc)}", file=sys.stderr)
+        return None
+
+
+def run_sql(path: Path | LakeTarget, query: str | None, *, fmt: str = "table") -> int:
+    """``akhbar sql``: run ``query`` (or a shell on stdin) against ``path``; the exit code.
+
+    ``path`` is a DuckDB file or a DuckLake target (attached read-only).
+    """
+    con = _open(path)
+    if con is None:
         return EXIT_ERROR
+    label = path.display if isinstance(path, LakeTarget) else str(path)
     state = ShellState(mode=fmt)
     try:
         if query is not None:
@@ -220,7 +249,7 @@ def run_sql(path: Path, query: str | None, *, fmt: str = "table") -> int:
             return 0
         tty = sys.stdin.isatty()
         if tty:
-            print(f"akhbar sql: {path} (read-only). End statements with ';', .help for commands.")
+            print(f"akhbar sql: {label} (read-only). End statements with ';', .help for commands.")
         return interactive(con, sys.stdin, state, out=sys.stdout, err=sys.stderr, prompt=tty)
     except ReadOnlyViolation as exc:
         _report(exc, sys.stderr)

@@ -9,6 +9,11 @@ inside the transaction: rows they reject are quarantined with their rule and
 removed, the rest commits; only a true batch failure (an errored check, most
 of the run rejected, no article at all) rolls the facts back. After COMMIT a
 read-only analyst copy is published with an atomic rename.
+
+On a DuckLake warehouse (:mod:`akhbar.warehouse.lake`) there is no writer lock
+and no analyst copy: loads of different dates run at once, a commit conflict
+re-runs that date's whole transaction, and the snapshot it committed is
+recorded in ``load_snapshot``.
 """
 
 from __future__ import annotations
@@ -32,7 +37,8 @@ from akhbar.pipeline import records
 from akhbar.pipeline.files import read_json
 from akhbar.pipeline.run import Run
 from akhbar.sqlfiles import sql
-from akhbar.warehouse.migrate import connect
+from akhbar.warehouse import lake as lakes
+from akhbar.warehouse.migrate import open_warehouse
 
 log = logging.getLogger(__name__)
 
@@ -176,6 +182,8 @@ def _fingerprint(run: Run) -> str:
 
 def _analyst_copy_stale(settings: Settings) -> bool:
     """The analyst copy predates the writer's file (a publish that did not happen)."""
+    if settings.lake is not None:
+        return False
     copy = settings.analyst_copy
     return not copy.exists() or copy.stat().st_mtime < settings.warehouse.stat().st_mtime
 
@@ -198,7 +206,7 @@ def load_run(run: Run) -> dict[str, Any]:
     settings = run.settings
     fingerprint = _fingerprint(run)
     with writer_lock(settings, f"load {run.date_str}"):
-        con = connect(settings.warehouse)
+        con = open_warehouse(settings)
         try:
             unchanged = con.execute(sql("state/load_fingerprint"), {"run_date": run.day}).fetchone()
             if unchanged and unchanged[0] == fingerprint:
@@ -225,14 +233,39 @@ def load_run(run: Run) -> dict[str, Any]:
             )
             con.register("stg_entities", _entities_table(settings))
             params = {**_params(run), "fingerprint": fingerprint}
-            counts = _load_transaction(con, run, params)
-            con.execute("CHECKPOINT")
+            counts = _commit_load(con, run, params)
+            _checkpoint(con)
         finally:
             con.close()
-        publish_analyst_copy(settings)
+        _publish(settings)
     counts["load_s"] = round(time.perf_counter() - started, 3)
     log.info("loaded %s", " ".join(f"{k}={v}" for k, v in counts.items()))
     return counts
+
+
+def _commit_load(
+    con: duckdb.DuckDBPyConnection, run: Run, params: dict[str, Any]
+) -> dict[str, Any]:
+    """The date's transaction; on a lake retried whole on a commit conflict."""
+    if not lakes.is_lake(con):
+        return _load_transaction(con, run, params)
+    counts = lakes.retry_on_conflict(
+        lambda: _load_transaction(con, run, params), what=f"load {run.date_str}"
+    )
+    counts["snapshot_id"] = lakes.record_load_snapshot(con, run.day, run.run_id)
+    return counts
+
+
+def _checkpoint(con: duckdb.DuckDBPyConnection) -> None:
+    """CHECKPOINT a DuckDB file (on a lake it would run maintenance under other writers)."""
+    if not lakes.is_lake(con):
+        con.execute("CHECKPOINT")
+
+
+def _publish(settings: Settings) -> None:
+    """Publish the analyst copy; a lake has none (analysts attach it read-only)."""
+    if settings.lake is None:
+        publish_analyst_copy(settings)
 
 
 def _load_transaction(
@@ -362,7 +395,7 @@ def _record_dq(con: duckdb.DuckDBPyConnection, dq_rows: Any, params: dict[str, A
 def _execute(
     con: duckdb.DuckDBPyConnection, statements: list[tuple[str, str]], params: dict[str, Any]
 ) -> None:
-    for name, stmt in statements:
+    for name, stmt in lakes.adapt_statements(con, statements, params):
         used = {k: params[k] for k in set(_PARAM.findall(stmt)) if k in params}
         try:
             con.execute(stmt, used) if used else con.execute(stmt)
@@ -381,8 +414,11 @@ def refresh_search_index(settings: Settings) -> dict[str, int]:
     from akhbar.warehouse.search import build_search_index
     from akhbar.warehouse.writer import writer_lock
 
+    if settings.lake is not None:
+        log.info("search index: not built on a DuckLake warehouse (%s)", lakes.NO_FTS_INDEX)
+        return {}
     with writer_lock(settings, "search index refresh"):
-        con = connect(settings.warehouse)
+        con = open_warehouse(settings)
         try:
             counts = build_search_index(con)
             con.execute("CHECKPOINT")
@@ -412,8 +448,11 @@ def publish_analyst_copy(settings: Settings) -> Path:
 
 def run_summary(settings: Settings, day: Any) -> dict[str, Any]:
     """Counts per source for a run, read from the analyst copy."""
-    path = settings.analyst_copy if settings.analyst_copy.exists() else settings.warehouse
-    con = duckdb.connect(str(path), read_only=True)
+    if settings.lake is not None:
+        con = open_warehouse(settings, read_only=True)
+    else:
+        path = settings.analyst_copy if settings.analyst_copy.exists() else settings.warehouse
+        con = duckdb.connect(str(path), read_only=True)
     try:
         rows = con.execute(sql("reports/run_summary"), {"run_date": day}).fetchall()
     finally:

@@ -5,17 +5,24 @@ transaction, and are recorded in ``schema_version``. ``sql/views/*.sql`` are
 (re)created on every run because a view holds no data: editing a view file and
 re-running is enough. Extensions the views need (fts) are loaded offline from
 their PyPI wheels.
+
+On a DuckLake warehouse (:mod:`akhbar.warehouse.lake`) the same files run with
+PRIMARY KEY clauses dropped; concurrent first connections that race to migrate
+retry on the commit conflict, and views are re-created only when their files
+changed (each catalog change is a lake snapshot).
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
 import duckdb
 
-from akhbar.config import load_settings
+from akhbar.config import Settings, load_settings
 from akhbar.sqlfiles import SQL_DIR, sql
+from akhbar.warehouse import lake as lakes
 
 __all__ = [
     "SQL_DIR",
@@ -24,6 +31,7 @@ __all__ = [
     "create_views",
     "current_version",
     "migration_files",
+    "open_warehouse",
 ]
 
 _MIGRATION = re.compile(r"^(\d{3})_[\w-]+\.sql$")
@@ -43,13 +51,30 @@ def migration_files(sql_dir: Path = SQL_DIR) -> list[tuple[int, Path]]:
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:
-    con.execute(sql("migrate/schema_version_table"))
+    con.execute(_dialect(con, sql("migrate/schema_version_table")))
     row = con.execute(sql("migrate/current_version")).fetchone()
     return int(row[0]) if row else 0
 
 
 def apply_migrations(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> list[str]:
     """Apply pending migrations, then recreate views. Returns the names applied."""
+    if lakes.is_lake(con):
+        applied = lakes.retry_on_conflict(
+            lambda: _apply_pending(con, sql_dir), what="lake migrations"
+        )
+        lakes.retry_on_conflict(lambda: _create_lake_views(con, sql_dir), what="lake views")
+        return applied
+    applied = _apply_pending(con, sql_dir)
+    create_views(con, sql_dir)
+    return applied
+
+
+def _dialect(con: duckdb.DuckDBPyConnection, text: str) -> str:
+    """DDL as ``con`` accepts it: PRIMARY KEY clauses dropped on a lake."""
+    return "".join(lakes.adapt_sql(text, {})) if lakes.is_lake(con) else text
+
+
+def _apply_pending(con: duckdb.DuckDBPyConnection, sql_dir: Path) -> list[str]:
     applied = []
     have = current_version(con)
     for version, path in migration_files(sql_dir):
@@ -57,15 +82,31 @@ def apply_migrations(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) ->
             continue
         con.begin()
         try:
-            con.execute(path.read_text(encoding="utf-8"))
+            con.execute(_dialect(con, path.read_text(encoding="utf-8")))
             con.execute(sql("migrate/record_version"), {"version": version, "name": path.name})
             con.commit()
         except Exception:
             con.rollback()
             raise
         applied.append(path.name)
-    create_views(con, sql_dir)
     return applied
+
+
+def _create_lake_views(con: duckdb.DuckDBPyConnection, sql_dir: Path) -> None:
+    """Views and macros in one lake transaction, only when the view files changed."""
+    wanted = lakes.views_hash(sql_dir)
+    row = con.execute("SELECT views_hash FROM writer_token").fetchone()
+    if row and row[0] == wanted:
+        return
+    con.begin()
+    try:
+        create_views(con, sql_dir)
+        con.execute("UPDATE writer_token SET views_hash = ?", [wanted])
+        con.commit()
+    except Exception:
+        with contextlib.suppress(duckdb.Error):
+            con.rollback()
+        raise
 
 
 def create_views(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> None:
@@ -91,4 +132,21 @@ def connect(
     con = duckdb.connect(str(path), read_only=read_only, config=config)
     if not read_only:
         apply_migrations(con)
+    return con
+
+
+def open_warehouse(
+    settings: Settings, *, read_only: bool = False, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """The configured warehouse, file or lake; a writable connection is migrated first."""
+    if settings.lake is None:
+        return connect(settings.warehouse, read_only=read_only, memory_limit=memory_limit)
+    limit = settings.duckdb_memory_limit if memory_limit is None else memory_limit
+    con = lakes.open_lake(settings.lake, read_only=read_only, memory_limit=limit or None)
+    if not read_only:
+        try:
+            apply_migrations(con)
+        except BaseException:
+            con.close()
+            raise
     return con

@@ -15,13 +15,26 @@ option all fail inside DuckDB. Two things are not stopped by the settings:
 and temporary tables/macros can be created (in memory). :func:`check_statements`
 refuses the first, and refuses every file- or catalogue-moving statement type
 by DuckDB's own parse, before anything runs, with one clear message.
+
+A DuckLake warehouse (:func:`open_readonly_lake`) is attached READ_ONLY before
+the lockdown. DuckLake reads its Parquet files through DuckDB's file system, so
+the lake's data directory is the one ``allowed_directories`` entry (reading it
+with ``read_parquet`` is possible, writing to it is refused by
+:func:`check_statements` like any COPY); persistent secrets are refused by the
+lockdown's file-system rule (``SET allow_persistent_secrets`` cannot be changed
+once the attach used the secret manager; CREATE PERSISTENT SECRET then fails on
+the secrets directory).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
+
+if TYPE_CHECKING:
+    from akhbar.config import LakeTarget, Settings
 
 # Extensions the shell, health page and digest need (loaded before the lock).
 READONLY_EXTENSIONS: tuple[str, ...] = ("fts",)
@@ -96,6 +109,39 @@ def open_readonly(
     return con
 
 
+def open_readonly_lake(
+    target: LakeTarget,
+    *,
+    extensions: tuple[str, ...] = READONLY_EXTENSIONS,
+    config: dict[str, str | int | bool] | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """Attach a DuckLake warehouse READ_ONLY (as ``lake``, in use), then lock down.
+
+    Queries see the newest snapshot committed when they start; time travel
+    (``AT (VERSION => n)``) reaches earlier ones.
+    """
+    from akhbar.warehouse.lake import attach
+    from akhbar.warehouse.search import ExtensionMissingError, load_extension
+
+    con = duckdb.connect(":memory:", config=dict(config or {}))
+    try:
+        for name in extensions:
+            try:
+                load_extension(con, name)
+            except ExtensionMissingError:
+                continue
+        attach(con, target, read_only=True)
+        # (an object-store URL is a prefix here too; that path is not tested offline)
+        con.execute("SET allowed_directories = ?", [[target.data_path.rstrip("/") + "/"]])
+        for statement in LOCKDOWN:
+            if "persistent_secrets" not in statement:
+                con.execute(statement)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
 def _identifier_names(sql: str) -> set[str]:
     """Lower-cased identifiers of ``sql`` by DuckDB's own tokenizer (quotes removed)."""
     tokens = duckdb.tokenize(sql)
@@ -135,3 +181,21 @@ def check_statements(con: duckdb.DuckDBPyConnection, sql: str) -> list[duckdb.St
         for name in sorted(_identifier_names(statement.query) & REFUSED_FUNCTIONS.keys()):
             raise ReadOnlyViolation(f"{REFUSED_FUNCTIONS[name]}; the analyst shell is read-only")
     return statements
+
+
+def open_warehouse_readonly(
+    settings: Settings,
+    *,
+    extensions: tuple[str, ...] = READONLY_EXTENSIONS,
+    config: dict[str, str | int | bool] | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """The locked-down reader of the configured warehouse, whichever kind it is.
+
+    A lake: attached read-only (the last committed snapshot). A DuckDB file: the
+    analyst copy, or the writer's file before the first publish. For the health
+    page, digest, reports and state readers, so they need no lake-specific code.
+    """
+    if settings.lake is not None:
+        return open_readonly_lake(settings.lake, extensions=extensions, config=config)
+    path = settings.analyst_copy if settings.analyst_copy.exists() else settings.warehouse
+    return open_readonly(path, extensions=extensions, config=config)

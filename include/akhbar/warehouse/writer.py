@@ -6,6 +6,11 @@ search-index refresh, ``akhbar run``) first takes an advisory lock on
 finds out before doing any expensive work, waits for its turn and can say
 clearly what holds the warehouse instead of failing at the end with DuckDB's
 ``Could not set lock`` traceback.
+
+A DuckLake warehouse (``settings.lake``) has no such limit: its writers commit
+concurrently and a conflicting commit is retried (akhbar.warehouse.lake), so
+:func:`writer_lock` takes no lock for it and the ``duckdb_writer`` pool may
+have several slots.
 """
 
 from __future__ import annotations
@@ -53,7 +58,14 @@ def holder(settings: Settings) -> str:
 def writer_lock(
     settings: Settings, purpose: str, *, wait_s: float = 3600.0, poll_s: float = 0.5
 ) -> Iterator[None]:
-    """Hold the warehouse's writer lock; wait up to ``wait_s`` for it (re-entrant)."""
+    """Hold the warehouse's writer lock; wait up to ``wait_s`` for it (re-entrant).
+
+    A no-op on a DuckLake warehouse, which orders concurrent commits itself.
+    """
+    if settings.lake is not None:
+        log.debug("%s: DuckLake warehouse, no writer lock", purpose)
+        yield
+        return
     path = lock_path(settings)
     if _held.get(path):
         _held[path] += 1
