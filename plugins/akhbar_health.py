@@ -61,7 +61,7 @@ def _report(limit: int = 7) -> dict[str, Any]:
     from akhbar.ops.health import health_report
 
     s = _settings()
-    return health_report(s.warehouse, s.analyst_copy, limit=limit)
+    return health_report(s.warehouse, s.analyst_copy, limit=limit, lake=s.lake)
 
 
 def _cell(key: str, value: Any) -> str:

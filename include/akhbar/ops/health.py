@@ -70,8 +70,9 @@ def duration(start: dt.datetime | None, end: dt.datetime | None) -> str | None:
     return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
 
-def open_readonly(warehouse: Path, analyst_copy: Path) -> Any | None:
-    """Open the analyst copy read-only, else the warehouse read-only, else ``None``.
+def open_readonly(warehouse: Path, analyst_copy: Path, lake: Any = None) -> Any | None:
+    """Open the analyst copy read-only, else the warehouse read-only, else ``None``;
+    with a DuckLake target (``Settings.lake``), its last committed snapshot.
 
     The analyst copy is preferred because the load task holds the writer lock
     on the warehouse while it runs; a read-only open of the copy never blocks it.
@@ -79,6 +80,13 @@ def open_readonly(warehouse: Path, analyst_copy: Path) -> Any | None:
     import duckdb
 
     from akhbar.warehouse.readonly import open_readonly as open_locked
+    from akhbar.warehouse.readonly import open_readonly_lake
+
+    if lake is not None:
+        try:
+            return open_readonly_lake(lake, extensions=())
+        except duckdb.Error:
+            return None
 
     for path in (analyst_copy, warehouse):
         if path.is_file():
@@ -295,9 +303,11 @@ def run_counts(con: Any, limit: int = 7, now: dt.datetime | None = None) -> list
     return out
 
 
-def health_report(warehouse: Path, analyst_copy: Path, limit: int = 7) -> dict[str, Any]:
+def health_report(
+    warehouse: Path, analyst_copy: Path, limit: int = 7, lake: Any = None
+) -> dict[str, Any]:
     """Everything the page shows, as JSON-ready data; ``status='no_runs'`` when nothing is loaded."""
-    con = open_readonly(warehouse, analyst_copy)
+    con = open_readonly(warehouse, analyst_copy, lake)
     if con is None:
         return {"status": "no_runs", "database": None, "sources": [], "runs": []}
     try:

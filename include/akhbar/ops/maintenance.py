@@ -14,12 +14,24 @@ log = logging.getLogger(__name__)
 
 
 def _open(settings: Settings) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(settings.analyst_copy), read_only=True)
+    """The published warehouse read-only (the analyst copy, or the lake's last snapshot);
+    not locked down: the exports write Parquet files from it."""
+    if settings.lake is None:
+        return duckdb.connect(str(settings.analyst_copy), read_only=True)
+    from akhbar.warehouse.lake import attach
+
+    con = duckdb.connect(":memory:")
+    try:
+        attach(con, settings.lake, read_only=True)
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 def latest_run_date(settings: Settings | None = None) -> str | None:
     settings = settings or load_settings()
-    if not settings.analyst_copy.exists():
+    if settings.lake is None and not settings.analyst_copy.exists():
         log.warning("no analyst copy at %s yet", settings.analyst_copy)
         return None
     con = _open(settings)
@@ -47,12 +59,12 @@ def export_parquet(run_date: str | None, settings: Settings | None = None) -> li
 
 def write_digest(run_date: str | None, settings: Settings | None = None) -> str | None:
     from akhbar.ops.digest import render_digest
-    from akhbar.warehouse.readonly import open_readonly
+    from akhbar.warehouse.readonly import open_warehouse_readonly
 
     settings = settings or load_settings()
     if run_date is None:
         return None
-    con = open_readonly(settings.analyst_copy, extensions=())  # locked down; no fts needed
+    con = open_warehouse_readonly(settings, extensions=())  # locked down; no fts needed
     try:
         out = render_digest(
             con, date.fromisoformat(run_date), settings.data_dir / "digest" / f"{run_date}.html"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import duckdb
-
 from akhbar.config import Settings
 from akhbar.sqlfiles import sql
 
@@ -18,11 +16,13 @@ def _table(headers: list[str], rows: list[tuple]) -> str:
 
 
 def print_landed(settings: Settings, run_date: str | None, *, example_query: str) -> int:
+    from akhbar.warehouse.readonly import open_warehouse_readonly
+
     path = settings.analyst_copy if settings.analyst_copy.exists() else settings.warehouse
-    if not path.exists():
+    if settings.lake is None and not path.exists():
         print(f"no warehouse at {settings.warehouse}: run the pipeline first")
         return 1
-    con = duckdb.connect(str(path), read_only=True)
+    con = open_warehouse_readonly(settings, extensions=())
     try:
         if run_date is None:
             row = con.execute(sql("reports/latest_article_run_date")).fetchone()

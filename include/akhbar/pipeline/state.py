@@ -35,6 +35,15 @@ def backoff_days(streak: int) -> int:
 def _open(settings: Settings) -> Any:
     import duckdb
 
+    if settings.lake is not None:  # a lake's last committed snapshot is the state
+        from akhbar.warehouse.readonly import open_warehouse_readonly
+
+        try:
+            return open_warehouse_readonly(settings, extensions=())
+        except duckdb.Error as exc:
+            log.info("state: cannot attach the lake (%s)", str(exc).splitlines()[0])
+            return None
+
     for path, what in ((settings.warehouse, "warehouse"), (settings.analyst_copy, "analyst copy")):
         if not path.exists():
             continue
