@@ -44,8 +44,7 @@ week: $(STAMP) ## real days of news_week through the Airflow scheduler (WEEK_DIR
 system-deps: ## Debian packages the full test suite uses (chromium, redis)
 	@bash scripts/system_deps.sh
 
-test: $(STAMP) system-deps ## the full test suite (what CI runs), incl. end-to-end and Celery runs
-	$(BIN)/ruff check .
+test: $(STAMP) system-deps lint ## the full test suite (what CI runs): lint, then every test incl. end-to-end and Celery runs
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup --durations=15
 
 test-fast: $(STAMP) ## unit tests only (no end-to-end DAG runs)

@@ -9,8 +9,8 @@ WITH m AS (
         regexp_matches(
             right(left(a.body_text, m.start_char), 3), '(?:[«"“”]\s*|ل[ـ]?)$'
         ) AS marked
-    FROM v_entity_mentions m
-    LEFT JOIN fact_article a USING (article_id, run_date)
+    FROM v_entity_mentions AS m
+    LEFT JOIN fact_article AS a USING (article_id, run_date)
     WHERE
         (m.run_date > $run_date - INTERVAL ($days) DAY AND m.run_date <= $run_date)
         OR (m.day > $run_date - INTERVAL ($days) DAY AND m.day <= $run_date)
