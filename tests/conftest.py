@@ -49,12 +49,29 @@ SERIAL_AIRFLOW_MODULES = {
 }
 
 
+# The modules that read the analyst test warehouse (built once per process through
+# the real load, ~40 s of CPU) share a worker, so it is built once.
+ANALYST_WAREHOUSE_MODULES = {
+    "test_analysis_queries.py",
+    "test_digest.py",
+    "test_export.py",
+    "test_search.py",
+    "test_sqlshell.py",
+    "test_views.py",
+}
+
+
 def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
         if item.get_closest_marker("xdist_group"):
             continue
         module = item.path.name
-        group = "airflow" if module in SERIAL_AIRFLOW_MODULES else module
+        if module in SERIAL_AIRFLOW_MODULES:
+            group = "airflow"
+        elif module in ANALYST_WAREHOUSE_MODULES:
+            group = "analyst_warehouse"
+        else:
+            group = module
         item.add_marker(pytest.mark.xdist_group(group))
 
 
