@@ -1333,6 +1333,18 @@ def _extraction_section(result: dict[str, Any], snap_dir: Path, quick: bool) -> 
     ex["fair"] = fair
 
 
+def _carry_over(result: dict[str, Any], skip: set[str], previous_file: Path) -> None:
+    """Skipped sections keep the previous results file's figures, marked as such."""
+    if not skip or not previous_file.is_file():
+        return
+    previous = json.loads(previous_file.read_text(encoding="utf-8"))
+    when = previous.get("generated_at", "an earlier run")
+    for key in ("queries", "scheduler"):
+        if key in skip and isinstance(previous.get(key), dict) and "skipped" not in previous[key]:
+            result[key] = {**previous[key], "carried_over_from": when}
+            result["notes"].append(f"`{key}` not re-measured: carried over from {when}.")
+
+
 WEEK_DIR = REPO.parent / "shared" / "corpus" / "news_week" / "dataset"
 WEEK_DAY = date(2015, 8, 7)
 
@@ -1430,8 +1442,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--skip",
         default="",
-        help="comma-separated sections to leave out (quicker iteration): extraction, profile,"
-        " load, parse, memory, big, scheduler, queries",
+        help="comma-separated sections to leave out (quicker iteration): e2e, extraction,"
+        " profile, load, parse, memory, big, scheduler, queries",
     )
     ap.add_argument("--serve-replay", help=argparse.SUPPRESS)
     ap.add_argument("--e2e-child", nargs=3, help=argparse.SUPPRESS)
@@ -1474,13 +1486,18 @@ def main(argv: list[str] | None = None) -> int:
     if setup:
         result["notes"].append(f"Airflow metadata DB created first ({setup:.0f} s, not counted).")
 
-    log(f"end to end, {small} articles")
-    e_small = bench_e2e(small, RUN_DATE, quick)
-    result["e2e"][str(small)] = e_small
-    src_data = Path(e_small["root"]) / "data"
-
+    if "e2e" in skip:  # the scaled snapshot and an earlier e2e run's data, if any
+        e_small = None
+        src_data = WORK / f"e2e-{'quick-' if quick else ''}{small}" / "data"
+        warc_dir = snapshot_for(small, quick).warc_dir
+    else:
+        log(f"end to end, {small} articles")
+        e_small = bench_e2e(small, RUN_DATE, quick)
+        result["e2e"][str(small)] = e_small
+        src_data = Path(e_small["root"]) / "data"
+        warc_dir = Path(e_small["warc_dir"])
     # Quick: the 9 real pages of snapshot/ itself (its scaled copy has too few pages).
-    snap_dir = REPO / "snapshot" / "warc" if quick else Path(e_small["warc_dir"])
+    snap_dir = REPO / "snapshot" / "warc" if quick else warc_dir
     # Extraction runs with the same AKHBAR_* environment as a pipeline task.
     os.environ.update(
         {
@@ -1503,7 +1520,7 @@ def main(argv: list[str] | None = None) -> int:
     if "memory" not in skip:
         sizes = [small, 10 * small] if quick else [int(x) for x in args.memory_sizes.split(",")]
         result["task_memory"] = task_memory_series(sizes, quick)
-    if not quick and "big" not in skip:
+    if not quick and "big" not in skip and e_small is not None:
         per_article = e_small["first"]["wall_s"] / max(e_small["first"]["articles_loaded"], 1)
         fixed = e_small["first"]["wall_s"] * 0.1
         elapsed = time.perf_counter() - start
@@ -1560,6 +1577,7 @@ def main(argv: list[str] | None = None) -> int:
         result["queries"] = bench_queries(
             src_data / "akhbar_analyst.duckdb", 2_000 if quick else 100_000, 2 if quick else 3
         )
+    _carry_over(result, skip, args.out_dir / "results.json")
     result["total_s"] = time.perf_counter() - start
     result["machine"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     args.out_dir.mkdir(parents=True, exist_ok=True)
