@@ -316,6 +316,59 @@ def bench_e2e(n: int, run_date: str, quick: bool = False, rerun: bool = True) ->
     return out
 
 
+def _memory_child(root: Path, sources_csv: Path, port: int, run_date: str) -> dict[str, Any]:
+    out = root / "memory.json"
+    with open(root / "memory.log", "w", encoding="utf-8") as fh:
+        proc = subprocess.run(
+            [
+                sys.executable,
+                str(BENCH / "memory.py"),
+                str(root),
+                str(sources_csv),
+                str(port),
+                run_date,
+                str(out),
+            ],
+            env=airflow_env(WORK / "airflow_home"),
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            timeout=3600,
+        )
+    if proc.returncode != 0 or not out.is_file():
+        raise RuntimeError(f"task memory run failed; see {root / 'memory.log'}")
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def bench_task_memory(n: int, run_date: str, quick: bool = False) -> dict[str, Any]:
+    """Peak RSS per task process (bench/memory.py) over ``n`` scaled articles."""
+    snap = snapshot_for(n, quick)
+    root = WORK / f"memory-{'quick-' if quick else ''}{n}"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    replay = Replay(snap.warc_dir)
+    try:
+        out = _memory_child(root, snap.sources_csv, replay.port, run_date)
+    finally:
+        replay.close()
+    return {"articles_in_snapshot": snap.articles, **out}
+
+
+def bench_task_memory_week(week_dir: Path, day: date) -> dict[str, Any]:
+    """The same over a real news_week day (built feeds with the articles' full text)."""
+    from akhbar.ops.week import build_week_snapshot
+
+    root = WORK / f"memory-week-{day.isoformat()}"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    snap = build_week_snapshot(week_dir, root / "feeds", [day])
+    replay = Replay(snap.warc.parent)
+    try:
+        out = _memory_child(root, snap.sources_csv, replay.port, day.isoformat())
+    finally:
+        replay.close()
+    return {"day": day.isoformat(), **out}
+
+
 # --------------------------------------------------------------------------- extraction
 
 
@@ -659,7 +712,7 @@ def bench_load(src_data: Path, run_date: str, repeats: int) -> dict[str, Any]:
     import akhbar.quality as quality
     import akhbar.warehouse.load as wl
 
-    times, base_times, parts = [], [], []
+    times, base_times, parts, cluster_step = [], [], [], []
     rows = 0
     # The first load_run of a process imports Great Expectations and builds its
     # context; time it apart (a fresh Airflow task process pays it every run).
@@ -686,6 +739,10 @@ def bench_load(src_data: Path, run_date: str, repeats: int) -> dict[str, Any]:
                 "warehouse_checks": t_val.seconds,
             }
         )
+        if hasattr(wl, "update_story_clusters"):  # its own task after the load
+            t0 = time.perf_counter()
+            wl.update_story_clusters(Run.of(run_date, settings, "bench"))
+            cluster_step.append(time.perf_counter() - t0)
         settings = _copy_staging(src_data, run_date, WORK / "load" / f"baseline-{i}")
         elapsed, rows = _baseline_load(settings, run_date)
         base_times.append(elapsed)
@@ -703,6 +760,7 @@ def bench_load(src_data: Path, run_date: str, repeats: int) -> dict[str, Any]:
         "load_run_parts_s": {k: stats([p[k] for p in parts]) for k in parts[0]},
         "load_run_without_extras_s": stats(core),
         "ratio_without_extras": stats([b / c for b, c in zip(base_times, core, strict=True)], 3),
+        "cluster_step_s": stats(cluster_step) if cluster_step else None,
     }
 
 
@@ -988,6 +1046,23 @@ def render_md(r: dict[str, Any]) -> str:
             f"| incremental re-run {key}: pages fetched "
             f"| {e['incremental_pages_fetched']} | {GOALS['incremental_pages']} |"
         )
+    tm = r.get("task_memory")
+    if tm:
+        lines.append(
+            f"| peak RSS of the largest task process (every workload of the memory series) "
+            f"| {tm['largest_task_mb']} MB | < 512 MB |"
+        )
+        for k, v in tm.items():
+            if k.startswith("growth_"):
+                lines.append(
+                    f"| {k.removeprefix('growth_')} task peak RSS, largest / smallest size "
+                    f"| {v}x | ≤ 1.15x |"
+                )
+    if ld and ld.get("cluster_step_s"):
+        lines.append(
+            f"| story clusters, own task after the load (not in the load ratio) "
+            f"| {_fmt(ld['cluster_step_s'], ' s')} | – |"
+        )
     lin = r.get("linearity")
     if lin:
         lines.append(
@@ -1164,10 +1239,52 @@ def render_md(r: dict[str, Any]) -> str:
             "",
             "</details>",
         ]
+    lines += _render_task_memory(r.get("task_memory"))
     lines += _render_scheduler(r.get("scheduler"))
     if r.get("notes"):
         lines += ["", "## Notes", ""] + [f"* {n}" for n in r["notes"]]
     return "\n".join(lines) + "\n"
+
+
+def _render_task_memory(tm: dict[str, Any] | None) -> list[str]:
+    """Peak RSS per task process (bench/memory.py), 1k -> 10k and a real day."""
+    if not tm:
+        return []
+    lines = [
+        "",
+        "## Task processes: peak RSS (`bench/memory.py`)",
+        "",
+        "Each task of a run forked from a process that imported `airflow.sdk` and"
+        " preloaded the pipeline (as the warm LocalExecutor's workers do); `VmHWM` of each."
+        " Larger scaled sizes run the load and cluster tasks on the first size's staged"
+        " rows replicated (an ingest task's batch is one feed of at most 250 items at any"
+        " size).",
+        "",
+        "| workload | articles loaded | fixed part MB | ingest median / max MB | load MB "
+        "| cluster MB | largest task MB | load s | cluster s |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for key, v in tm.items():
+        if not isinstance(v, dict):
+            continue
+        ingest = v.get("ingest_peak_mb")
+        ingest_cell = f"{ingest['median']} / {ingest['max']}" if ingest else "–"
+        lines.append(
+            f"| {key} | {v.get('articles_loaded')} | {v.get('fixed_rss_mb')} "
+            f"| {ingest_cell} "
+            f"| {v.get('load_peak_mb', '–')} | {v.get('cluster_peak_mb', '–')} "
+            f"| {v.get('largest_task_mb')} | {v.get('load_work_s', '–')} "
+            f"| {v.get('cluster_work_s', '–')} |"
+        )
+    growth = {k: v for k, v in tm.items() if k.startswith("growth_")}
+    if growth:
+        lines += [
+            "",
+            "Growth from the smallest to the largest size: "
+            + ", ".join(f"{k.removeprefix('growth_')} {v}x" for k, v in growth.items())
+            + " (goal: within 1.15x; every task < 512 MB).",
+        ]
+    return lines
 
 
 def _render_scheduler(sc: dict[str, Any] | None) -> list[str]:
@@ -1198,6 +1315,109 @@ def _render_scheduler(sc: dict[str, Any] | None) -> list[str]:
 # --------------------------------------------------------------------------- main
 
 
+def _extraction_section(result: dict[str, Any], snap_dir: Path, quick: bool) -> None:
+    log("extraction")
+    result["extraction"] = bench_extraction(snap_dir, 5 if quick else 100, 2 if quick else 3)
+    # The headline ratio is the fair one (bench/extraction.py): entries carry their feed
+    # dates, the trafilatura baseline uses the pipeline's options, functions alternate
+    # page by page. The older measurement (default options) is kept beside it.
+    from extraction import run_extraction_bench, snapshot_pages
+
+    pages, dates = snapshot_pages(snap_dir, limit=5 if quick else 100)
+    fair = run_extraction_bench(pages, 2 if quick else 3, feed_dates=dates)
+    ex = result["extraction"]
+    ex["ratio_build_article_vs_trafilatura_default_options"] = ex[
+        "ratio_build_article_vs_trafilatura"
+    ]
+    ex["ratio_build_article_vs_trafilatura"] = fair["ratio_build_article_vs_trafilatura"]
+    ex["fair"] = fair
+
+
+def _carry_over(result: dict[str, Any], skip: set[str], previous_file: Path) -> None:
+    """Skipped sections keep the previous results file's figures, marked as such."""
+    if not skip or not previous_file.is_file():
+        return
+    previous = json.loads(previous_file.read_text(encoding="utf-8"))
+    when = previous.get("generated_at", "an earlier run")
+    for key in ("queries", "scheduler"):
+        if key in skip and isinstance(previous.get(key), dict) and "skipped" not in previous[key]:
+            result[key] = {**previous[key], "carried_over_from": when}
+            result["notes"].append(f"`{key}` not re-measured: carried over from {when}.")
+
+
+WEEK_DIR = REPO.parent / "shared" / "corpus" / "news_week" / "dataset"
+WEEK_DAY = date(2015, 8, 7)
+
+
+def bench_load_memory_replicated(src_root: Path, base: int, n: int) -> dict[str, Any]:
+    """load + cluster task memory with the ``base``-article run's staging made n/base x larger."""
+    root = WORK / f"memory-load-{n}"
+    shutil.rmtree(root, ignore_errors=True)
+    (root / "data").mkdir(parents=True)
+    shutil.copytree(src_root / "data" / "staging", root / "data" / "staging")
+    out = root / "memory.json"
+    with open(root / "memory.log", "w", encoding="utf-8") as fh:
+        proc = subprocess.run(
+            [
+                sys.executable,
+                str(BENCH / "memory.py"),
+                "--load-only",
+                str(root),
+                RUN_DATE,
+                str(max(1, round(n / base))),
+                str(out),
+            ],
+            env=airflow_env(WORK / "airflow_home"),
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            timeout=3600,
+        )
+    if proc.returncode != 0 or not out.is_file():
+        raise RuntimeError(f"replicated load memory run failed; see {root / 'memory.log'}")
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def task_memory_series(sizes: list[int], quick: bool) -> dict[str, Any]:
+    """Peak RSS per task process: every task at the first size; the load and cluster
+    tasks at the larger sizes (the first size's staged rows replicated: an ingest
+    task's batch is one feed, at most 250 items, whatever the size of the day);
+    and every task over a real news_week day."""
+    series: dict[str, Any] = {}
+    first = sizes[0]
+    log(f"task memory, {first} scaled articles, every task")
+    series[str(first)] = bench_task_memory(first, RUN_DATE, quick)
+    src_root = WORK / f"memory-{'quick-' if quick else ''}{first}"
+    for n in sizes[1:]:
+        log(f"task memory, load and cluster of {n} articles ({first} replicated)")
+        series[str(n)] = bench_load_memory_replicated(src_root, first, n)
+    if not quick and WEEK_DIR.is_dir():
+        log(f"task memory, news_week {WEEK_DAY}")
+        series["news_week"] = bench_task_memory_week(WEEK_DIR, WEEK_DAY)
+    if len(sizes) > 1:
+        small, big = series[str(first)], series[str(sizes[-1])]
+        for task in ("load", "cluster"):
+            if f"{task}_peak_mb" in small and f"{task}_peak_mb" in big:
+                series[f"growth_{task}"] = round(
+                    big[f"{task}_peak_mb"] / small[f"{task}_peak_mb"], 3
+                )
+    series["largest_task_mb"] = max(
+        v["largest_task_mb"] for v in series.values() if isinstance(v, dict)
+    )
+    return series
+
+
+def memory_only(args: argparse.Namespace) -> int:
+    sizes = [int(x) for x in args.memory_sizes.split(",") if x]
+    setup = prepare_airflow_home(WORK / "airflow_home")
+    if setup:
+        log(f"Airflow metadata DB created first ({setup:.0f} s)")
+    series = task_memory_series(sizes, args.quick)
+    out = WORK / "memory-series.json"
+    out.write_text(json.dumps(series, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(series, indent=1))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Akhbar benchmarks (see bench/README.md)")
     ap.add_argument("--quick", action="store_true", help="small version (< 1 minute)")
@@ -1208,6 +1428,22 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         default=BUDGET_S,
         help="seconds for the whole bench; the large e2e size is chosen to fit (default 900)",
+    )
+    ap.add_argument(
+        "--memory-only",
+        action="store_true",
+        help="only the task-memory series (quicker mode for iterating on memory)",
+    )
+    ap.add_argument(
+        "--memory-sizes",
+        default="1000,10000",
+        help="scaled-snapshot sizes of the task-memory series (default 1000,10000)",
+    )
+    ap.add_argument(
+        "--skip",
+        default="",
+        help="comma-separated sections to leave out (quicker iteration): e2e, extraction,"
+        " profile, load, parse, memory, big, scheduler, queries",
     )
     ap.add_argument("--serve-replay", help=argparse.SUPPRESS)
     ap.add_argument("--e2e-child", nargs=3, help=argparse.SUPPRESS)
@@ -1226,7 +1462,10 @@ def main(argv: list[str] | None = None) -> int:
         }
     )
     WORK.mkdir(parents=True, exist_ok=True)
+    if args.memory_only:
+        return memory_only(args)
     quick = args.quick
+    skip = {x.strip() for x in args.skip.split(",") if x.strip()}
     small = 20 if quick else 1000
     result: dict[str, Any] = {
         "quick": quick,
@@ -1239,7 +1478,7 @@ def main(argv: list[str] | None = None) -> int:
             "loadavg_start": [round(x, 2) for x in os.getloadavg()],
         },
         "goals": GOALS,
-        "notes": [],
+        "notes": [f"Sections left out (--skip): {', '.join(sorted(skip))}."] if skip else [],
         "e2e": {},
     }
     log("preparing the bench Airflow home")
@@ -1247,13 +1486,18 @@ def main(argv: list[str] | None = None) -> int:
     if setup:
         result["notes"].append(f"Airflow metadata DB created first ({setup:.0f} s, not counted).")
 
-    log(f"end to end, {small} articles")
-    e_small = bench_e2e(small, RUN_DATE, quick)
-    result["e2e"][str(small)] = e_small
-    src_data = Path(e_small["root"]) / "data"
-
+    if "e2e" in skip:  # the scaled snapshot and an earlier e2e run's data, if any
+        e_small = None
+        src_data = WORK / f"e2e-{'quick-' if quick else ''}{small}" / "data"
+        warc_dir = snapshot_for(small, quick).warc_dir
+    else:
+        log(f"end to end, {small} articles")
+        e_small = bench_e2e(small, RUN_DATE, quick)
+        result["e2e"][str(small)] = e_small
+        src_data = Path(e_small["root"]) / "data"
+        warc_dir = Path(e_small["warc_dir"])
     # Quick: the 9 real pages of snapshot/ itself (its scaled copy has too few pages).
-    snap_dir = REPO / "snapshot" / "warc" if quick else Path(e_small["warc_dir"])
+    snap_dir = REPO / "snapshot" / "warc" if quick else warc_dir
     # Extraction runs with the same AKHBAR_* environment as a pipeline task.
     os.environ.update(
         {
@@ -1262,28 +1506,21 @@ def main(argv: list[str] | None = None) -> int:
             "AKHBAR_MIN_DELAY_S": "0",
         }
     )
-    log("extraction")
-    result["extraction"] = bench_extraction(snap_dir, 5 if quick else 100, 2 if quick else 3)
-    # The headline ratio is the fair one (bench/extraction.py): entries carry their feed
-    # dates, the trafilatura baseline uses the pipeline's options, functions alternate
-    # page by page. The older measurement (default options) is kept beside it.
-    from extraction import run_extraction_bench, snapshot_pages
-
-    pages, dates = snapshot_pages(snap_dir, limit=5 if quick else 100)
-    fair = run_extraction_bench(pages, 2 if quick else 3, feed_dates=dates)
-    ex = result["extraction"]
-    ex["ratio_build_article_vs_trafilatura_default_options"] = ex[
-        "ratio_build_article_vs_trafilatura"
-    ]
-    ex["ratio_build_article_vs_trafilatura"] = fair["ratio_build_article_vs_trafilatura"]
-    ex["fair"] = fair
-    log("profile")
-    result["profile"] = profile_extraction(snap_dir, 10 if quick else 100)
-    log("load")
-    result["load"] = bench_load(src_data, RUN_DATE, 1 if quick else 3)
-    log("DAG parse and import time")
-    result["parse"] = bench_parse(1 if quick else 3, cold_imports=not quick)
-    if not quick:
+    if "extraction" not in skip:
+        _extraction_section(result, snap_dir, quick)
+    if "profile" not in skip:
+        log("profile")
+        result["profile"] = profile_extraction(snap_dir, 10 if quick else 100)
+    if "load" not in skip:
+        log("load")
+        result["load"] = bench_load(src_data, RUN_DATE, 1 if quick else 3)
+    if "parse" not in skip:
+        log("DAG parse and import time")
+        result["parse"] = bench_parse(1 if quick else 3, cold_imports=not quick)
+    if "memory" not in skip:
+        sizes = [small, 10 * small] if quick else [int(x) for x in args.memory_sizes.split(",")]
+        result["task_memory"] = task_memory_series(sizes, quick)
+    if not quick and "big" not in skip and e_small is not None:
         per_article = e_small["first"]["wall_s"] / max(e_small["first"]["articles_loaded"], 1)
         fixed = e_small["first"]["wall_s"] * 0.1
         elapsed = time.perf_counter() - start
@@ -1326,8 +1563,8 @@ def main(argv: list[str] | None = None) -> int:
                 },
             }
     week_dir = REPO.parent / "shared" / "corpus" / "news_week" / "dataset"
-    if quick:
-        result["scheduler"] = {"skipped": "not in --quick (a real day through the scheduler)"}
+    if quick or "scheduler" in skip:
+        result["scheduler"] = {"skipped": "not in --quick or --skip (a real day, the scheduler)"}
     elif not week_dir.is_dir():
         result["scheduler"] = {"skipped": f"needs the news_week corpus at {week_dir}"}
     else:
@@ -1335,10 +1572,12 @@ def main(argv: list[str] | None = None) -> int:
 
         log("scheduler: a real news_week day, LocalExecutor vs one process")
         result["scheduler"] = run_scheduler_bench(week_dir, WORK / "scheduler", log=log)
-    log("analyst queries")
-    result["queries"] = bench_queries(
-        src_data / "akhbar_analyst.duckdb", 2_000 if quick else 100_000, 2 if quick else 3
-    )
+    if "queries" not in skip:
+        log("analyst queries")
+        result["queries"] = bench_queries(
+            src_data / "akhbar_analyst.duckdb", 2_000 if quick else 100_000, 2 if quick else 3
+        )
+    _carry_over(result, skip, args.out_dir / "results.json")
     result["total_s"] = time.perf_counter() - start
     result["machine"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     args.out_dir.mkdir(parents=True, exist_ok=True)

@@ -6,8 +6,9 @@ Reads like the pipeline diagram:
 ```
 read_sources ─► ingest[source] ( poll ─► gate entries ─► fetch ─► gate pages
                                  ─► extract ─► gate articles )
-             ─► load (pool duckdb_writer, 1 slot; updates Asset akhbar_warehouse)
-             ─► summarise
+             ─► load (pool duckdb_writer, 1 slot) ─► cluster (same pool; updates
+                                                          Asset akhbar_warehouse)
+                                                  ─► summarise
 ```
 
 * **ingest** is mapped once per enabled source of the catalogue
@@ -24,8 +25,11 @@ read_sources ─► ingest[source] ( poll ─► gate entries ─► fetch ─�
   logical date: re-running a date replaces that date's rows. An article carried
   by several feeds loads once and `fact_article_source` records every source.
   Rows the warehouse checks reject are quarantined; the rest loads.
-  Afterwards the analyst copy (`*_analyst.duckdb`) is replaced atomically and
-  the Asset update triggers `akhbar_maintenance`.
+  Afterwards the analyst copy (`*_analyst.duckdb`) is replaced atomically.
+* **cluster** then gives the date's articles (and the week around them) their
+  story clusters in its own transaction, off the load's critical path
+  (idempotent; a no-op when nothing waits for a cluster), republishes the
+  analyst copy, and its Asset update triggers `akhbar_maintenance`.
 
 The logical date decides the run's date; nothing reads the wall clock to decide
 what a run covers. Param `source=archive` re-runs a date from its raw WARC
@@ -151,13 +155,24 @@ def akhbar_daily():
 
     @task(
         pool="duckdb_writer",
-        outlets=[WAREHOUSE],
         trigger_rule="all_done_min_one_success",
         retries=1,
         doc_md="The single writer: one transaction per logical date, then the analyst copy.",
     )
     def load() -> dict:
         from akhbar.pipeline.runner import load as stage
+
+        return stage(_run())
+
+    @task(
+        pool="duckdb_writer",
+        outlets=[WAREHOUSE],
+        retries=1,
+        doc_md="Story clusters of the loaded date and its window (idempotent), then the "
+        "analyst copy; updates the Asset that triggers akhbar_maintenance.",
+    )
+    def cluster() -> dict:
+        from akhbar.pipeline.runner import cluster as stage
 
         return stage(_run())
 
@@ -179,6 +194,7 @@ def akhbar_daily():
     ingested = ingest.expand(source_ids=read_sources())
     loaded = load()
     ingested >> loaded
+    loaded >> cluster()
     summarise(loaded)
 
 

@@ -156,6 +156,12 @@ def test_quick_bench_runs_end_to_end(tmp_path):
     assert result["load"]["rows"] > 0
     assert all(v["import_errors"] == 0 for v in result["parse"]["per_file"].values())
     assert result["queries"]["rows"]["fact_article"] >= 2000
+    memory = result["task_memory"]  # every task forked as the warm executor does
+    small, replicated = memory["20"], memory["200"]
+    assert not small["errors"] and not replicated["errors"]
+    assert small["articles_loaded"] >= 10 and small["ingest_peak_mb"]["n"] == 2
+    assert replicated["articles_loaded"] == 10 * small["articles_loaded"]
+    assert memory["largest_task_mb"] >= small["fixed_rss_mb"] * 0.5
     assert "| measure | result | goal |" in md
 
 

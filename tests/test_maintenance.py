@@ -12,13 +12,16 @@ import pytest
 from helpers import REPO
 
 
-def test_maintenance_is_scheduled_on_the_asset_the_load_updates():
+def test_maintenance_is_scheduled_on_the_asset_the_daily_run_updates():
     from airflow.dag_processing.dagbag import DagBag
 
     bag = DagBag(dag_folder=str(REPO / "dags"))
     daily, maint = bag.dags["akhbar_daily"], bag.dags["akhbar_maintenance"]
-    outlets = daily.get_task("load").outlets
+    # The cluster task (after the load) updates it, so maintenance sees the clusters.
+    assert daily.get_task("load").outlets == []
+    outlets = daily.get_task("cluster").outlets
     assert [a.uri for a in outlets] == ["akhbar://warehouse/main"]
+    assert daily.get_task("cluster").pool == "duckdb_writer"
     assert type(maint.timetable).__name__ == "AssetTriggeredTimetable"
     assert "akhbar://warehouse/main" in str(maint.timetable.asset_condition)
     assert maint.get_task("search_index").pool == "duckdb_writer"

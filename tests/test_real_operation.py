@@ -413,3 +413,31 @@ def test_publish_removes_copies_left_by_crashed_publishes(replay_server, tmp_pat
     publish_analyst_copy(settings)
     assert not any(p.exists() for p in left)
     assert settings.analyst_copy.exists()
+
+
+def test_clusters_are_their_own_idempotent_step_after_the_load(replay_server, tmp_path):
+    """The load commits the date unclustered; the cluster step clusters every Arabic
+    article of it in its own transaction, and a second call (or a re-run whose load
+    was skipped) does nothing."""
+    from akhbar.pipeline.catalogue import read_catalogue
+    from akhbar.pipeline.ingest import ingest_source
+    from akhbar.warehouse.load import load_run, update_story_clusters
+
+    settings = make_settings(tmp_path, replay_server, sources_file=_shafaq_pair(tmp_path))
+    run = Run.of(SNAPSHOT_RUN_DATE, settings, "cluster-step")
+    for source in read_catalogue(run):
+        ingest_source(source, run)
+    assert load_run(run)["articles"] == 30
+    unclustered = "SELECT count(*) FROM fact_article WHERE cluster_id IS NULL"
+    assert _rows(settings.warehouse, unclustered) == [(30,)]
+    counts = update_story_clusters(run)
+    assert counts["clustered"] == 30 and counts["clusters"] >= 1
+    assert _rows(settings.warehouse, unclustered) == [(0,)]
+    assert _rows(settings.analyst_copy, unclustered) == [(0,)]  # republished
+    clustered = _rows(settings.warehouse, "SELECT article_id, cluster_id FROM fact_article")
+    assert update_story_clusters(run)["skipped"] is True
+    assert load_run(run)["skipped"] is True  # same inputs: nothing to load ...
+    assert update_story_clusters(run)["skipped"] is True  # ... nor to cluster
+    assert _rows(settings.warehouse, "SELECT article_id, cluster_id FROM fact_article") == (
+        clustered
+    )

@@ -91,6 +91,11 @@ class Settings:
     # DuckDB takes up to 80% of RAM by default; a task process on a shared worker
     # should not. The cap (e.g. "1GB") makes DuckDB spill to disk past it; "" = no cap.
     duckdb_memory_limit: str = "1GB"
+    # The load and cluster tasks' DuckDB connection: buffer pool cap and threads.
+    # Together with the task's fixed part (Airflow, Great Expectations, ~370 MB)
+    # the cap keeps the writer's process under 512 MB; DuckDB spills past it.
+    duckdb_load_memory_limit: str = "128MB"
+    duckdb_load_threads: int = 2
     # URL that receives every alert as JSON (None: alerts are logged and written only).
     alert_webhook: str | None = None
     # DuckLake warehouse (AKHBAR_WAREHOUSE=ducklake:…); None: the DuckDB file ``warehouse``.
@@ -142,6 +147,12 @@ def load_settings() -> Settings:
         min_delay_s=float(os.environ.get("AKHBAR_MIN_DELAY_S", "1.0")),
         duckdb_memory_limit=os.environ.get(
             "AKHBAR_DUCKDB_MEMORY_LIMIT", Settings.duckdb_memory_limit
+        ),
+        duckdb_load_memory_limit=os.environ.get(
+            "AKHBAR_DUCKDB_LOAD_MEMORY_LIMIT", Settings.duckdb_load_memory_limit
+        ),
+        duckdb_load_threads=int(
+            os.environ.get("AKHBAR_DUCKDB_LOAD_THREADS", str(Settings.duckdb_load_threads))
         ),
         alert_webhook=os.environ.get(ALERT_WEBHOOK_ENV, "").strip() or None,
     )

@@ -29,6 +29,18 @@ def load(run: Run) -> dict[str, Any]:
     return counts
 
 
+def cluster(run: Run) -> dict[str, Any]:
+    """Story clusters for the loaded date (after the load, off its critical path)."""
+    from akhbar.pipeline.ingest import peak_rss_mb
+    from akhbar.warehouse.load import update_story_clusters
+
+    started = time.perf_counter()
+    counts = update_story_clusters(run)
+    counts["work_s"] = round(time.perf_counter() - started, 3)
+    counts["peak_rss_mb"] = peak_rss_mb()
+    return counts
+
+
 def summarise(run: Run) -> dict[str, Any]:
     """Counts per source for the run, from the warehouse's run table."""
     from akhbar.warehouse.load import run_summary
@@ -56,6 +68,7 @@ def run_all(
             except BatchGateError as exc:
                 log.error("%s", exc)
         load(run)
+        cluster(run)
     refresh_search_index(run.settings)
     return summarise(run)
 

@@ -43,6 +43,9 @@ from akhbar.warehouse.migrate import open_warehouse
 log = logging.getLogger(__name__)
 
 CLUSTER_WINDOW_DAYS = 7
+CLUSTER_SCHEMA = pa.schema([("article_id", pa.string()), ("cluster_id", pa.string())])
+#: The statements that write story clusters (the cluster step runs them, not the load).
+CLUSTER_FILE = "070_clusters.sql"
 #: Share of the run's articles the warehouse checks may reject before the run
 #: counts as broken as a whole (then nothing of it loads).
 MAX_REJECTED_SHARE = 0.5
@@ -151,23 +154,26 @@ def _entities_table(settings: Settings) -> pa.Table:
 
 
 def _clusters(con: duckdb.DuckDBPyConnection, run: Run) -> pa.Table:
-    """Story clusters over this run's articles and the trailing window's."""
+    """Story clusters over the run date's loaded articles and the window around it."""
     from akhbar.clusters import ClusterDoc, assign_story_clusters
 
-    schema = pa.schema([("article_id", pa.string()), ("cluster_id", pa.string())])
-    params = {"run_date": run.day, "since": run.day - timedelta(days=CLUSTER_WINDOW_DAYS)}
+    # Bounded on both sides: re-loading an old date reads a window, not the history
+    # that followed it (a cluster spans at most a few days).
+    window = timedelta(days=CLUSTER_WINDOW_DAYS)
+    params = {"since": run.day - window, "until": run.day + window}
     docs = [
         ClusterDoc(
             article_id=a, source_id=s, day=d, title=t, body_text=b, entity_ids=frozenset(e or ())
         )
-        for query, args in (("clusters/window_docs", params), ("clusters/run_docs", {}))
-        for a, s, d, t, b, e in con.execute(sql(query), args).fetchall()
+        for a, s, d, t, b, e in con.execute(sql("clusters/warehouse_docs"), params).fetchall()
     ]
     if not docs:
-        return schema.empty_table()
+        return CLUSTER_SCHEMA.empty_table()
     mapping = assign_story_clusters(docs)
+    del docs
     return pa.Table.from_pylist(
-        [{"article_id": a, "cluster_id": c} for a, c in sorted(mapping.items())], schema=schema
+        [{"article_id": a, "cluster_id": c} for a, c in sorted(mapping.items())],
+        schema=CLUSTER_SCHEMA,
     )
 
 
@@ -178,6 +184,15 @@ def _fingerprint(run: Run) -> str:
 
     sources = read_json(run.sources_json) if run.sources_json.exists() else []
     return run_fingerprint({s["source_id"]: read_marker(run, s["source_id"]) for s in sources})
+
+
+def _writer_connection(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """The warehouse (file or lake) opened for writing, sized for a task process
+    (config: the load's DuckDB memory cap and threads)."""
+    con = open_warehouse(settings, memory_limit=settings.duckdb_load_memory_limit or None)
+    if settings.duckdb_load_threads > 0:
+        con.execute(f"SET threads = {int(settings.duckdb_load_threads)}")
+    return con
 
 
 def _analyst_copy_stale(settings: Settings) -> bool:
@@ -206,7 +221,7 @@ def load_run(run: Run) -> dict[str, Any]:
     settings = run.settings
     fingerprint = _fingerprint(run)
     with writer_lock(settings, f"load {run.date_str}"):
-        con = open_warehouse(settings)
+        con = _writer_connection(settings)
         try:
             unchanged = con.execute(sql("state/load_fingerprint"), {"run_date": run.day}).fetchone()
             if unchanged and unchanged[0] == fingerprint:
@@ -287,8 +302,14 @@ def _load_transaction(
                 "passed the gates (batch rule: empty_run); no facts were loaded, the "
                 "quarantine and dq_result rows were recorded"
             )
-        con.register("stg_clusters", _clusters(con, run))
-        _execute(con, [s for s in statements if s not in run_rows], params)
+        # Story clusters are the cluster step's (update_story_clusters), after COMMIT:
+        # the load inserts this date's articles unclustered.
+        con.register("stg_clusters", CLUSTER_SCHEMA.empty_table())
+        _execute(
+            con,
+            [s for s in statements if s not in run_rows and s[0] != CLUSTER_FILE],
+            params,
+        )
         rejected = _apply_warehouse_checks(con, run, params, n_articles)
         counts = {
             "run_date": run.date_str,
@@ -401,6 +422,51 @@ def _execute(
             con.execute(stmt, used) if used else con.execute(stmt)
         except duckdb.Error as exc:
             raise RuntimeError(f"load statement in {name} failed: {exc}") from exc
+
+
+def update_story_clusters(run: Run) -> dict[str, Any]:
+    """Cluster the date's loaded articles with the trailing window's; one transaction.
+
+    Runs after the load (its own task): the load commits the date's articles
+    with no ``cluster_id``, and this step gives every one of them (and re-gives
+    the window's articles) its story cluster. Idempotent, and a no-op when none
+    of the date's articles is waiting for a cluster (a same-day re-run whose load
+    was skipped). A crash leaves the articles loaded and unclustered; the next
+    attempt does the work.
+    """
+    from akhbar.warehouse.writer import writer_lock
+
+    started = time.perf_counter()
+    settings = run.settings
+    with writer_lock(settings, f"story clusters {run.date_str}"):
+        con = _writer_connection(settings)
+        try:
+            (pending,) = con.execute(sql("clusters/pending"), {"run_date": run.day}).fetchone()
+            if not pending:
+                log.info("clusters %s: every article already has its cluster", run.date_str)
+                return {"run_date": run.date_str, "skipped": True, "clustered": 0}
+            clusters = _clusters(con, run)
+            con.register("stg_clusters", clusters)
+            statements = load_statements(settings.sql_dir)
+            con.execute("BEGIN TRANSACTION")
+            try:
+                _execute(con, [s for s in statements if s[0] == CLUSTER_FILE], {})
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            _checkpoint(con)
+        finally:
+            con.close()
+        _publish(settings)
+    counts = {
+        "run_date": run.date_str,
+        "clustered": clusters.num_rows,
+        "clusters": len(set(clusters.column("cluster_id").to_pylist())),
+        "cluster_s": round(time.perf_counter() - started, 3),
+    }
+    log.info("clusters %s", " ".join(f"{k}={v}" for k, v in counts.items()))
+    return counts
 
 
 def refresh_search_index(settings: Settings) -> dict[str, int]:
