@@ -48,7 +48,7 @@ from akhbar.fetch.pages import content_hash
 from akhbar.pipeline.files import write_json, write_rows
 from akhbar.pipeline.run import SIDE_KINDS, STAGES, Run
 from akhbar.sqlfiles import sql
-from akhbar.warehouse.load import EmptyRunError, load_run
+from akhbar.warehouse.load import EmptyRunError, load_run, update_story_clusters
 
 SHARED = Path(os.environ.get("AKHBAR_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 SEED_TXT = SHARED / "seed" / "000_ef5b854259b45142.txt"
@@ -228,8 +228,10 @@ def _built_once() -> Path:
     for day in staging.write(settings):
         # A day whose polls saw new entries but has no article is an empty run: the load
         # records its polls, dq and quarantine rows and raises.
+        run = Run.of(day, settings, run_id=f"test__{day}")
         with contextlib.suppress(EmptyRunError):
-            load_run(Run.of(day, settings, run_id=f"test__{day}"))
+            load_run(run)
+            update_story_clusters(run)  # the cluster task that follows the load
     _requeue(settings)
     return settings.warehouse
 

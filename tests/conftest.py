@@ -61,6 +61,7 @@ ANALYST_WAREHOUSE_MODULES = {
 }
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's worker reads the groups
 def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
         if item.get_closest_marker("xdist_group"):

@@ -26,6 +26,7 @@ CODE_GLOBS = (
     "include/akhbar/**/*.json",
     "sql/**/*.sql",
     "seeds/*.csv",
+    "seeds/*.tsv",
 )
 
 
