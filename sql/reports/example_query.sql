@@ -1,8 +1,9 @@
+-- Articles and quotations per source, over every loaded day.
 SELECT
     s.name AS source,
-    count(*) AS articles,
-    count(DISTINCT q.quote_idx || q.article_id) AS quotes
-FROM fact_article
+    count(DISTINCT a.article_id) AS articles,
+    count(q.quote_idx) AS quotes
+FROM fact_article AS a
 INNER JOIN dim_source AS s USING (source_id)
 LEFT JOIN fact_quote AS q USING (article_id)
 GROUP BY ALL
