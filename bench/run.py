@@ -1241,6 +1241,7 @@ def render_md(r: dict[str, Any]) -> str:
         ]
     lines += _render_task_memory(r.get("task_memory"))
     lines += _render_scheduler(r.get("scheduler"))
+    lines += _render_lake(r.get("lake"))
     if r.get("notes"):
         lines += ["", "## Notes", ""] + [f"* {n}" for n in r["notes"]]
     return "\n".join(lines) + "\n"
@@ -1285,6 +1286,30 @@ def _render_task_memory(tm: dict[str, Any] | None) -> list[str]:
             + " (goal: within 1.15x; every task < 512 MB).",
         ]
     return lines
+
+
+def _render_lake(lake: dict[str, Any] | None) -> list[str]:
+    """The DuckLake section: the same staged date loaded into the file and into a lake."""
+    if not lake:
+        return []
+    if "skipped" in lake:
+        return ["", "## DuckLake load", "", f"Skipped: {lake['skipped']}."]
+
+    def fmt(v: dict[str, Any]) -> str:
+        return f"{v['median']} ({v['min']} – {v['max']}, n = {v['n']})"
+
+    return [
+        "",
+        "## DuckLake load",
+        "",
+        f"`load_run` of one staged date, alternating; catalog: {lake['catalog']}.",
+        "",
+        "| warehouse | load s |",
+        "|---|---|",
+        f"| DuckDB file | {fmt(lake['file_load_s'])} |",
+        f"| DuckLake | {fmt(lake['lake_load_s'])} |",
+        f"| ratio file / lake (higher is better for the lake) | {fmt(lake['ratio_file_vs_lake'])} |",
+    ]
 
 
 def _render_scheduler(sc: dict[str, Any] | None) -> list[str]:
@@ -1443,7 +1468,7 @@ def main(argv: list[str] | None = None) -> int:
         "--skip",
         default="",
         help="comma-separated sections to leave out (quicker iteration): e2e, extraction,"
-        " profile, load, parse, memory, big, scheduler, queries",
+        " profile, load, lake, parse, memory, big, scheduler, queries",
     )
     ap.add_argument("--serve-replay", help=argparse.SUPPRESS)
     ap.add_argument("--e2e-child", nargs=3, help=argparse.SUPPRESS)
@@ -1514,6 +1539,11 @@ def main(argv: list[str] | None = None) -> int:
     if "load" not in skip:
         log("load")
         result["load"] = bench_load(src_data, RUN_DATE, 1 if quick else 3)
+    if "lake" not in skip:
+        from bench.lake import bench_lake_load
+
+        log("load into DuckLake (PostgreSQL catalog on loopback) vs the DuckDB file")
+        result["lake"] = bench_lake_load(src_data, RUN_DATE, 1 if quick else 3)
     if "parse" not in skip:
         log("DAG parse and import time")
         result["parse"] = bench_parse(1 if quick else 3, cold_imports=not quick)

@@ -134,7 +134,16 @@ def test_quick_bench_runs_end_to_end(tmp_path):
     out = tmp_path / "results"
     t0 = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "run.py"), "--quick", "--out-dir", str(out)],
+        # the lake section starts PostgreSQL; tests/distributed/test_lake.py covers that load
+        [
+            sys.executable,
+            str(REPO / "bench" / "run.py"),
+            "--quick",
+            "--skip",
+            "lake",
+            "--out-dir",
+            str(out),
+        ],
         capture_output=True,
         text=True,
         timeout=600,
