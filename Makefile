@@ -45,7 +45,7 @@ system-deps: ## Debian packages the full test suite uses (chromium, redis)
 	@bash scripts/system_deps.sh
 
 test: $(STAMP) system-deps lint ## the full test suite (what CI runs): lint, then every test incl. end-to-end and Celery runs
-	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup --durations=15
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 test-fast: $(STAMP) ## unit tests only (no end-to-end DAG runs)
 	$(BIN)/python -m pytest -q -m "not slow and not distributed and not browser"

@@ -35,45 +35,10 @@ os.environ["AKHBAR_DATA_DIR"] = str(_AIRFLOW_HOME / "data")
 os.environ["AKHBAR_DEADLINE_MINUTES"] = "0"
 
 
-# Under ``pytest -n 2 --dist loadgroup`` (what ``make test`` runs): the tests that
-# start Airflow processes (scheduler, Celery, standalone, dag.test end to end, the
-# quick bench) run one after another on one worker, so two of them never share the
-# two cores; every other module stays whole on one worker (its module fixtures are
-# built once) and the modules spread over both workers.
-SERIAL_AIRFLOW_MODULES = {
-    "test_scheduler.py",
-    "test_celery_run.py",
-    "test_standalone.py",
-    "test_e2e_dag.py",
-    "test_bench_scale.py",
-}
-
-
-# The modules that read the analyst test warehouse (built once per process through
-# the real load, ~40 s of CPU) share a worker, so it is built once.
-ANALYST_WAREHOUSE_MODULES = {
-    "test_analysis_queries.py",
-    "test_digest.py",
-    "test_export.py",
-    "test_search.py",
-    "test_sqlshell.py",
-    "test_views.py",
-}
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist's worker reads the groups
-def pytest_collection_modifyitems(config, items) -> None:
-    for item in items:
-        if item.get_closest_marker("xdist_group"):
-            continue
-        module = item.path.name
-        if module in SERIAL_AIRFLOW_MODULES:
-            group = "airflow"
-        elif module in ANALYST_WAREHOUSE_MODULES:
-            group = "analyst_warehouse"
-        else:
-            group = module
-        item.add_marker(pytest.mark.xdist_group(group))
+# ``make test`` runs two pytest-xdist workers with ``--dist loadfile``: each test
+# module stays whole on one worker, so its module fixtures are built once. (xdist
+# 3.8's ``loadgroup`` does not group under pytest 9: it renames ``item._nodeid``,
+# which pytest 9 no longer reads.)
 
 
 @pytest.fixture(scope="session")
