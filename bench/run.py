@@ -316,27 +316,25 @@ def bench_e2e(n: int, run_date: str, quick: bool = False, rerun: bool = True) ->
     return out
 
 
-def _memory_child(root: Path, sources_csv: Path, port: int, run_date: str) -> dict[str, Any]:
+def _run_memory_py(root: Path, args: list[str], what: str) -> dict[str, Any]:
+    """``bench/memory.py <args>`` in a child (log in ``root/memory.log``); its JSON result."""
     out = root / "memory.json"
     with open(root / "memory.log", "w", encoding="utf-8") as fh:
         proc = subprocess.run(
-            [
-                sys.executable,
-                str(BENCH / "memory.py"),
-                str(root),
-                str(sources_csv),
-                str(port),
-                run_date,
-                str(out),
-            ],
+            [sys.executable, str(BENCH / "memory.py"), *args, str(out)],
             env=airflow_env(WORK / "airflow_home"),
             stdout=fh,
             stderr=subprocess.STDOUT,
             timeout=3600,
         )
     if proc.returncode != 0 or not out.is_file():
-        raise RuntimeError(f"task memory run failed; see {root / 'memory.log'}")
+        raise RuntimeError(f"{what} failed; see {root / 'memory.log'}")
     return json.loads(out.read_text(encoding="utf-8"))
+
+
+def _memory_child(root: Path, sources_csv: Path, port: int, run_date: str) -> dict[str, Any]:
+    args = [str(root), str(sources_csv), str(port), run_date]
+    return _run_memory_py(root, args, "task memory run")
 
 
 def bench_task_memory(n: int, run_date: str, quick: bool = False) -> dict[str, Any]:
@@ -1380,26 +1378,8 @@ def bench_load_memory_replicated(src_root: Path, base: int, n: int) -> dict[str,
     shutil.rmtree(root, ignore_errors=True)
     (root / "data").mkdir(parents=True)
     shutil.copytree(src_root / "data" / "staging", root / "data" / "staging")
-    out = root / "memory.json"
-    with open(root / "memory.log", "w", encoding="utf-8") as fh:
-        proc = subprocess.run(
-            [
-                sys.executable,
-                str(BENCH / "memory.py"),
-                "--load-only",
-                str(root),
-                RUN_DATE,
-                str(max(1, round(n / base))),
-                str(out),
-            ],
-            env=airflow_env(WORK / "airflow_home"),
-            stdout=fh,
-            stderr=subprocess.STDOUT,
-            timeout=3600,
-        )
-    if proc.returncode != 0 or not out.is_file():
-        raise RuntimeError(f"replicated load memory run failed; see {root / 'memory.log'}")
-    return json.loads(out.read_text(encoding="utf-8"))
+    args = ["--load-only", str(root), RUN_DATE, str(max(1, round(n / base)))]
+    return _run_memory_py(root, args, "replicated load memory run")
 
 
 def task_memory_series(sizes: list[int], quick: bool) -> dict[str, Any]:

@@ -92,21 +92,26 @@ def open_readonly(
     ``config`` (e.g. ``{"memory_limit": "512MB"}``) applies at connect time,
     since the configuration is locked afterwards.
     """
-    from akhbar.warehouse.search import ExtensionMissingError, load_extension
-
     con = duckdb.connect(str(path), read_only=True, config=dict(config or {}))
     try:
-        for name in extensions:
-            try:
-                load_extension(con, name)
-            except ExtensionMissingError:
-                continue
+        _load_extensions(con, extensions)
         for statement in LOCKDOWN:
             con.execute(statement)
     except BaseException:
         con.close()
         raise
     return con
+
+
+def _load_extensions(con: duckdb.DuckDBPyConnection, extensions: tuple[str, ...]) -> None:
+    """Load the shell's extensions before the lockdown; one that is not installed is skipped."""
+    from akhbar.warehouse.search import ExtensionMissingError, load_extension
+
+    for name in extensions:
+        try:
+            load_extension(con, name)
+        except ExtensionMissingError:
+            continue
 
 
 def open_readonly_lake(
@@ -121,15 +126,10 @@ def open_readonly_lake(
     (``AT (VERSION => n)``) reaches earlier ones.
     """
     from akhbar.warehouse.lake import attach
-    from akhbar.warehouse.search import ExtensionMissingError, load_extension
 
     con = duckdb.connect(":memory:", config=dict(config or {}))
     try:
-        for name in extensions:
-            try:
-                load_extension(con, name)
-            except ExtensionMissingError:
-                continue
+        _load_extensions(con, extensions)
         attach(con, target, read_only=True)
         # (an object-store URL is a prefix here too; that path is not tested offline)
         con.execute("SET allowed_directories = ?", [[target.data_path.rstrip("/") + "/"]])
