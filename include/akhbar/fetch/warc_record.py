@@ -7,6 +7,7 @@ Shared by the WARC writer (:mod:`akhbar.fetch.archive`) and reader
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -79,27 +80,20 @@ def canonical_url(url: str) -> str:
 _SAFE = "/:@!$&'()*+,;=-._~?"
 
 
+#: A percent sign with the two hex digits that make it an escape, if it has them.
+_PERCENT = re.compile(r"%([0-9A-Fa-f]{2})?")
+
+
+def _percent(match: re.Match[str]) -> str:
+    digits = match.group(1)
+    return "%" + digits.upper() if digits else "%25"
+
+
 def _requote(text: str) -> str:
-    # quote() leaves existing %XX alone only if '%' is safe; normalise their case after.
+    # quote() leaves existing %XX alone only if '%' is safe; normalise their case
+    # after, and escape a '%' that starts no escape.
     quoted = quote(text, safe=_SAFE + "%", encoding="utf-8", errors="surrogateescape")
-    out: list[str] = []
-    i = 0
-    while i < len(quoted):
-        ch = quoted[i]
-        if ch == "%" and _is_hex(quoted[i + 1 : i + 3]):
-            out.append("%" + quoted[i + 1 : i + 3].upper())
-            i += 3
-        elif ch == "%":
-            out.append("%25")
-            i += 1
-        else:
-            out.append(ch)
-            i += 1
-    return "".join(out)
-
-
-def _is_hex(s: str) -> bool:
-    return len(s) == 2 and all(c in "0123456789abcdefABCDEF" for c in s)
+    return _PERCENT.sub(_percent, quoted) if "%" in quoted else quoted
 
 
 def uri_for_warc(url: str) -> str:
