@@ -26,6 +26,13 @@ read_sources ─► ingest[source] ( poll ─► gate entries ─► fetch ─�
   by several feeds loads once and `fact_article_source` records every source.
   Rows the warehouse checks reject are quarantined; the rest loads.
   Afterwards the analyst copy (`*_analyst.duckdb`) is replaced atomically.
+* **same-day re-run with nothing new**: when the date's load is committed, its
+  clusters and analyst copy are current, and every source's (conditional) poll
+  gives the entries its finished chain had, read_sources says so in one log
+  line and returns no unit; as a short circuit it skips ingest, load, cluster
+  and summarise, and no Great Expectations, trafilatura or NER model is loaded
+  (`akhbar.pipeline.unchanged`). Anything changed: the usual run, where each
+  unchanged source still keeps its gated files.
 * **cluster** then gives the date's articles (and the week around them) their
   story clusters in its own transaction, off the load's critical path
   (idempotent; a no-op when nothing waits for a cluster), republishes the
@@ -121,13 +128,24 @@ def _run():
     ),
 )
 def akhbar_daily():
-    @task(doc_md="Read the sources catalogue (snapshot for the run); one unit per source.")
+    # A short circuit: no unit at all (a re-run of the date that finds nothing
+    # changed, or an empty catalogue) skips every task after it at once, instead
+    # of one trigger-rule level per scheduler pass.
+    @task.short_circuit(
+        doc_md="Read the sources catalogue (snapshot for the run); one unit per source. "
+        "No unit (and every later task skipped) when a re-run of the date finds nothing changed."
+    )
     def read_sources() -> list[list[str]]:
         from airflow.sdk.configuration import conf
 
         from akhbar.pipeline.catalogue import plan_units, read_catalogue
+        from akhbar.pipeline.unchanged import unchanged_run
 
-        units = plan_units(read_catalogue(_run()), conf.getint("core", "max_map_length"))
+        run = _run()
+        sources = read_catalogue(run)
+        if unchanged_run(run, sources) is not None:
+            return []  # ingest, load, cluster and summarise are skipped
+        units = plan_units(sources, conf.getint("core", "max_map_length"))
         return [[s["source_id"] for s in unit] for unit in units]
 
     @task(pool="akhbar_http", map_index_template="{{ unit_label }}")

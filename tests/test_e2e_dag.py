@@ -101,6 +101,12 @@ def test_daily_dag_end_to_end_and_idempotent(daily_dag, replay_server, tmp_path,
     assert str(dagrun.state) in ("success", "DagRunState.SUCCESS")
     second_requests = replay_server.requests_served[served_mid:]
     assert snapshot_of(settings.warehouse) == first
+    # Nothing changed: read_sources found it after the polls and short-circuited
+    # the rest of the run (no ingest task at all, no load, no cluster).
+    states = {ti.task_id: str(ti.state) for ti in dagrun.get_task_instances()}
+    assert states.pop("read_sources") in ("success", "TaskInstanceState.SUCCESS")
+    assert set(states) == {"ingest", "load", "cluster", "summarise"}
+    assert set(states.values()) <= {"skipped", "TaskInstanceState.SKIPPED"}
     refetched = [u for u, _ in second_requests if "rss" not in u and "robots" not in u]
     assert refetched == []
     # Feeds were polled conditionally: every feed answered 304 Not Modified.

@@ -316,8 +316,10 @@ def test_same_day_rerun_skips_unchanged_sources_and_the_load(replay_server, tmp_
     again = replay_server.requests_served[served:]
     assert [u for u, _ in again if "rss" not in u and "robots" not in u] == []  # no page
     run = Run.of(SNAPSHOT_RUN_DATE, settings, "again")
+    # Nothing changed: the re-run stopped after the polls; the chains' markers are
+    # still those of the first run, and a load would have nothing to do.
     markers = {p.stem: read_marker(run, p.stem) for p in (run.staging / "done").glob("*.json")}
-    assert markers and all(m["skipped"] for m in markers.values())
+    assert markers and all(m["run_id"] == "first" for m in markers.values())
     assert load_run(run)["skipped"] is True
     assert (
         _rows(
@@ -331,6 +333,10 @@ def test_same_day_rerun_skips_unchanged_sources_and_the_load(replay_server, tmp_
     (run.done_path("shafaq")).write_text('{"fingerprint": "stale", "run_id": "x"}')
     run_all(SNAPSHOT_RUN_DATE, settings, run_id="third")
     assert not read_marker(run, "shafaq").get("skipped")
+    # ... while every other source keeps its gated files (its chain is not redone).
+    others = [sid for sid in markers if sid != "shafaq"]
+    assert others and all(read_marker(run, sid)["skipped"] for sid in others)
+    assert {read_marker(run, sid)["run_id"] for sid in markers} == {"third"}
     assert (
         _rows(
             settings.warehouse,

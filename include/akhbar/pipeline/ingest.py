@@ -59,7 +59,7 @@ def ingest_source(source: dict[str, Any] | Source, run: Run) -> dict[str, Any]:
     counts: dict[str, Any] = {"source_id": src.source_id}
     counts["poll"] = _step("poll", poll_feed, src, run)
     fingerprint = source_fingerprint(src.to_dict(), run.path("entries", src.source_id))
-    if _unchanged(run, src.source_id, previous, fingerprint):
+    if chain_unchanged(run, src.source_id, previous, fingerprint):
         log.info(
             "%s: unchanged since run %s (fingerprint %s): its gated files are kept",
             src.source_id,
@@ -116,7 +116,11 @@ def read_marker(run: Run, source_id: str) -> dict[str, Any] | None:
         return None
 
 
-def _unchanged(run: Run, source_id: str, previous: dict[str, Any] | None, fingerprint: str) -> bool:
+def chain_unchanged(
+    run: Run, source_id: str, previous: dict[str, Any] | None, fingerprint: str
+) -> bool:
+    """The source's last finished chain had these inputs, no transient failure,
+    and its gated files are still there: nothing to redo."""
     if not previous or previous.get("fingerprint") != fingerprint:
         return False
     if (previous.get("fetch") or {}).get("transient", 1):

@@ -77,8 +77,7 @@ def _poll(
     last_modified: str | None,
 ) -> list[dict[str, Any]]:
     """One conditional GET; fills ``fetch_row``, returns the parsed entries."""
-    from akhbar.fetch.archive import ArchiveIndex
-    from akhbar.fetch.feeds import parse_feed
+    from akhbar.pipeline.feed_cache import parse_cached
 
     entries: list[dict[str, Any]] = []
     try:
@@ -88,11 +87,14 @@ def _poll(
         ):
             result = fetcher.get(feed_url, kind="feed", etag=etag, last_modified=last_modified)
             body, status = result.body, ("ok" if result.ok else "error")
+            headers: dict[str, str] = dict(result.headers)
             if result.not_modified:
-                # Unchanged: reuse the body archived when it last changed, so a
-                # re-run of the day sees the same entries without downloading them.
-                previous = ArchiveIndex(run.settings.archive_dir).get(feed_url, ok_only=True)
+                # Unchanged: reuse the body archived when it last changed (parsed
+                # with its own headers), so a re-run of the day sees the same
+                # entries without downloading them.
+                previous = _previous_feed(run, source.source_id, feed_url)
                 body = previous.body if previous is not None else b""
+                headers = dict(previous.headers) if previous is not None else {}
                 status = "not_modified"
                 if previous is not None:
                     archive.write_response(feed_url, 200, previous.headers, previous.body)
@@ -110,7 +112,7 @@ def _poll(
             if status == "ok" and result.elapsed_ms > SLOW_FEED_MS:
                 log.warning("feed %s slow: %d ms", source.source_id, result.elapsed_ms)
             if body and status in ("ok", "not_modified"):
-                parsed = parse_feed(body, headers=result.headers, base_url=feed_url)
+                parsed = parse_cached(run, source.source_id, body, headers, feed_url)
                 if parsed.rejected_reason:
                     status = "rejected"
                     fetch_row["error"] = parsed.rejected_reason
@@ -128,6 +130,19 @@ def _poll(
         fetch_row.setdefault("status", "error")
         fetch_row.setdefault("error", "crashed")
     return entries
+
+
+def _previous_feed(run: Run, source_id: str, feed_url: str) -> Any:
+    """The feed's latest archived 200 response, looked up in this source's feed
+    archives (one small file a date); the whole archive only when they lack it."""
+    from akhbar.fetch.archive import ArchiveIndex
+
+    root = run.settings.archive_dir
+    own = sorted(root.glob(f"*/feed-{source_id}.warc.gz"))
+    previous = ArchiveIndex(own).get(feed_url, ok_only=True) if own else None
+    if previous is None:
+        previous = ArchiveIndex(root).get(feed_url, ok_only=True)
+    return previous
 
 
 def _entry_row(run: Run, source: Source, entry: Any) -> dict[str, Any]:

@@ -55,22 +55,33 @@ def run_all(
 
     Holds the warehouse's writer lock from the start, so a second concurrent
     run learns at once (or waits ``wait_s``) instead of after fetching and
-    extracting everything.
+    extracting everything. A re-run of a date with nothing changed stops after
+    the polls (:func:`akhbar.pipeline.unchanged.unchanged_run`).
     """
-    from akhbar.quality import BatchGateError
+    from akhbar.pipeline.unchanged import unchanged_run
     from akhbar.warehouse.writer import writer_lock
 
     run = Run.of(run_date, settings, run_id, started_at=datetime.now(UTC))
     with writer_lock(run.settings, f"akhbar run {run.date_str}", wait_s=wait_s):
-        for source in read_catalogue(run):
-            try:
-                ingest_source(source, run)
-            except BatchGateError as exc:
-                log.error("%s", exc)
-        load(run)
-        cluster(run)
-    refresh_search_index(run.settings)
+        sources = read_catalogue(run)
+        unchanged = unchanged_run(run, sources)
+        if unchanged is None:
+            _ingest_load_cluster(run, sources)
+    if unchanged is None:
+        refresh_search_index(run.settings)
     return summarise(run)
+
+
+def _ingest_load_cluster(run: Run, sources: list[dict[str, Any]]) -> None:
+    from akhbar.quality import BatchGateError
+
+    for source in sources:
+        try:
+            ingest_source(source, run)
+        except BatchGateError as exc:
+            log.error("%s", exc)
+    load(run)
+    cluster(run)
 
 
 def refresh_search_index(settings: Settings) -> dict[str, int]:

@@ -101,6 +101,19 @@ class WarehouseState:
         ).fetchall()
         return {r[0] for r in rows}
 
+    def committed_load(self, run_date: date) -> tuple[str, str] | None:
+        """(fingerprint, run id) of the date's last committed load, if any."""
+        if self._con is None:
+            return None
+        row = self._con.execute(sql("state/load_fingerprint"), {"run_date": run_date}).fetchone()
+        return (str(row[0]), str(row[1])) if row and row[0] else None
+
+    def clusters_pending(self, run_date: date) -> int:
+        """Loaded articles of the date still waiting for their story cluster."""
+        if self._con is None:
+            return 0
+        return int(self._con.execute(sql("clusters/pending"), {"run_date": run_date}).fetchone()[0])
+
     def recent_titles(self, source_id: str, run_date: date, days: int = 7) -> dict[str, str]:
         """title_key -> article_id of the source's articles in the trailing days."""
         if self._con is None:

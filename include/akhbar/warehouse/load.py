@@ -195,7 +195,7 @@ def _writer_connection(settings: Settings) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _analyst_copy_stale(settings: Settings) -> bool:
+def analyst_copy_stale(settings: Settings) -> bool:
     """The analyst copy predates the writer's file (a publish that did not happen)."""
     if settings.lake is not None:
         return False
@@ -226,7 +226,7 @@ def load_run(run: Run) -> dict[str, Any]:
             unchanged = con.execute(sql("state/load_fingerprint"), {"run_date": run.day}).fetchone()
             if unchanged and unchanged[0] == fingerprint:
                 con.close()
-                if _analyst_copy_stale(settings):
+                if analyst_copy_stale(settings):
                     publish_analyst_copy(settings)
                 log.info(
                     "load %s: unchanged since run %s (fingerprint %s): nothing to load",
