@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from akhbar.fetch.feeds import parse_feed
 from akhbar.pipeline.feed_cache import parse_cached
@@ -32,7 +33,7 @@ RSS = """<?xml version="1.0" encoding="utf-8"?>
 <guid>https://example.org/a/1</guid><pubDate>Fri, 27 Nov 2026 10:00:00 GMT</pubDate></item>
 <item><title>عنوان ثان</title><link>/a/2</link></item>
 </channel></rss>"""
-HEAVY = ("great_expectations", "trafilatura", "pycrfsuite")
+HEAVY = ("great_expectations", "trafilatura", "pycrfsuite", "pandas")
 
 
 def _rows(path: Path, query: str) -> list[tuple]:
@@ -86,6 +87,30 @@ def test_parse_cached_reuses_a_parse_only_for_the_same_inputs(tmp_path):
     assert parse_cached(run, "src", body, headers, base) == first
 
 
+def test_state_queries_write_their_values_in_as_literals():
+    from datetime import date, datetime
+
+    from akhbar.pipeline.state import bound, literal
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (d DATE, s VARCHAR)")
+    odd = ["o'brien", "a;b -- c", "x$y", "عربي", ""]
+    con.executemany("INSERT INTO t VALUES (?, ?)", [(date(2026, 11, 27), v) for v in odd])
+    text = "-- $not_a_parameter in a comment\nSELECT s FROM t WHERE d = $d AND s = $s"
+    for value in odd:
+        query = bound(text, {"d": date(2026, 11, 27), "s": value})
+        assert con.execute(query).fetchall() == [(value,)]
+    listed = bound(
+        "SELECT count(*) FROM t WHERE s IN (SELECT unnest($ids::VARCHAR[]))", {"ids": odd}
+    )
+    assert con.execute(listed).fetchone() == (len(odd),)
+    assert literal(None) == "NULL" and literal(3) == "3" and literal(True) == "TRUE"
+    with pytest.raises(TypeError):
+        literal(datetime(2026, 11, 27))
+    with pytest.raises(KeyError):
+        bound("SELECT $missing", {})
+
+
 def test_unchanged_rerun_stops_after_the_polls(replay_server, tmp_path, caplog):
     settings = make_settings(tmp_path, replay_server)
     run = Run.of(SNAPSHOT_RUN_DATE, settings, "check")
@@ -105,7 +130,7 @@ def test_unchanged_rerun_stops_after_the_polls(replay_server, tmp_path, caplog):
     assert _articles(settings) == before
 
     # The no-change path in a fresh interpreter: it says so, and imports none of
-    # Great Expectations, trafilatura or the CRF tagger.
+    # Great Expectations, trafilatura, the CRF tagger or pandas.
     code = (
         "import json, sys\n"
         "from akhbar.pipeline.catalogue import read_catalogue\n"

@@ -14,10 +14,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from akhbar.config import REPO_ROOT
+from akhbar.pipeline.records import FEED_ENTRY
+
+#: The columns of an entries file (all a chain's fingerprint reads of an entry).
+ENTRY_FIELDS = frozenset(FEED_ENTRY.names)
 
 #: What the code version covers: the package, its SQL, models and seeds.
 CODE_GLOBS = (
@@ -49,11 +54,27 @@ def _digest(data: Any) -> str:
 
 
 def source_fingerprint(source: dict[str, Any], entries_file: Path) -> str:
+    """The fingerprint of a source's chain from its staged ``entries`` file."""
     from akhbar.pipeline.files import read_rows
 
-    rows = [{k: v for k, v in r.items() if k != "run_date"} for r in read_rows(entries_file)]
+    return entries_fingerprint(source, read_rows(entries_file))
+
+
+def entries_fingerprint(source: dict[str, Any], entries: list[dict[str, Any]]) -> str:
+    """The fingerprint of a source's chain from its entries (staged or in memory:
+    both give the same digest, datetimes compared as UTC instants)."""
+    rows = [
+        {k: _plain(v) for k, v in r.items() if k in ENTRY_FIELDS and k != "run_date"}
+        for r in entries
+    ]
     rows.sort(key=lambda r: (str(r.get("article_id")), str(r.get("entry_id"))))
     return _digest({"source": source, "entries": rows, "code": code_version()})
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).isoformat()
+    return value
 
 
 def run_fingerprint(markers: dict[str, dict[str, Any] | None]) -> str:

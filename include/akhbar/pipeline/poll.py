@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,39 +20,32 @@ log = logging.getLogger(__name__)
 SLOW_FEED_MS = 10_000
 
 
+@dataclass
+class Polled:
+    """One poll of a source's feed, before anything is written to staging."""
+
+    fetch_row: dict[str, Any]
+    #: New entries (what no other date loaded, plus re-queued rows).
+    entries: list[dict[str, Any]]
+    #: Feed items set aside (None: the feed was not parsed).
+    quarantine: list[dict[str, Any]] | None
+
+
 def poll_feed(source: Source, run: Run) -> dict[str, Any]:
     """Poll the feed, write the source's ``feed_fetch`` row and new ``entries``.
 
     Overwrites only its own files; :func:`akhbar.pipeline.ingest.ingest_source`
     decides whether the source's later files are redone or kept."""
-    feed_url = source.feed_url_for(run.date_str)
-    fetch_row: dict[str, Any] = {
-        "run_date": run.day,
-        "source_id": source.source_id,
-        "feed_url": feed_url,
-        "fetched_at": datetime.now(UTC),
-        "entries_seen": 0,
-        "entries_new": 0,
-    }
-    with WarehouseState(run.settings) as state:
-        etag, last_modified = state.feed_validators(source.source_id)
-        streak, last_attempt = state.failure_streak(source.source_id, run.day)
-        wait = backoff_days(streak)
-        if wait and last_attempt is not None and (run.day - last_attempt).days < wait:
-            fetch_row.update(
-                status="skipped",
-                error=f"backoff: {streak} failed polls in a row, next poll "
-                f"{last_attempt + timedelta(days=wait)}",
-            )
-            log.warning("poll %s skipped: %s", source.source_id, fetch_row["error"])
-            entries: list[dict[str, Any]] = []
-        else:
-            entries = _poll(source, run, feed_url, fetch_row, etag, last_modified)
-        fetch_row["entries_seen"] = len(entries)
-        fresh = _new_entries(source, run, entries, state)
-    fetch_row["entries_new"] = len(fresh)
+    polled = poll_entries(source, run)
+    fetch_row = polled.fetch_row
+    if polled.quarantine is not None:
+        write_rows(
+            run.side_path("quarantine", "poll", source.source_id),
+            polled.quarantine,
+            records.QUARANTINE,
+        )
     write_rows(run.path("feed_fetch", source.source_id), [fetch_row], records.FEED_FETCH)
-    write_rows(run.path("entries", source.source_id), fresh, records.FEED_ENTRY)
+    write_rows(run.path("entries", source.source_id), polled.entries, records.FEED_ENTRY)
     log.info(
         "poll %s: status=%s http=%s entries seen=%d new=%d (%s ms)",
         source.source_id,
@@ -68,6 +62,40 @@ def poll_feed(source: Source, run: Run) -> dict[str, Any]:
     }
 
 
+def poll_entries(source: Source, run: Run) -> Polled:
+    """The conditional poll and the new entries, in memory (only the raw WARC
+    archive is written): what :func:`poll_feed` writes, and what a re-run's
+    no-change check fingerprints without building a single Arrow array."""
+    feed_url = source.feed_url_for(run.date_str)
+    fetch_row: dict[str, Any] = {
+        "run_date": run.day,
+        "source_id": source.source_id,
+        "feed_url": feed_url,
+        "fetched_at": datetime.now(UTC),
+        "entries_seen": 0,
+        "entries_new": 0,
+    }
+    quarantine: list[dict[str, Any]] | None = None
+    with WarehouseState(run.settings) as state:
+        etag, last_modified = state.feed_validators(source.source_id)
+        streak, last_attempt = state.failure_streak(source.source_id, run.day)
+        wait = backoff_days(streak)
+        if wait and last_attempt is not None and (run.day - last_attempt).days < wait:
+            fetch_row.update(
+                status="skipped",
+                error=f"backoff: {streak} failed polls in a row, next poll "
+                f"{last_attempt + timedelta(days=wait)}",
+            )
+            log.warning("poll %s skipped: %s", source.source_id, fetch_row["error"])
+            entries: list[dict[str, Any]] = []
+        else:
+            entries, quarantine = _poll(source, run, feed_url, fetch_row, etag, last_modified)
+        fetch_row["entries_seen"] = len(entries)
+        fresh = _new_entries(source, run, entries, state)
+    fetch_row["entries_new"] = len(fresh)
+    return Polled(fetch_row, fresh, quarantine)
+
+
 def _poll(
     source: Source,
     run: Run,
@@ -75,11 +103,13 @@ def _poll(
     fetch_row: dict[str, Any],
     etag: str | None,
     last_modified: str | None,
-) -> list[dict[str, Any]]:
-    """One conditional GET; fills ``fetch_row``, returns the parsed entries."""
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]] | None]:
+    """One conditional GET; fills ``fetch_row``, returns the parsed entries and the
+    items set aside (None when nothing was parsed)."""
     from akhbar.pipeline.feed_cache import parse_cached
 
     entries: list[dict[str, Any]] = []
+    quarantine: list[dict[str, Any]] | None = None
     try:
         with (
             source_fetcher(run, source) as fetcher,
@@ -124,12 +154,12 @@ def _poll(
                             parsed.bozo_reason,
                         )
                     entries = [_entry_row(run, source, e) for e in parsed.entries]
-                    _quarantine_bad_entries(run, source, parsed)
+                    quarantine = _bad_entry_rows(run, source, parsed)
             fetch_row["status"] = status
     finally:
         fetch_row.setdefault("status", "error")
         fetch_row.setdefault("error", "crashed")
-    return entries
+    return entries, quarantine
 
 
 def _previous_feed(run: Run, source_id: str, feed_url: str) -> Any:
@@ -163,8 +193,8 @@ def _entry_row(run: Run, source: Source, entry: Any) -> dict[str, Any]:
     }
 
 
-def _quarantine_bad_entries(run: Run, source: Source, parsed: Any) -> None:
-    """Items the parser had to repair or drop go to quarantine with their reason."""
+def _bad_entry_rows(run: Run, source: Source, parsed: Any) -> list[dict[str, Any]]:
+    """Quarantine rows for the items the parser had to repair or drop, with their reason."""
     import json
 
     bad = parsed.bad_entries
@@ -190,7 +220,7 @@ def _quarantine_bad_entries(run: Run, source: Source, parsed: Any) -> None:
             len(rows),
             ", ".join(sorted({r["rule"] for r in rows})),
         )
-    write_rows(run.side_path("quarantine", "poll", source.source_id), rows, records.QUARANTINE)
+    return rows
 
 
 def _new_entries(

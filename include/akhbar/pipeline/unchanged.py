@@ -85,18 +85,18 @@ def _committed(run: Run) -> tuple[str, str] | None:
 
 
 def _poll_matches(run: Run, source: dict[str, Any], marker: dict[str, Any]) -> bool:
-    """Poll the source (it rewrites only its poll files) and compare fingerprints."""
-    from akhbar.pipeline.fingerprint import source_fingerprint
-    from akhbar.pipeline.poll import poll_feed
+    """Poll the source in memory (nothing staged is rewritten) and compare fingerprints."""
+    from akhbar.pipeline.fingerprint import entries_fingerprint
+    from akhbar.pipeline.poll import poll_entries
     from akhbar.pipeline.sources import Source
 
     src = Source.from_dict(source)
     try:
-        poll_feed(src, run)
+        polled = poll_entries(src, run)
     except Exception as exc:  # the normal path polls again and reports it
         log.info("run %s: polling %s failed (%s)", run.date_str, src.source_id, exc)
         return False
-    now = source_fingerprint(src.to_dict(), run.path("entries", src.source_id))
+    now = entries_fingerprint(src.to_dict(), polled.entries)
     if now != marker.get("fingerprint"):
         log.info(
             "run %s: %s changed since run %s (fingerprint %s, was %s)",
