@@ -42,6 +42,7 @@ from akhbar.warehouse.migrate import open_warehouse
 
 log = logging.getLogger(__name__)
 
+CLUSTER_BATCH_ROWS = 1_000  # articles parsed at a time by the cluster step
 CLUSTER_WINDOW_DAYS = 7
 CLUSTER_SCHEMA = pa.schema([("article_id", pa.string()), ("cluster_id", pa.string())])
 #: The statements that write story clusters (the cluster step runs them, not the load).
@@ -154,23 +155,34 @@ def _entities_table(settings: Settings) -> pa.Table:
 
 
 def _clusters(con: duckdb.DuckDBPyConnection, run: Run) -> pa.Table:
-    """Story clusters over the run date's loaded articles and the window around it."""
-    from akhbar.clusters import ClusterDoc, assign_story_clusters
+    """Story clusters over the run date's loaded articles and the window around it.
+
+    The window (up to 15 days of articles) is read in batches of ids: each batch is
+    parsed and its text dropped, so memory holds the parsed window, not its bodies
+    (one query over the whole window materialises every body at once).
+    """
+    from akhbar.clusters import ClusterDoc, cluster_parsed, parse_docs, tuning
 
     # Bounded on both sides: re-loading an old date reads a window, not the history
     # that followed it (a cluster spans at most a few days).
     window = timedelta(days=CLUSTER_WINDOW_DAYS)
-    params = {"since": run.day - window, "until": run.day + window}
-    docs = [
-        ClusterDoc(
-            article_id=a, source_id=s, day=d, title=t, body_text=b, entity_ids=frozenset(e or ())
-        )
-        for a, s, d, t, b, e in con.execute(sql("clusters/warehouse_docs"), params).fetchall()
-    ]
-    if not docs:
+    window_params = {"since": run.day - window, "until": run.day + window}
+    ids = [aid for (aid,) in con.execute(sql("clusters/window_ids"), window_params).fetchall()]
+    parsed = []
+    for start in range(0, len(ids), CLUSTER_BATCH_ROWS):
+        params = {**window_params, "body_chars": tuning.body_chars(),
+                  "article_ids": ids[start : start + CLUSTER_BATCH_ROWS]}  # fmt: skip
+        rows = con.execute(sql("clusters/warehouse_docs"), params).fetchall()
+        parsed.extend(parse_docs([
+            ClusterDoc(article_id=a, source_id=s, day=d, title=t, body_text=b,
+                       entity_ids=frozenset(e or ()))
+            for a, s, d, t, b, e in rows
+        ]))  # fmt: skip
+        del rows
+    if not parsed:
         return CLUSTER_SCHEMA.empty_table()
-    mapping = assign_story_clusters(docs)
-    del docs
+    mapping = cluster_parsed(parsed)
+    del parsed
     return pa.Table.from_pylist(
         [{"article_id": a, "cluster_id": c} for a, c in sorted(mapping.items())],
         schema=CLUSTER_SCHEMA,
