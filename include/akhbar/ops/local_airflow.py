@@ -84,6 +84,10 @@ def _airflow_env(home: Path, extra: dict[str, str], parallelism: int) -> dict[st
         }
     )
     env.update(extra)
+    if env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("sqlite"):
+        env.setdefault(
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS", "akhbar.ops.sqlite_metadata.CONNECT_ARGS"
+        )
     return env
 
 
