@@ -709,6 +709,7 @@ class _Timed:
 def bench_load(src_data: Path, run_date: str, repeats: int) -> dict[str, Any]:
     import akhbar.quality as quality
     import akhbar.warehouse.load as wl
+    import akhbar.warehouse.publish as wp
 
     times, base_times, parts, cluster_step = [], [], [], []
     rows = 0
@@ -724,7 +725,7 @@ def bench_load(src_data: Path, run_date: str, repeats: int) -> dict[str, Any]:
         settings = _copy_staging(src_data, run_date, WORK / "load" / f"pipeline-{i}")
         with (
             _Timed(wl, "_clusters") as t_cl,
-            _Timed(wl, "publish_analyst_copy") as t_copy,
+            _Timed(wp, "publish_analyst_copy") as t_copy,
             _Timed(quality, "validate_warehouse") as t_val,
         ):
             t0 = time.perf_counter()

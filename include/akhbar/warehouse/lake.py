@@ -131,10 +131,16 @@ def attach(
 
 
 def open_lake(
-    target: LakeTarget, *, read_only: bool = False, memory_limit: str | None = None
+    target: LakeTarget,
+    *,
+    read_only: bool = False,
+    memory_limit: str | None = None,
+    threads: int = 0,
 ) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB session with the lake attached and in use (not migrated)."""
-    config: dict[str, str] = {"memory_limit": memory_limit} if memory_limit else {}
+    config: dict[str, str | int] = {"memory_limit": memory_limit} if memory_limit else {}
+    if threads > 0:
+        config["threads"] = threads
     con = duckdb.connect(":memory:", config=config)
     try:
         attach(con, target, read_only=read_only)

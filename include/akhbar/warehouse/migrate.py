@@ -116,19 +116,26 @@ def create_views(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> Non
 
 
 def connect(
-    path: Path | str, *, read_only: bool = False, memory_limit: str | None = None
+    path: Path | str,
+    *,
+    read_only: bool = False,
+    memory_limit: str | None = None,
+    threads: int = 0,
 ) -> duckdb.DuckDBPyConnection:
     """Open the warehouse; a writable connection is migrated first.
 
     ``memory_limit`` caps DuckDB's buffer pool (past it DuckDB spills to disk);
     None takes ``Settings.duckdb_memory_limit`` (AKHBAR_DUCKDB_MEMORY_LIMIT), "" no cap.
+    ``threads`` > 0 caps DuckDB's worker threads (0: DuckDB's default, one a core).
     """
     if not read_only:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    config = {}
+    config: dict[str, str | int] = {}
     limit = load_settings().duckdb_memory_limit if memory_limit is None else memory_limit
     if limit:
         config["memory_limit"] = limit
+    if threads > 0:
+        config["threads"] = threads
     con = duckdb.connect(str(path), read_only=read_only, config=config)
     if not read_only:
         apply_migrations(con)
@@ -136,13 +143,21 @@ def connect(
 
 
 def open_warehouse(
-    settings: Settings, *, read_only: bool = False, memory_limit: str | None = None
+    settings: Settings,
+    *,
+    read_only: bool = False,
+    memory_limit: str | None = None,
+    threads: int = 0,
 ) -> duckdb.DuckDBPyConnection:
     """The configured warehouse, file or lake; a writable connection is migrated first."""
     if settings.lake is None:
-        return connect(settings.warehouse, read_only=read_only, memory_limit=memory_limit)
+        return connect(
+            settings.warehouse, read_only=read_only, memory_limit=memory_limit, threads=threads
+        )
     limit = settings.duckdb_memory_limit if memory_limit is None else memory_limit
-    con = lakes.open_lake(settings.lake, read_only=read_only, memory_limit=limit or None)
+    con = lakes.open_lake(
+        settings.lake, read_only=read_only, memory_limit=limit or None, threads=threads
+    )
     if not read_only:
         try:
             apply_migrations(con)
