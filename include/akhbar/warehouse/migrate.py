@@ -95,13 +95,13 @@ def _apply_pending(con: duckdb.DuckDBPyConnection, sql_dir: Path) -> list[str]:
 def _create_lake_views(con: duckdb.DuckDBPyConnection, sql_dir: Path) -> None:
     """Views and macros in one lake transaction, only when the view files changed."""
     wanted = lakes.views_hash(sql_dir)
-    row = con.execute("SELECT views_hash FROM writer_token").fetchone()
+    row = con.execute(sql("migrate/views_hash")).fetchone()
     if row and row[0] == wanted:
         return
     con.begin()
     try:
         create_views(con, sql_dir)
-        con.execute("UPDATE writer_token SET views_hash = ?", [wanted])
+        con.execute(sql("migrate/record_views_hash"), {"views_hash": wanted})
         con.commit()
     except Exception:
         with contextlib.suppress(duckdb.Error):

@@ -14,6 +14,7 @@ from typing import Any
 
 import duckdb
 
+from akhbar.sqlfiles import split_statements
 from akhbar.warehouse import lake as lakes
 
 #: Files of ``sql/load`` that record feed polls and quarantine also when the
@@ -39,23 +40,20 @@ def load_statements(
         ]
     else:
         paths = sorted(load_dir.glob("*.sql"))
-    out = []
-    for path in paths:
-        text = "\n".join(
-            line
-            for line in path.read_text(encoding="utf-8").splitlines()
-            if not line.lstrip().startswith("--")
-        )
-        for stmt in text.split(";"):
-            if stmt.strip():
-                out.append((path.name, stmt.strip()))
-    return out
+    return [
+        (path.name, stmt)
+        for path in paths
+        for stmt in split_statements(path.read_text(encoding="utf-8"))
+    ]
 
 
 def execute_statements(
     con: duckdb.DuckDBPyConnection, statements: list[tuple[str, str]], params: dict[str, Any]
 ) -> None:
-    """Run each statement with the ``$name`` parameters it uses (adapted on a lake)."""
+    """Run each statement with the ``$name`` parameters it uses (adapted on a lake,
+    where the commit message parameters are added)."""
+    if lakes.is_lake(con):
+        params = {**params, **lakes.commit_params(con, params)}
     for name, stmt in lakes.adapt_statements(con, statements, params):
         used = {k: params[k] for k in set(_PARAM.findall(stmt)) if k in params}
         try:
