@@ -137,6 +137,7 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
     from akhbar.config import load_settings
     from akhbar.quality import quarantine
     from akhbar.warehouse.migrate import open_warehouse
+    from akhbar.warehouse.readonly import open_warehouse_readonly
 
     settings = load_settings()
     if args.requeue:
@@ -156,11 +157,7 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
             "the next run of their stage picks them up"
         )
         return 0
-    if settings.lake is not None:
-        con = open_warehouse(settings, read_only=True)
-    else:
-        path = settings.analyst_copy if settings.analyst_copy.exists() else settings.warehouse
-        con = duckdb.connect(str(path), read_only=True)
+    con = open_warehouse_readonly(settings, extensions=())
     try:
         frame = quarantine.list_rows(
             con,

@@ -137,17 +137,12 @@ def attach(
 
 
 def open_lake(
-    target: LakeTarget,
-    *,
-    read_only: bool = False,
-    memory_limit: str | None = None,
-    threads: int = 0,
+    target: LakeTarget, *, read_only: bool = False, config: dict[str, str | int] | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB session with the lake attached and in use (not migrated)."""
-    config: dict[str, str | int] = {"memory_limit": memory_limit} if memory_limit else {}
-    if threads > 0:
-        config["threads"] = threads
-    con = duckdb.connect(":memory:", config=config)
+    """An in-memory DuckDB session with the lake attached and in use (not migrated).
+
+    ``config``: DuckDB settings at connect time (memory_limit, threads)."""
+    con = duckdb.connect(":memory:", config=dict(config or {}))
     try:
         attach(con, target, read_only=read_only)
     except BaseException:

@@ -130,16 +130,20 @@ def connect(
     """
     if not read_only:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    config: dict[str, str | int] = {}
     limit = load_settings().duckdb_memory_limit if memory_limit is None else memory_limit
-    if limit:
-        config["memory_limit"] = limit
-    if threads > 0:
-        config["threads"] = threads
-    con = duckdb.connect(str(path), read_only=read_only, config=config)
+    con = duckdb.connect(str(path), read_only=read_only, config=_config(limit, threads))
     if not read_only:
         apply_migrations(con)
     return con
+
+
+def _config(memory_limit: str | None, threads: int) -> dict[str, str | int]:
+    """DuckDB settings at connect time: the buffer-pool cap ("" or None: none) and
+    the worker threads (0: DuckDB's default, one a core)."""
+    config: dict[str, str | int] = {"memory_limit": memory_limit} if memory_limit else {}
+    if threads > 0:
+        config["threads"] = threads
+    return config
 
 
 def open_warehouse(
@@ -155,9 +159,7 @@ def open_warehouse(
             settings.warehouse, read_only=read_only, memory_limit=memory_limit, threads=threads
         )
     limit = settings.duckdb_memory_limit if memory_limit is None else memory_limit
-    con = lakes.open_lake(
-        settings.lake, read_only=read_only, memory_limit=limit or None, threads=threads
-    )
+    con = lakes.open_lake(settings.lake, read_only=read_only, config=_config(limit, threads))
     if not read_only:
         try:
             apply_migrations(con)

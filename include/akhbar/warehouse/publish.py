@@ -15,8 +15,6 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from akhbar.config import Settings
 from akhbar.sqlfiles import sql
 from akhbar.warehouse import lake as lakes
@@ -84,12 +82,10 @@ def refresh_search_index(settings: Settings) -> dict[str, int]:
 
 
 def run_summary(settings: Settings, day: Any) -> dict[str, Any]:
-    """Counts per source for a run, read from the analyst copy."""
-    if settings.lake is not None:
-        con = open_warehouse(settings, read_only=True)
-    else:
-        path = settings.analyst_copy if settings.analyst_copy.exists() else settings.warehouse
-        con = duckdb.connect(str(path), read_only=True)
+    """Counts per source for a run, read from the analyst copy (or the lake)."""
+    from akhbar.warehouse.readonly import open_warehouse_readonly
+
+    con = open_warehouse_readonly(settings, extensions=())
     try:
         rows = con.execute(sql("reports/run_summary"), {"run_date": day}).fetchall()
     finally:
