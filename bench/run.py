@@ -70,19 +70,12 @@ def log(msg: str) -> None:
 
 
 def airflow_env(home: Path) -> dict[str, str]:
+    from akhbar.ops.local_airflow import airflow_home_env
+
     env = dict(os.environ)
-    env.update(
-        {
-            "AIRFLOW_HOME": str(home),
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home}/airflow.db",
-            "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
-            "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO / "plugins"),
-            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-            "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
-            "GX_ANALYTICS_ENABLED": "false",
-            "PYTHONPATH": str(REPO / "include"),
-        }
-    )
+    env.update(airflow_home_env(home))
+    env["AIRFLOW__LOGGING__LOGGING_LEVEL"] = "WARNING"
+    env["PYTHONPATH"] = str(REPO / "include")
     return env
 
 
