@@ -35,6 +35,9 @@ from akhbar.sqlfiles import sql
 from akhbar.warehouse import lake as lakes
 from akhbar.warehouse.load_checks import apply_warehouse_checks
 from akhbar.warehouse.migrate import open_warehouse
+
+# _publish and _execute: the names update_story_clusters() calls (its body is left
+# as it is while the story clusters are rewritten elsewhere).
 from akhbar.warehouse.publish import publish as _publish
 from akhbar.warehouse.publish import publish_if_stale
 from akhbar.warehouse.staging import register_run
