@@ -360,6 +360,7 @@ def _load_and_die(settings, day: str, kill_after: int | str) -> None:
     import signal
 
     import akhbar.warehouse.load as wl
+    import akhbar.warehouse.publish as wp
 
     original, done = wl._execute, [0]
 
@@ -372,7 +373,7 @@ def _load_and_die(settings, day: str, kill_after: int | str) -> None:
 
     wl._execute = killing
     if kill_after == "publish":
-        wl.publish_analyst_copy = lambda _s: os.kill(os.getpid(), signal.SIGKILL)
+        wp.publish_analyst_copy = lambda _s: os.kill(os.getpid(), signal.SIGKILL)
     wl.load_run(Run.of(day, settings, "killed"))
 
 
@@ -412,8 +413,8 @@ def test_kill_9_inside_the_load_leaves_no_partial_date(replay_server, tmp_path, 
 
 
 def test_publish_removes_copies_left_by_crashed_publishes(replay_server, tmp_path):
-    from akhbar.warehouse.load import publish_analyst_copy
     from akhbar.warehouse.migrate import connect
+    from akhbar.warehouse.publish import publish_analyst_copy
 
     settings = make_settings(tmp_path, replay_server)
     connect(settings.warehouse).close()

@@ -304,7 +304,7 @@ def test_lake_dialect_drops_keys_and_rewrites_upserts() -> None:
 
     from akhbar.sqlfiles import SQL_DIR
     from akhbar.warehouse.lake import adapt_sql, upsert_keys
-    from akhbar.warehouse.load import load_statements
+    from akhbar.warehouse.statements import load_statements
 
     keys = upsert_keys()
     assert keys["dim_source"] == "source_id" and keys["load_fingerprint"] == "run_date"

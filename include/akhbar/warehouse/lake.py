@@ -44,7 +44,7 @@ from typing import Any, TypeVar
 import duckdb
 
 from akhbar.config import LakeTarget
-from akhbar.sqlfiles import SQL_DIR
+from akhbar.sqlfiles import SQL_DIR, sql
 
 log = logging.getLogger(__name__)
 
@@ -92,17 +92,16 @@ def load_lake_extensions(con: duckdb.DuckDBPyConnection, catalog: str) -> None:
     """LOAD ducklake (and postgres_scanner for a PostgreSQL catalog) from the wheels."""
     from akhbar.warehouse.search import extension_path
 
-    con.execute("SET autoinstall_known_extensions = false")
-    loaded = {
-        name
-        for (name,) in con.execute(
-            "SELECT extension_name FROM duckdb_extensions() WHERE loaded"
-        ).fetchall()
-    }
-    if "ducklake" not in loaded:
+    con.execute(sql("lake/no_autoinstall"))
+    if not _loaded(con, "ducklake"):
         con.load_extension(extension_path("ducklake").as_posix())
-    if catalog.startswith("ducklake:postgres:") and "postgres_scanner" not in loaded:
+    if catalog.startswith("ducklake:postgres:") and not _loaded(con, "postgres_scanner"):
         con.load_extension(_postgres_scanner_file().as_posix())
+
+
+def _loaded(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    row = con.execute(sql("search/extension_loaded"), {"name": name}).fetchone()
+    return bool(row and row[0])
 
 
 # --------------------------------------------------------------------------- connections
@@ -116,7 +115,14 @@ def attach(
     alias: str = LAKE_ALIAS,
     use: bool = True,
 ) -> None:
-    """ATTACH the lake as ``alias`` (and USE it); errors are one line."""
+    """ATTACH the lake as ``alias`` (and USE it); errors are one line.
+
+    The two statements are built here: ATTACH and USE take no parameters, so the
+    catalog and data path go in as quoted literals and ``alias`` must be a plain
+    identifier.
+    """
+    if not alias.isidentifier():
+        raise LakeError(f"lake alias must be a plain identifier: {alias!r}")
     load_lake_extensions(con, target.catalog)
     options = [f"DATA_PATH '{quote(target.data_path)}'"]
     if read_only:
@@ -131,11 +137,12 @@ def attach(
 
 
 def open_lake(
-    target: LakeTarget, *, read_only: bool = False, memory_limit: str | None = None
+    target: LakeTarget, *, read_only: bool = False, config: dict[str, str | int] | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB session with the lake attached and in use (not migrated)."""
-    config: dict[str, str] = {"memory_limit": memory_limit} if memory_limit else {}
-    con = duckdb.connect(":memory:", config=config)
+    """An in-memory DuckDB session with the lake attached and in use (not migrated).
+
+    ``config``: DuckDB settings at connect time (memory_limit, threads)."""
+    con = duckdb.connect(":memory:", config=dict(config or {}))
     try:
         attach(con, target, read_only=read_only)
     except BaseException:
@@ -146,15 +153,13 @@ def open_lake(
 
 def is_lake(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether ``con``'s current database is a DuckLake."""
-    row = con.execute(
-        "SELECT type FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchone()
+    row = con.execute(sql("lake/database_type")).fetchone()
     return bool(row and row[0] == "ducklake")
 
 
 def snapshot_id(con: duckdb.DuckDBPyConnection, alias: str = LAKE_ALIAS) -> int:
     """The lake's newest committed snapshot id as this session sees it."""
-    return int(con.execute(f"SELECT id FROM {alias}.current_snapshot()").fetchone()[0])
+    return int(con.execute(sql("lake/current_snapshot"), {"lake_alias": alias}).fetchone()[0])
 
 
 def run_snapshot(
@@ -162,9 +167,8 @@ def run_snapshot(
 ) -> int | None:
     """The snapshot a run's load committed (found by its commit message), or None."""
     row = con.execute(
-        f"SELECT max(snapshot_id) FROM {alias}.snapshots() "
-        "WHERE author = ? AND json_extract_string(commit_extra_info, '$.run_id') = ?",
-        [COMMIT_AUTHOR, run_id],
+        sql("lake/run_snapshot"),
+        {"lake_alias": alias, "commit_author": COMMIT_AUTHOR, "run_id": run_id},
     ).fetchone()
     return int(row[0]) if row and row[0] is not None else None
 
@@ -174,9 +178,8 @@ def record_load_snapshot(con: duckdb.DuckDBPyConnection, run_date: Any, run_id: 
     snap = run_snapshot(con, run_id, current_alias(con))
     if snap is not None:
         con.execute(
-            "INSERT INTO load_snapshot (run_date, run_id, snapshot_id, recorded_at) "
-            "VALUES (?, ?, ?, now())",
-            [run_date, run_id, snap],
+            sql("lake/record_load_snapshot"),
+            {"run_date": run_date, "run_id": run_id, "snapshot_id": snap},
         )
     return snap
 
@@ -225,27 +228,31 @@ def adapt_statements(
     """The load's (file, statement) pairs for ``con``: unchanged on a DuckDB file.
 
     On a lake: upserts rewritten, then the writer token bumped and the commit
-    message set (run id and date), so the snapshot of a run can be found later.
+    message set (run id and date, parameters from :func:`commit_params`), so the
+    snapshot of a run can be found later.
     """
     if not statements or not is_lake(con):
         return statements
     keys = upsert_keys()
     out = [(name, part) for name, stmt in statements for part in adapt_sql(stmt, keys)]
-    extra = json.dumps({"run_id": params.get("run_id"), "run_date": str(params.get("run_date"))})
-    message = f"load {params.get('run_date')}"
-    out.append(("lake", "UPDATE writer_token SET commits = commits + 1"))
-    out.append(
-        (
-            "lake",
-            f"CALL {current_alias(con)}.set_commit_message('{COMMIT_AUTHOR}', "
-            f"'{quote(message)}', extra_info => '{quote(extra)}')",
-        )
-    )
+    out.append(("lake", sql("lake/bump_writer_token")))
+    out.append(("lake", sql("lake/set_commit_message")))
     return out
 
 
+def commit_params(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> dict[str, str]:
+    """Parameters of ``sql/lake/set_commit_message.sql`` for a load's ``params``."""
+    extra = json.dumps({"run_id": params.get("run_id"), "run_date": str(params.get("run_date"))})
+    return {
+        "lake_alias": current_alias(con),
+        "commit_author": COMMIT_AUTHOR,
+        "commit_message": f"load {params.get('run_date')}",
+        "commit_extra": extra,
+    }
+
+
 def current_alias(con: duckdb.DuckDBPyConnection) -> str:
-    return str(con.execute("SELECT current_database()").fetchone()[0])
+    return str(con.execute(sql("lake/current_database")).fetchone()[0])
 
 
 def views_hash(sql_dir: Path = SQL_DIR) -> str:

@@ -1,0 +1,4 @@
+-- The snapshot a run's load committed, found by its commit message.
+SELECT max(snapshot_id)
+FROM ducklake_snapshots($lake_alias)
+WHERE author = $commit_author AND json_extract_string(commit_extra_info, '$.run_id') = $run_id
