@@ -29,6 +29,7 @@ The extensions come from the pinned wheels, offline: ``ducklake`` as is, and the
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -292,6 +293,37 @@ def retry_on_conflict(
             )
             time.sleep(pause)
     raise AssertionError("unreachable")
+
+
+def serialized_write(
+    con: duckdb.DuckDBPyConnection, work: Callable[[], T], *, what: str, step: str
+) -> T:
+    """``work`` (some writes) as one lake transaction that conflicts with every other
+    lake writer (writer token bumped, commit message ``step``) and is re-run on a
+    conflict. On a DuckDB file ``work`` just runs, as the caller's statements would.
+    """
+    if not is_lake(con):
+        return work()
+    alias = current_alias(con)
+    extra = quote(json.dumps({"step": step}))
+
+    def attempt() -> T:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            out = work()
+            con.execute("UPDATE writer_token SET commits = commits + 1")
+            con.execute(
+                f"CALL {alias}.set_commit_message('{COMMIT_AUTHOR}', '{quote(step)}', "
+                f"extra_info => '{extra}')"
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):  # a failed COMMIT ended it already
+                con.execute("ROLLBACK")
+            raise
+        return out
+
+    return retry_on_conflict(attempt, what=what)
 
 
 def quote(text: str) -> str:
