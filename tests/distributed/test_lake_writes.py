@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -124,3 +125,46 @@ def test_state_on_a_lake_no_load_created_yet_is_empty(lake_postgres, tmp_path) -
         assert state.feed_validators("shafaq") == (None, None)
         assert state.failure_streak("shafaq", RUN) == (0, None)
         assert state.loaded_elsewhere(["a1"], RUN) == set()
+
+
+FIRST_WRITER = """
+import sys, time
+from dataclasses import replace
+from pathlib import Path
+from pathlib import Path
+from akhbar.config import LakeTarget, load_settings
+from akhbar.warehouse.migrate import current_version, open_warehouse
+target = LakeTarget(catalog=sys.argv[1], data_path=sys.argv[2])
+Path(sys.argv[3] + ".ready").touch()
+while not Path(sys.argv[3]).exists():
+    time.sleep(0.005)
+con = open_warehouse(replace(load_settings(), lake=target))
+print("VERSION", current_version(con))
+"""
+
+
+def test_first_writers_of_a_new_lake_all_attach(lake_postgres, tmp_path) -> None:
+    """Three writers open a lake nobody has created yet, at the same moment (the two
+    loads of a first backfill did): one creates the catalog, the others attach it."""
+    import subprocess
+    import sys
+    import time
+
+    from akhbar.warehouse.migrate import migration_files
+
+    target = lake_postgres.new_lake("akhbar_lake_first_writers", tmp_path)
+    go = tmp_path / "go"
+    args = [sys.executable, "-c", FIRST_WRITER, target.catalog, target.data_path]
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
+    procs = [subprocess.Popen([*args, f"{go}{i}"], **pipes) for i in range(3)]
+    deadline = time.monotonic() + 120
+    while not all(Path(f"{go}{i}.ready").exists() for i in range(3)):
+        assert time.monotonic() < deadline and all(p.poll() is None for p in procs)
+        time.sleep(0.02)
+    for i in range(3):
+        Path(f"{go}{i}").touch()
+    latest = migration_files()[-1][0]
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err[-1500:]
+        assert f"VERSION {latest}" in out

@@ -55,6 +55,8 @@ NO_FTS_INDEX = (
     "scan with the same columns instead"
 )
 COMMIT_AUTHOR = "akhbar"
+INIT_RACE = "Failed to initialize DuckLake"
+INIT_ATTEMPTS = 10
 CONFLICT_MARKERS = ("Transaction conflict", "Failed to commit DuckLake transaction")
 _PRIMARY_KEY = re.compile(r"\s+PRIMARY\s+KEY\b", re.IGNORECASE)
 _KEY_COLUMN = re.compile(
@@ -117,16 +119,27 @@ def attach(
     alias: str = LAKE_ALIAS,
     use: bool = True,
 ) -> None:
-    """ATTACH the lake as ``alias`` (and USE it); errors are one line."""
+    """ATTACH the lake as ``alias`` (and USE it); errors are one line.
+
+    The first writers of a new lake race to create its catalog tables: all but one
+    fail with "Failed to initialize DuckLake" (two loads of a first backfill did). A
+    writer that lost attaches again and finds the lake the winner created.
+    """
     load_lake_extensions(con, target.catalog)
     options = [f"DATA_PATH '{quote(target.data_path)}'"]
     if read_only:
         options.append("READ_ONLY")
-    try:
-        con.execute(f"ATTACH '{quote(target.catalog)}' AS {alias} ({', '.join(options)})")
-    except duckdb.Error as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise LakeError(f"cannot attach the lake {target.display}: {first}") from exc
+    for attempt in range(1, INIT_ATTEMPTS + 1):
+        try:
+            con.execute(f"ATTACH '{quote(target.catalog)}' AS {alias} ({', '.join(options)})")
+            break
+        except duckdb.Error as exc:
+            if not read_only and INIT_RACE in str(exc) and attempt < INIT_ATTEMPTS:
+                log.info("lake %s: created by another writer meanwhile, attaching again", alias)
+                time.sleep(0.1 * attempt)
+                continue
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise LakeError(f"cannot attach the lake {target.display}: {first}") from exc
     if use:
         con.execute(f"USE {alias}")
 
