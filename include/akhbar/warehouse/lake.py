@@ -177,20 +177,28 @@ def run_snapshot(
     """The snapshot a run's load committed (found by its commit message), or None."""
     row = con.execute(
         f"SELECT max(snapshot_id) FROM {alias}.snapshots() "
-        "WHERE author = ? AND json_extract_string(commit_extra_info, '$.run_id') = ?",
+        "WHERE author = ? AND json_extract_string(commit_extra_info, '$.run_id') = ? "
+        "AND coalesce(json_extract_string(commit_extra_info, '$.step'), 'load') = 'load'",
         [COMMIT_AUTHOR, run_id],
     ).fetchone()
     return int(row[0]) if row and row[0] is not None else None
 
 
 def record_load_snapshot(con: duckdb.DuckDBPyConnection, run_date: Any, run_id: str) -> int | None:
-    """After a load's commit: its snapshot id into ``load_snapshot`` (and returned)."""
+    """After a load's commit: its snapshot id into ``load_snapshot`` (and returned).
+
+    An insert only, which DuckLake merges with concurrent inserts; retried anyway
+    should a concurrent commit touch the table in a way that conflicts.
+    """
     snap = run_snapshot(con, run_id, current_alias(con))
     if snap is not None:
-        con.execute(
-            "INSERT INTO load_snapshot (run_date, run_id, snapshot_id, recorded_at) "
-            "VALUES (?, ?, ?, now())",
-            [run_date, run_id, snap],
+        retry_on_conflict(
+            lambda: con.execute(
+                "INSERT INTO load_snapshot (run_date, run_id, snapshot_id, recorded_at) "
+                "VALUES (?, ?, ?, now())",
+                [run_date, run_id, snap],
+            ),
+            what=f"load snapshot {run_date}",
         )
     return snap
 
@@ -239,14 +247,17 @@ def adapt_statements(
     """The load's (file, statement) pairs for ``con``: unchanged on a DuckDB file.
 
     On a lake: upserts rewritten, then the writer token bumped and the commit
-    message set (run id and date), so the snapshot of a run can be found later.
+    message set (step, run id and date), so the snapshot of a run can be found
+    later. ``params["lake_step"]`` names the step (default ``load``).
     """
     if not statements or not is_lake(con):
         return statements
     keys = upsert_keys()
     out = [(name, part) for name, stmt in statements for part in adapt_sql(stmt, keys)]
-    extra = json.dumps({"run_id": params.get("run_id"), "run_date": str(params.get("run_date"))})
-    message = f"load {params.get('run_date')}"
+    step = str(params.get("lake_step", "load"))
+    info = {"run_id": params.get("run_id"), "run_date": str(params.get("run_date")), "step": step}
+    extra = json.dumps(info)
+    message = f"{step} {params.get('run_date')}"
     out.append(("lake", "UPDATE writer_token SET commits = commits + 1"))
     out.append(
         (
