@@ -106,7 +106,7 @@ class LakeReader(threading.Thread):
                 if con is None:
                     con = open_readonly_lake(self.target)
                 self.seen.append(tuple(con.execute(f"SELECT {COUNTS_SQL}").fetchone()))
-            except Exception as exc:  # the lake is created by the first task; until then
+            except Exception as exc:  # attaching fails until a load has created the lake
                 self.errors.append(str(exc).splitlines()[0])
                 if con is not None:
                     con.close()
@@ -133,7 +133,7 @@ def _staged_ids(data_dir: Path, date: str) -> set[str]:
     return {r[0] for r in rows}
 
 
-def lake_state(con) -> dict[str, tuple[int, int]]:
+def _lake_state(con) -> dict[str, tuple[int, int]]:
     """Every lake table: (rows, order-independent hash of its rows)."""
     tables = [
         r[0]
@@ -277,7 +277,7 @@ def test_two_celery_workers_load_two_dates_into_one_lake(
             "WHERE body_text IS NOT NULL AND (language = 'ar' OR language IS NULL)"
         ).fetchone()[0]
         assert clustered == 0  # both cluster steps committed
-        before = lake_state(con)
+        before = _lake_state(con)
         snap_before = snapshot_id(con)
     finally:
         con.close()
@@ -295,7 +295,7 @@ def test_two_celery_workers_load_two_dates_into_one_lake(
     assert rerun["cluster"].get("skipped") is True, rerun
     con = open_readonly_lake(target)
     try:
-        assert lake_state(con) == before
+        assert _lake_state(con) == before
         assert snapshot_id(con) == snap_before
     finally:
         con.close()
