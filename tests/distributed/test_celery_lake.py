@@ -301,8 +301,12 @@ def test_two_celery_workers_load_two_dates_into_one_lake(
         con.close()
 
     retries = sum(text.count("lake commit conflict") for text in logs)
+    runs_s = (max(span_a[1], span_b[1]) - min(span_a[0], span_b[0])).total_seconds()
+    ingest = [_span(t["start_date"], t["end_date"]) for t in tis if t["task_id"] == "ingest"]
+    ingest_s = (max(e for _, e in ingest) - min(s for s, _ in ingest)).total_seconds()
     print(
-        f"celery lake: wall {wall:.0f} s (script {res['elapsed_s']} s), "
+        f"celery lake: wall {wall:.0f} s (script {res['elapsed_s']} s, the runs {runs_s:.0f} s, "
+        f"{len(ingest)} ingest tasks within {ingest_s:.0f} s), "
         f"articles {final[DATES[0]][0]}+{final[DATES[1]][0]}, "
         f"loads {_secs(load_a)} s and {_secs(load_b)} s overlapping {load_overlap:.1f} s, "
         f"clusters {_secs(win_a['cluster'])} s and {_secs(win_b['cluster'])} s, "
