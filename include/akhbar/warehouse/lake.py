@@ -29,6 +29,7 @@ The extensions come from the pinned wheels, offline: ``ducklake`` as is, and the
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -54,6 +55,8 @@ NO_FTS_INDEX = (
     "scan with the same columns instead"
 )
 COMMIT_AUTHOR = "akhbar"
+INIT_RACE = "Failed to initialize DuckLake"
+INIT_ATTEMPTS = 10
 CONFLICT_MARKERS = ("Transaction conflict", "Failed to commit DuckLake transaction")
 _PRIMARY_KEY = re.compile(r"\s+PRIMARY\s+KEY\b", re.IGNORECASE)
 _KEY_COLUMN = re.compile(
@@ -119,7 +122,10 @@ def attach(
 
     The two statements are built here: ATTACH and USE take no parameters, so the
     catalog and data path go in as quoted literals and ``alias`` must be a plain
-    identifier.
+    identifier. The first writers of a new lake race to create its catalog tables:
+    all but one fail with "Failed to initialize DuckLake" (two loads of a first
+    backfill did). A writer that lost attaches again and finds the lake the winner
+    created.
     """
     if not alias.isidentifier():
         raise LakeError(f"lake alias must be a plain identifier: {alias!r}")
@@ -127,11 +133,17 @@ def attach(
     options = [f"DATA_PATH '{quote(target.data_path)}'"]
     if read_only:
         options.append("READ_ONLY")
-    try:
-        con.execute(f"ATTACH '{quote(target.catalog)}' AS {alias} ({', '.join(options)})")
-    except duckdb.Error as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise LakeError(f"cannot attach the lake {target.display}: {first}") from exc
+    for attempt in range(1, INIT_ATTEMPTS + 1):
+        try:
+            con.execute(f"ATTACH '{quote(target.catalog)}' AS {alias} ({', '.join(options)})")
+            break
+        except duckdb.Error as exc:
+            if not read_only and INIT_RACE in str(exc) and attempt < INIT_ATTEMPTS:
+                log.info("lake %s: created by another writer meanwhile, attaching again", alias)
+                time.sleep(0.1 * attempt)
+                continue
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise LakeError(f"cannot attach the lake {target.display}: {first}") from exc
     if use:
         con.execute(f"USE {alias}")
 
@@ -174,12 +186,19 @@ def run_snapshot(
 
 
 def record_load_snapshot(con: duckdb.DuckDBPyConnection, run_date: Any, run_id: str) -> int | None:
-    """After a load's commit: its snapshot id into ``load_snapshot`` (and returned)."""
+    """After a load's commit: its snapshot id into ``load_snapshot`` (and returned).
+
+    An insert only, which DuckLake merges with concurrent inserts; retried anyway
+    should a concurrent commit touch the table in a way that conflicts.
+    """
     snap = run_snapshot(con, run_id, current_alias(con))
     if snap is not None:
-        con.execute(
-            sql("lake/record_load_snapshot"),
-            {"run_date": run_date, "run_id": run_id, "snapshot_id": snap},
+        retry_on_conflict(
+            lambda: con.execute(
+                sql("lake/record_load_snapshot"),
+                {"run_date": run_date, "run_id": run_id, "snapshot_id": snap},
+            ),
+            what=f"load snapshot {run_date}",
         )
     return snap
 
@@ -228,8 +247,9 @@ def adapt_statements(
     """The load's (file, statement) pairs for ``con``: unchanged on a DuckDB file.
 
     On a lake: upserts rewritten, then the writer token bumped and the commit
-    message set (run id and date, parameters from :func:`commit_params`), so the
-    snapshot of a run can be found later.
+    message set (step, run id and date; parameters from :func:`commit_params`), so
+    the snapshot of a run can be found later. ``params["lake_step"]`` names the
+    step (default ``load``).
     """
     if not statements or not is_lake(con):
         return statements
@@ -242,12 +262,13 @@ def adapt_statements(
 
 def commit_params(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> dict[str, str]:
     """Parameters of ``sql/lake/set_commit_message.sql`` for a load's ``params``."""
-    extra = json.dumps({"run_id": params.get("run_id"), "run_date": str(params.get("run_date"))})
+    step = str(params.get("lake_step", "load"))
+    info = {"run_id": params.get("run_id"), "run_date": str(params.get("run_date")), "step": step}
     return {
         "lake_alias": current_alias(con),
         "commit_author": COMMIT_AUTHOR,
-        "commit_message": f"load {params.get('run_date')}",
-        "commit_extra": extra,
+        "commit_message": f"{step} {params.get('run_date')}",
+        "commit_extra": json.dumps(info),
     }
 
 
@@ -299,6 +320,38 @@ def retry_on_conflict(
             )
             time.sleep(pause)
     raise AssertionError("unreachable")
+
+
+def serialized_write(
+    con: duckdb.DuckDBPyConnection, work: Callable[[], T], *, what: str, step: str
+) -> T:
+    """``work`` (some writes) as one lake transaction that conflicts with every other
+    lake writer (writer token bumped, commit message ``step``) and is re-run on a
+    conflict. On a DuckDB file ``work`` just runs, as the caller's statements would.
+    """
+    if not is_lake(con):
+        return work()
+    message = {
+        "lake_alias": current_alias(con),
+        "commit_author": COMMIT_AUTHOR,
+        "commit_message": step,
+        "commit_extra": json.dumps({"step": step}),
+    }
+
+    def attempt() -> T:
+        con.begin()
+        try:
+            out = work()
+            con.execute(sql("lake/bump_writer_token"))
+            con.execute(sql("lake/set_commit_message"), message)
+            con.commit()
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):  # a failed COMMIT ended it already
+                con.rollback()
+            raise
+        return out
+
+    return retry_on_conflict(attempt, what=what)
 
 
 def quote(text: str) -> str:

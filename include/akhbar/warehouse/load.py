@@ -259,11 +259,7 @@ def update_story_clusters(run: Run) -> dict[str, Any]:
             if not pending:
                 log.info("clusters %s: every article already has its cluster", run.date_str)
                 return {"run_date": run.date_str, "skipped": True, "clustered": 0}
-            clusters = _clusters(con, run)
-            con.register("stg_clusters", clusters)
-            statements = load_statements(settings.sql_dir)
-            with transaction(con):
-                _execute(con, [s for s in statements if s[0] == CLUSTER_FILE], {})
+            clusters = _commit_clusters(con, run)
             _checkpoint(con)
         finally:
             con.close()
@@ -276,3 +272,21 @@ def update_story_clusters(run: Run) -> dict[str, Any]:
     }
     log.info("clusters %s", " ".join(f"{k}={v}" for k, v in counts.items()))
     return counts
+
+
+def _commit_clusters(con: duckdb.DuckDBPyConnection, run: Run) -> pa.Table:
+    """Compute the clusters and write them in one transaction; on a lake, both again
+    after a commit conflict (another date's load or clusters changed the window)."""
+
+    def attempt() -> pa.Table:
+        clusters = _clusters(con, run)
+        con.register("stg_clusters", clusters)
+        statements = load_statements(run.settings.sql_dir)
+        params = {"run_id": run.run_id, "run_date": run.day, "lake_step": "clusters"}
+        with transaction(con):
+            _execute(con, [s for s in statements if s[0] == CLUSTER_FILE], params)
+        return clusters
+
+    if not lakes.is_lake(con):
+        return attempt()
+    return lakes.retry_on_conflict(attempt, what=f"clusters {run.date_str}")
