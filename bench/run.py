@@ -70,19 +70,12 @@ def log(msg: str) -> None:
 
 
 def airflow_env(home: Path) -> dict[str, str]:
+    from akhbar.ops.local_airflow import airflow_home_env
+
     env = dict(os.environ)
-    env.update(
-        {
-            "AIRFLOW_HOME": str(home),
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home}/airflow.db",
-            "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
-            "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO / "plugins"),
-            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-            "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
-            "GX_ANALYTICS_ENABLED": "false",
-            "PYTHONPATH": str(REPO / "include"),
-        }
-    )
+    env.update(airflow_home_env(home))
+    env["AIRFLOW__LOGGING__LOGGING_LEVEL"] = "WARNING"
+    env["PYTHONPATH"] = str(REPO / "include")
     return env
 
 
@@ -709,6 +702,7 @@ class _Timed:
 def bench_load(src_data: Path, run_date: str, repeats: int) -> dict[str, Any]:
     import akhbar.quality as quality
     import akhbar.warehouse.load as wl
+    import akhbar.warehouse.publish as wp
 
     times, base_times, parts, cluster_step = [], [], [], []
     rows = 0
@@ -724,7 +718,7 @@ def bench_load(src_data: Path, run_date: str, repeats: int) -> dict[str, Any]:
         settings = _copy_staging(src_data, run_date, WORK / "load" / f"pipeline-{i}")
         with (
             _Timed(wl, "_clusters") as t_cl,
-            _Timed(wl, "publish_analyst_copy") as t_copy,
+            _Timed(wp, "publish_analyst_copy") as t_copy,
             _Timed(quality, "validate_warehouse") as t_val,
         ):
             t0 = time.perf_counter()

@@ -16,6 +16,10 @@ export AIRFLOW__CORE__DAGS_FOLDER="${AIRFLOW__CORE__DAGS_FOLDER:-$AKHBAR_REPO/da
 export AIRFLOW__CORE__PLUGINS_FOLDER="${AIRFLOW__CORE__PLUGINS_FOLDER:-$AKHBAR_REPO/plugins}"
 export AIRFLOW__CORE__LOAD_EXAMPLES="${AIRFLOW__CORE__LOAD_EXAMPLES:-False}"
 export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="${AIRFLOW__DATABASE__SQL_ALCHEMY_CONN:-sqlite:///$AIRFLOW_HOME/airflow.db}"
+case "$AIRFLOW__DATABASE__SQL_ALCHEMY_CONN" in
+    # SQLite: wait up to 2 min for the write lock, not 5 s (include/akhbar/ops/sqlite_metadata.py)
+    sqlite*) export AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS="${AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS:-akhbar.ops.sqlite_metadata.CONNECT_ARGS}" ;;
+esac
 # `make airflow` runs the stock LocalExecutor; export
 # AIRFLOW__CORE__EXECUTOR=akhbar.ops.executor.WarmLocalExecutor first for workers that
 # preload the pipeline's modules (what make week, the scheduler test and the bench use).

@@ -27,7 +27,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from akhbar import clusters
-from akhbar.clusters import ClusterDoc, assign_story_clusters
+from akhbar.clusters import ClusterDoc, assign_story_clusters, tuning
 from akhbar.fetch.dedup import article_id
 
 DATASET = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "news_week" / "dataset"
@@ -101,12 +101,12 @@ def _print_cluster(label: str, members: list[ClusterDoc]) -> None:
 
 def _first_pass(docs: list[ClusterDoc]) -> dict[str, str]:
     """The clusters without the cluster-level join (to see what the join changed)."""
-    saved = clusters.JOIN_MIN_SIZE
-    clusters.JOIN_MIN_SIZE = sys.maxsize
+    saved = tuning.JOIN_MIN_SIZE
+    tuning.JOIN_MIN_SIZE = sys.maxsize
     try:
         return assign_story_clusters(docs)
     finally:
-        clusters.JOIN_MIN_SIZE = saved
+        tuning.JOIN_MIN_SIZE = saved
 
 
 def evaluate_day(
@@ -168,14 +168,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--joins", type=int, default=0,
                         help="clusters made by the cluster-level join to print")  # fmt: skip
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                        help="override a clusters.py constant (tuning on dev days only)")  # fmt: skip
+                        help="override a clusters.tuning constant (tuning on dev days only)")  # fmt: skip
     args = parser.parse_args(argv)
     if not args.dataset.is_dir():
         print(f"news_week not found at {args.dataset}", file=sys.stderr)
         return 2
     for item in args.set:
         name, _, value = item.partition("=")
-        setattr(clusters, name, type(getattr(clusters, name))(value))
+        setattr(tuning, name, type(getattr(tuning, name))(value))
     rng = random.Random(args.seed)
     days = [d for d in _day_range(args.days) if (args.dataset / f"{d}.zip").exists()]
     per_day, multi, joined = [], [], []

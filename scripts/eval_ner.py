@@ -144,9 +144,10 @@ def error_class_recall(
       (a reading without it is a known name part);
     * ``org_sports``: ORG in a sentence with sports words (فاز على + country);
     * ``unseen``: no token of the entity occurs in the training data."""
-    from akhbar.arabic.ner import CUES, _cue_types, _lex_kinds
+    from akhbar.arabic.ner_features import cue_types, lex_kinds
+    from akhbar.arabic.rules.ner_cues import CUES
 
-    sport = any("SPORT" in _cue_types(w) for w in words)
+    sport = any("SPORT" in cue_types(w) for w in words)
     out: dict[str, tuple[int, int]] = {}
 
     def add(name: str, span: Span) -> None:
@@ -155,18 +156,18 @@ def error_class_recall(
 
     for span in gold:
         a, b, typ = span
-        prev = _cue_types(words[a - 1]) if a else ()
+        prev = cue_types(words[a - 1]) if a else ()
         if (
             typ == "PER"
             and a
-            and ("PER" in prev or "SAY" in prev or "nisba" in _lex_kinds(words[a - 1]))
+            and ("PER" in prev or "SAY" in prev or "nisba" in lex_kinds(words[a - 1]))
         ):
             add("per_after_cue", span)
         first = words[a]
         if (
             first[:1] in CLITICS
             and len(first) > 3
-            and (_lex_kinds(first[1:]) or first[1:] in vocab)
+            and (lex_kinds(first[1:]) or first[1:] in vocab)
             and first[1:] not in CUES["PER"]
         ):
             add("clitic_first", span)

@@ -7,7 +7,12 @@
 # usage: scripts/run_distributed.sh [DAG_ID] [DAGS_FOLDER] [TIMEOUT_S]
 #   env: AKHBAR_DIST_RESULT=<file> also writes the summary there; AKHBAR_DIST_KEEP=1 keeps the
 #        temp dir; AKHBAR_DATA_DIR defaults to <tmp>/data; other AKHBAR_* pass through to tasks
-#        (AKHBAR_WAREHOUSE=ducklake:… sets duckdb_writer to AKHBAR_LAKE_WRITER_SLOTS, default 2).
+#        (AKHBAR_WAREHOUSE=ducklake:… sets duckdb_writer to AKHBAR_LAKE_WRITER_SLOTS, default 2);
+#        AKHBAR_DIST_WORKERS=N starts N Celery workers (separate processes, own log server ports,
+#        AKHBAR_DIST_CONCURRENCY slots each, default 2); AKHBAR_DIST_BACKFILL_TO=YYYY-MM-DD makes
+#        the backfill a range (AKHBAR_DIST_BACKFILL_RUNS of its runs at once, default 1) and
+#        the script waits for every run of it; AKHBAR_DIST_WRITER_BARRIER=1 holds every load
+#        until all runs' loads are waiting for duckdb_writer, then releases them together.
 set -euo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
 DAG_ID="${1:-akhbar_celery_probe}"
@@ -129,6 +134,16 @@ if [[ "${AKHBAR_WAREHOUSE:-}" == ducklake:* ]]; then
         "DuckLake warehouse: concurrent loads, conflicting commits retried" >/dev/null
     say "DuckLake warehouse: pool duckdb_writer has ${AKHBAR_LAKE_WRITER_SLOTS:-2} slots"
 fi
+# AKHBAR_DIST_WRITER_BARRIER=1 (a test's barrier): duckdb_writer starts with 0 slots and gets
+# its slots back once every run's load task waits for it, so the loads start together.
+BARRIER=""
+if [ "${AKHBAR_DIST_WRITER_BARRIER:-0}" = 1 ]; then
+    WRITER_SLOTS="$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["pools"]["duckdb_writer"]["slots"])' "$AKHBAR_SETTINGS_JSON")"
+    if [[ "${AKHBAR_WAREHOUSE:-}" == ducklake:* ]]; then WRITER_SLOTS="${AKHBAR_LAKE_WRITER_SLOTS:-2}"; fi
+    airflow pools set duckdb_writer 0 "held until every run's load waits" >/dev/null
+    BARRIER=held
+    say "writer barrier: duckdb_writer has 0 slots until every run's load is scheduled"
+fi
 
 start() {  # start NAME CMD... in its own process group
     local name=$1
@@ -140,7 +155,13 @@ start() {  # start NAME CMD... in its own process group
 start api-server airflow api-server --port "$API_PORT"
 start scheduler airflow scheduler
 start dag-processor airflow dag-processor
-start celery-worker airflow celery worker --concurrency 2 --celery-hostname "akhbar-dist-worker@%h"
+start celery-worker airflow celery worker --concurrency "${AKHBAR_DIST_CONCURRENCY:-2}" \
+    --celery-hostname "akhbar-dist-worker@%h"
+for i in $(seq 2 "${AKHBAR_DIST_WORKERS:-1}"); do  # each worker serves its task logs on its own port
+    AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT="$(free_port)" start "celery-worker-$i" \
+        airflow celery worker --concurrency "${AKHBAR_DIST_CONCURRENCY:-2}" \
+        --celery-hostname "akhbar-dist-worker$i@%h"
+done
 
 sql() { "$PY" - "$DB_URL" "$@" <<'PY'
 import json, sys
@@ -162,45 +183,75 @@ until [ "$(sql "SELECT count(*) FROM dag WHERE dag_id = %s AND is_stale = false"
 done
 airflow dags unpause "$DAG_ID" >/dev/null
 if [ -n "${AKHBAR_DIST_BACKFILL:-}" ]; then
+    BACKFILL_TO="${AKHBAR_DIST_BACKFILL_TO:-$AKHBAR_DIST_BACKFILL}"
+    DAYS="$("$PY" -c 'import datetime as d, sys; a, b = (d.date.fromisoformat(x) for x in sys.argv[1:]); print((b - a).days + 1)' "$AKHBAR_DIST_BACKFILL" "$BACKFILL_TO")"
     airflow backfill create --dag-id "$DAG_ID" --from-date "$AKHBAR_DIST_BACKFILL" \
-        --to-date "$AKHBAR_DIST_BACKFILL" --reprocess-behavior completed \
+        --to-date "$BACKFILL_TO" --reprocess-behavior completed \
+        --max-active-runs "${AKHBAR_DIST_BACKFILL_RUNS:-1}" \
         ${AKHBAR_DIST_BACKFILL_CONF:+--dag-run-conf "$AKHBAR_DIST_BACKFILL_CONF"} \
         >"$WORK/logs/backfill.log" 2>&1 || { cat "$WORK/logs/backfill.log"; exit 1; }
-    RUN_ID=""
-    until [ -n "$RUN_ID" ]; do
-        [ "$(date +%s)" -lt $deadline ] || { say "no backfill run appeared"; cat "$WORK/logs/backfill.log"; exit 1; }
-        RUN_ID="$(sql "SELECT run_id FROM dag_run WHERE dag_id = %s AND run_type = 'backfill' ORDER BY id DESC LIMIT 1" "$DAG_ID" | "$PY" -c 'import json, sys; r = json.load(sys.stdin); print(r[0][0] if r else "")')"
-        [ -n "$RUN_ID" ] || sleep 2
+    RUN_IDS=()
+    until [ "${#RUN_IDS[@]}" -ge "$DAYS" ]; do
+        [ "$(date +%s)" -lt $deadline ] || { say "the backfill's runs did not appear"; cat "$WORK/logs/backfill.log"; exit 1; }
+        mapfile -t RUN_IDS < <(sql "SELECT run_id FROM dag_run WHERE dag_id = %s AND run_type = 'backfill' ORDER BY logical_date" "$DAG_ID" | "$PY" -c 'import json, sys; [print(r[0]) for r in json.load(sys.stdin)]')
+        [ "${#RUN_IDS[@]}" -ge "$DAYS" ] || sleep 2
     done
-    say "backfill of $DAG_ID for $AKHBAR_DIST_BACKFILL: run $RUN_ID"
+    say "backfill of $DAG_ID for $AKHBAR_DIST_BACKFILL..$BACKFILL_TO: runs ${RUN_IDS[*]}"
 else
-    RUN_ID="dist__$(date +%Y%m%dT%H%M%S)"
-    airflow dags trigger "$DAG_ID" --run-id "$RUN_ID" >/dev/null
-    say "triggered $DAG_ID run $RUN_ID"
+    RUN_IDS=("dist__$(date +%Y%m%dT%H%M%S)")
+    airflow dags trigger "$DAG_ID" --run-id "${RUN_IDS[0]}" >/dev/null
+    say "triggered $DAG_ID run ${RUN_IDS[0]}"
 fi
+RUN_ID="${RUN_IDS[0]}"
+
+release_barrier() {  # once every run's load task is scheduled (waiting for the pool)
+    [ "$BARRIER" = held ] || return 0
+    local waiting
+    waiting="$(sql "SELECT count(*) FROM task_instance WHERE dag_id = %s AND task_id = 'load' AND state = 'scheduled' AND run_id = ANY(string_to_array(%s, ' '))" "$DAG_ID" "${RUN_IDS[*]}")"
+    if [ "$waiting" = "[[${#RUN_IDS[@]}]]" ]; then
+        airflow pools set duckdb_writer "$WRITER_SLOTS" "writer barrier released" >/dev/null
+        BARRIER=released
+        say "writer barrier released: duckdb_writer has $WRITER_SLOTS slots"
+    fi
+}
 
 state=""
-while :; do
-    state="$(sql "SELECT state FROM dag_run WHERE dag_id = %s AND run_id = %s" "$DAG_ID" "$RUN_ID")"
-    case "$state" in *success*|*failed*) break ;; esac
-    if [ "$(date +%s)" -ge $deadline ]; then say "timed out in state $state"; break; fi
-    sleep 3
+for run in "${RUN_IDS[@]}"; do
+    while :; do
+        release_barrier
+        state="$(sql "SELECT state FROM dag_run WHERE dag_id = %s AND run_id = %s" "$DAG_ID" "$run")"
+        case "$state" in *success*|*failed*) break ;; esac
+        if [ "$(date +%s)" -ge $deadline ]; then say "timed out in state $state"; break 2; fi
+        sleep 3
+    done
+    say "run $run state: $state"
+    case "$state" in *success*) ;; *) break ;; esac
 done
-say "run state: $state"
 
-RESULT="$("$PY" - "$DB_URL" "$DAG_ID" "$RUN_ID" "$WORK/logs/celery-worker.log" "$AKHBAR_DATA_DIR" <<'PY'
+RESULT="$("$PY" - "$DB_URL" "$DAG_ID" "$WORK/logs" "$AKHBAR_DATA_DIR" "${RUN_IDS[@]}" <<'PY'
 import json, sys
 from pathlib import Path
 import psycopg2
-url, dag_id, run_id, worker_log, data_dir = sys.argv[1:]
+url, dag_id, log_dir, data_dir, *run_ids = sys.argv[1:]
+run_id = run_ids[0]
+worker_log = str(Path(log_dir) / "celery-worker.log")
 con = psycopg2.connect(url.replace("postgresql+psycopg2", "postgresql"))
 with con, con.cursor() as cur:
-    cur.execute("SELECT state FROM dag_run WHERE dag_id=%s AND run_id=%s", (dag_id, run_id))
-    run_state = cur.fetchone()[0]
     cur.execute(
-        "SELECT task_id, map_index, rendered_map_index, state, hostname, executor, pool, try_number"
-        " FROM task_instance WHERE dag_id=%s AND run_id=%s ORDER BY task_id, map_index",
-        (dag_id, run_id),
+        "SELECT run_id, state, logical_date::date::text, start_date, end_date FROM dag_run"
+        " WHERE dag_id=%s AND run_id = ANY(%s) ORDER BY logical_date",
+        (dag_id, run_ids),
+    )
+    runs = [dict(zip(["run_id", "state", "logical_date", "start_date", "end_date"], r))
+            for r in cur.fetchall()]
+    states = {r["state"] for r in runs}
+    run_state = "success" if states == {"success"} and len(runs) == len(run_ids) else (
+        "failed" if "failed" in states else ",".join(sorted(states)) or "missing")
+    cur.execute(
+        "SELECT run_id, task_id, map_index, rendered_map_index, state, hostname, executor, pool,"
+        " try_number, start_date, end_date"
+        " FROM task_instance WHERE dag_id=%s AND run_id = ANY(%s) ORDER BY run_id, task_id, map_index",
+        (dag_id, run_ids),
     )
     cols = [d[0] for d in cur.description]
     tis = [dict(zip(cols, r)) for r in cur.fetchall()]
@@ -210,11 +261,15 @@ with con, con.cursor() as cur:
         cur.execute("SELECT status, count(*) FROM celery_taskmeta GROUP BY status")
         celery = dict(cur.fetchall())
 log = Path(worker_log).read_text(errors="replace")
+worker_logs = {p.stem: p.read_text(errors="replace") for p in Path(log_dir).glob("celery-worker*.log")}
 print(json.dumps({
     "dag_id": dag_id, "run_id": run_id, "state": run_state, "task_instances": tis,
+    "runs": runs,
     "work_dir": str(Path(worker_log).parents[1]),
     "celery_taskmeta": celery,
     "worker_log_mentions_run": run_id in log,
+    "worker_logs_mention_runs": {w: sorted(r for r in run_ids if r in text)
+                                 for w, text in worker_logs.items()},
     "worker_log_tail": log[-1500:],
     "data_dir": data_dir,
     "probe_files": sorted(p.name for p in (Path(data_dir) / "celery_probe").glob("*.json")),

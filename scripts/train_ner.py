@@ -24,7 +24,8 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from akhbar.arabic.ner import MODEL_PATH, _fix_bio, sentence_features
+from akhbar.arabic.ner import MODEL_PATH, fix_bio
+from akhbar.arabic.ner_features import sentence_features
 from akhbar.arabic.normalize import normalize_for_match
 
 # ../shared beside the repo (as on developer machines and CI), or $AKHBAR_SHARED.
@@ -64,10 +65,10 @@ def read_anercorp(path: Path) -> list[Sentence]:
         words.append(parts[0])
         tags.append(_coarse(parts[1] if len(parts) > 1 else "O", mapping))
         if parts[0] == ".":
-            sents.append((words, _fix_bio(tags)))
+            sents.append((words, fix_bio(tags)))
             words, tags = [], []
     if words:
-        sents.append((words, _fix_bio(tags)))
+        sents.append((words, fix_bio(tags)))
     return sents
 
 
@@ -81,7 +82,7 @@ def read_wojood(path: Path) -> list[Sentence]:
         parts = raw.split()
         if not parts:
             if words:
-                sents.append((words, _fix_bio(tags)))
+                sents.append((words, fix_bio(tags)))
                 words, tags = [], []
             continue
         words.append(parts[0])
@@ -107,7 +108,7 @@ def read_newsfane(path: Path) -> list[Sentence]:
         tok = parts[0].strip()
         if not tok:
             if words:
-                sents.append((words, _fix_bio(tags)))
+                sents.append((words, fix_bio(tags)))
                 words, tags = [], []
             continue
         words.append(tok)
@@ -126,7 +127,7 @@ def read_aqmar(directory: Path) -> list[Sentence]:
             parts = raw.split()
             if not parts:
                 if words:
-                    sents.append((words, _fix_bio(tags)))
+                    sents.append((words, fix_bio(tags)))
                     words, tags = [], []
                 continue
             words.append(parts[0])

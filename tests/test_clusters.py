@@ -219,7 +219,7 @@ def test_second_pass_joins_sub_stories_with_the_same_headline_subject(
     reports form one first-pass cluster, two outlets' same-day curtain-raisers
     ("derby today") another (different leads, title cosine high). The cluster-level
     pass joins them; no background article comes along."""
-    import akhbar.clusters as clusters_module
+    import akhbar.clusters.tuning as clusters_module
 
     story, background = _news_week_docs("2015-08-02", ("تشيلسي",), frozenset())
     docs = story + background

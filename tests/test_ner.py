@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from akhbar.arabic import ner
+from akhbar.arabic import ner, ner_features
 from helpers import SHARED
 
 FIXTURE = Path(__file__).parent / "fixtures" / "seed" / "000_ef5b854259b45142.txt"
@@ -65,17 +65,17 @@ def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_features_include_gazetteer_and_cues() -> None:
-    feats = ner.sentence_features(["الرئيس", "رجب", "طيب", "أردوغان"])
+    feats = ner_features.sentence_features(["الرئيس", "رجب", "طيب", "أردوغان"])
     assert "gaz=B-PER" in feats[1] and "gaz=I-PER" in feats[3]
     assert "cue-1=PER" in feats[1]
     assert any(f.startswith("stem=") for f in feats[0])
-    feats = ner.sentence_features(["وموسكو"])
+    feats = ner_features.sentence_features(["وموسكو"])
     assert "clitic=و" in feats[0] and "stem=موسكو" in feats[0] and "gaz=B-LOC" in feats[0]
 
 
 def test_features_cues_through_clitics_window_and_stem_affixes() -> None:
     # words of the seed article ("ووزير" written with the conjunction)
-    feats = ner.sentence_features(["ووزير", "الخارجية", "الروسي", "سيرغي", "لافروف"])
+    feats = ner_features.sentence_features(["ووزير", "الخارجية", "الروسي", "سيرغي", "لافروف"])
     assert "cs-1=PER" in feats[1]  # و + وزير: the cue survives the clitic
     assert "cuew=PER" in feats[3] and "cuew=PER" in feats[4]  # within CUE_WINDOW tokens
     assert "ss3=روف" in feats[4] and "sp2=لا" in feats[4]
@@ -184,15 +184,15 @@ def test_lexicon_marks_names_places_and_nisba() -> None:
 
 def test_features_lexicon_title_nisba_and_sport_windows() -> None:
     # words of the seed article: "ووزير الخارجية الروسي سيرغي لافروف"
-    feats = ner.sentence_features(["ووزير", "الخارجية", "الروسي", "سيرغي", "لافروف"])
+    feats = ner_features.sentence_features(["ووزير", "الخارجية", "الروسي", "سيرغي", "لافروف"])
     assert "lex-1=nisba" in feats[3]
     # seed article: "الوطني بقيادة اللواء خليفة حفتر"; a clitic on the name (وخليفة)
-    feats = ner.sentence_features(["الوطني", "بقيادة", "اللواء", "خليفة", "حفتر"])
+    feats = ner_features.sentence_features(["الوطني", "بقيادة", "اللواء", "خليفة", "حفتر"])
     assert "lex=given" in feats[3] and "lex=surname" in feats[4] and "lex+1=surname" in feats[3]
-    assert "lex=given" in ner.sentence_features(["وخليفة", "حفتر"])[0]
+    assert "lex=given" in ner_features.sentence_features(["وخليفة", "حفتر"])[0]
     # ANERcorp training part (sports page): "الذي سبق ان تغلب على كايزر تشيفس وفاز"
     words = ["الذي", "سبق", "ان", "تغلب", "على", "كايزر", "تشيفس", "وفاز"]
-    assert all("sport" in f for f in ner.sentence_features(words))
+    assert all("sport" in f for f in ner_features.sentence_features(words))
     # ANERcorp training part: "جدد الرئيس اللبناني اميل لحود امس انتقاده للرئيس الفرنسي جاك شيراك"
     words = [
         "جدد",
@@ -207,17 +207,17 @@ def test_features_lexicon_title_nisba_and_sport_windows() -> None:
         "جاك",
         "شيراك",
     ]
-    feats = ner.sentence_features(words)
+    feats = ner_features.sentence_features(words)
     assert "title_nisba-1" in feats[3] and "title_nisba-1" in feats[9]
 
 
 def test_features_identical_with_gazetteer_given() -> None:
     """entities.py passes its own gazetteer tags: features must not change."""
     words = ["ووزير", "الخارجية", "الروسي", "سيرغي", "لافروف", "في", "موسكو"]
-    gaz = ner._gaz_tags(
-        [ner.Token(w, k, k + len(w)) for k, w in zip(_offsets(words), words, strict=True)]
+    gaz = ner_features.gaz_tags(
+        [ner_features.Token(w, k, k + len(w)) for k, w in zip(_offsets(words), words, strict=True)]
     )
-    assert ner.sentence_features(words) == ner.token_features(words, gaz)
+    assert ner_features.sentence_features(words) == ner_features.token_features(words, gaz)
     assert ner.tag_tokens(words) == ner.tag_tokens(words, gaz=gaz)
 
 

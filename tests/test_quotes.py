@@ -523,8 +523,8 @@ def test_speaker_kind_is_loaded_and_named_speakers_rank(tmp_path: Path) -> None:
 
     from akhbar.pipeline import records
     from akhbar.sqlfiles import SQL_DIR
-    from akhbar.warehouse.load import load_statements
     from akhbar.warehouse.migrate import apply_migrations
+    from akhbar.warehouse.statements import load_statements
 
     # a warehouse at 001 holding a legacy quote of "المصدر" (before the kind existed)
     old_sql = tmp_path / "sql"

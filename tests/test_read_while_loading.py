@@ -60,7 +60,7 @@ def test_query_while_the_loader_holds_the_write_lock(snapshot_run, tmp_path):
 
 
 def test_publishing_a_new_copy_leaves_open_readers_consistent(snapshot_run, tmp_path):
-    from akhbar.warehouse.load import publish_analyst_copy
+    from akhbar.warehouse.publish import publish_analyst_copy
 
     own = _own_copy(snapshot_run, tmp_path)
     reader = duckdb.connect(str(own.analyst_copy), read_only=True)

@@ -92,9 +92,12 @@ def test_links_shared_by_two_feeds_load_once_with_both_sources(replay_server, tm
     assert _rows(wh, "SELECT count(*) FROM fact_article_source") == [(60,)]
 
 
-def test_republished_copy_under_another_url_is_linked_not_rejected(replay_server, tmp_path):
+def test_republished_copy_under_another_url_is_linked_not_rejected(
+    replay_server, tmp_path, monkeypatch
+):
     """An outlet republishes another's article (same real text, its own URL)."""
     from akhbar.fetch.archive import ArchiveIndex, WarcArchive
+    from akhbar.warehouse import load
 
     original = ArchiveIndex(SNAPSHOT).get(SHAFAQ_FEED, ok_only=True)
     assert original is not None
@@ -135,6 +138,16 @@ def test_republished_copy_under_another_url_is_linked_not_rejected(replay_server
          AND b.source_id = 'republisher'""",
     )
     assert pairs == [(30,)]
+    # The cluster step reads the window's text in batches of ids (bounded memory):
+    # batches of 7 articles give exactly the clusters it stored from one batch of 60.
+    stored = _rows(wh, "SELECT article_id, cluster_id FROM fact_article ORDER BY 1")
+    monkeypatch.setattr(load, "CLUSTER_BATCH_ROWS", 7)
+    con = duckdb.connect(str(wh), read_only=True)
+    try:
+        batched = load._clusters(con, Run.of(SNAPSHOT_RUN_DATE, settings, "t1"))
+    finally:
+        con.close()
+    assert [tuple(row.values()) for row in batched.to_pylist()] == stored
 
 
 def test_one_bad_character_reference_sets_aside_only_its_item(replay_server, tmp_path):
@@ -353,6 +366,7 @@ def _load_and_die(settings, day: str, kill_after: int | str) -> None:
     import signal
 
     import akhbar.warehouse.load as wl
+    import akhbar.warehouse.publish as wp
 
     original, done = wl._execute, [0]
 
@@ -365,7 +379,7 @@ def _load_and_die(settings, day: str, kill_after: int | str) -> None:
 
     wl._execute = killing
     if kill_after == "publish":
-        wl.publish_analyst_copy = lambda _s: os.kill(os.getpid(), signal.SIGKILL)
+        wp.publish_analyst_copy = lambda _s: os.kill(os.getpid(), signal.SIGKILL)
     wl.load_run(Run.of(day, settings, "killed"))
 
 
@@ -405,8 +419,8 @@ def test_kill_9_inside_the_load_leaves_no_partial_date(replay_server, tmp_path, 
 
 
 def test_publish_removes_copies_left_by_crashed_publishes(replay_server, tmp_path):
-    from akhbar.warehouse.load import publish_analyst_copy
     from akhbar.warehouse.migrate import connect
+    from akhbar.warehouse.publish import publish_analyst_copy
 
     settings = make_settings(tmp_path, replay_server)
     connect(settings.warehouse).close()

@@ -137,6 +137,7 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
     from akhbar.config import load_settings
     from akhbar.quality import quarantine
     from akhbar.warehouse.migrate import open_warehouse
+    from akhbar.warehouse.readonly import open_warehouse_readonly
 
     settings = load_settings()
     if args.requeue:
@@ -156,11 +157,7 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
             "the next run of their stage picks them up"
         )
         return 0
-    if settings.lake is not None:
-        con = open_warehouse(settings, read_only=True)
-    else:
-        path = settings.analyst_copy if settings.analyst_copy.exists() else settings.warehouse
-        con = duckdb.connect(str(path), read_only=True)
+    con = open_warehouse_readonly(settings, extensions=())
     try:
         frame = quarantine.list_rows(
             con,
@@ -207,6 +204,24 @@ def cmd_lake(args: argparse.Namespace) -> int:
     return 0
 
 
+def _one_option(
+    name: str,
+    help_text: str,
+    option: str,
+    func: Callable[[argparse.Namespace], int],
+    *,
+    required: bool = True,
+) -> Callable[[Subparsers], None]:
+    """The adder of a subcommand that takes one option."""
+
+    def add(sub: Subparsers) -> None:
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument(option, required=required)
+        p.set_defaults(func=func)
+
+    return add
+
+
 def _add_extract(sub: Subparsers) -> None:
     p = sub.add_parser("extract", help="extract one HTML page and print JSON")
     p.add_argument("page")
@@ -220,12 +235,6 @@ def _add_analyze(sub: Subparsers) -> None:
     p.add_argument("--published", help="publication time (ISO) for relative dates")
     p.add_argument("--raw", action="store_true", help="do not clean the text first")
     p.set_defaults(func=cmd_analyze)
-
-
-def _add_tag(sub: Subparsers) -> None:
-    p = sub.add_parser("tag", help="NER-tag a CoNLL-style file (one token per line)")
-    p.add_argument("--conll", required=True)
-    p.set_defaults(func=cmd_tag)
 
 
 def _add_replay(sub: Subparsers) -> None:
@@ -249,18 +258,6 @@ def _add_run(sub: Subparsers) -> None:
         "at once, naming it)",
     )
     p.set_defaults(func=cmd_run)
-
-
-def _add_reprocess(sub: Subparsers) -> None:
-    p = sub.add_parser("reprocess", help="re-run extraction and load of a date from its archive")
-    p.add_argument("--date", required=True)
-    p.set_defaults(func=cmd_reprocess)
-
-
-def _add_summary(sub: Subparsers) -> None:
-    p = sub.add_parser("summary", help="print what a run landed")
-    p.add_argument("--date")
-    p.set_defaults(func=cmd_summary)
 
 
 def _add_sql(sub: Subparsers) -> None:
@@ -305,11 +302,16 @@ def _add_quarantine(sub: Subparsers) -> None:
 COMMANDS: tuple[Callable[[Subparsers], None], ...] = (
     _add_extract,
     _add_analyze,
-    _add_tag,
+    _one_option("tag", "NER-tag a CoNLL-style file (one token per line)", "--conll", cmd_tag),
     _add_replay,
     _add_run,
-    _add_reprocess,
-    _add_summary,
+    _one_option(
+        "reprocess",
+        "re-run extraction and load of a date from its archive",
+        "--date",
+        cmd_reprocess,
+    ),
+    _one_option("summary", "print what a run landed", "--date", cmd_summary, required=False),
     _add_sql,
     _add_quarantine,
     _add_lake,

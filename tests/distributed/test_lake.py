@@ -5,7 +5,8 @@ snapshot's sources split in two, so each date carries different articles). Then,
 against one lake: a load killed with SIGKILL mid-transaction leaves nothing;
 two load processes of the two dates run at the same time while a read-only
 reader polls (it never sees part of a date); every row is there once; a re-run
-changes nothing; ``akhbar lake migrate`` copies a file warehouse row for row.
+changes nothing; a cluster step whose commit conflicts re-runs on the new snapshot;
+``akhbar lake migrate`` copies a file warehouse row for row.
 """
 
 from __future__ import annotations
@@ -304,7 +305,7 @@ def test_lake_dialect_drops_keys_and_rewrites_upserts() -> None:
 
     from akhbar.sqlfiles import SQL_DIR
     from akhbar.warehouse.lake import adapt_sql, upsert_keys
-    from akhbar.warehouse.load import load_statements
+    from akhbar.warehouse.statements import load_statements
 
     keys = upsert_keys()
     assert keys["dim_source"] == "source_id" and keys["load_fingerprint"] == "run_date"
@@ -343,3 +344,70 @@ def test_lake_settings_are_parsed_in_config_only(monkeypatch) -> None:
     assert "secret" not in lake.display
     monkeypatch.setenv("AKHBAR_WAREHOUSE", "/tmp/w.duckdb")
     assert load_settings().lake is None
+
+
+def test_lake_cluster_step_reruns_on_a_commit_conflict(
+    lake_postgres, staged, tmp_path, monkeypatch, caplog
+) -> None:
+    """A rival lake commit inside the cluster transaction: the step computes and writes
+    the clusters again on the new snapshot, and every article ends up clustered once."""
+    import logging
+
+    from akhbar.config import load_settings
+    from akhbar.pipeline.run import Run
+    from akhbar.warehouse import load as loads
+    from akhbar.warehouse.lake import open_lake
+    from akhbar.warehouse.load import CLUSTER_FILE, load_run, update_story_clusters
+
+    target = lake_postgres.new_lake("akhbar_lake_clusters", tmp_path)
+    settings = replace(load_settings(), data_dir=staged, lake=target)
+    run = Run.of(DATES[0], settings, f"clusters__{DATES[0]}")
+    assert load_run(run)["articles"] > 0
+
+    real_execute = loads._execute
+    rival_commits: list[int] = []
+    other = open_lake(target)
+
+    def execute_after_a_rival_commit(con, statements, params) -> None:
+        if statements and statements[0][0] == CLUSTER_FILE and not rival_commits:
+            # DuckLake pins a transaction's snapshot at its first read; a load of
+            # another date committing after that is the race two writers cause.
+            con.execute("SELECT count(*) FROM fact_article").fetchall()
+            other.execute("UPDATE writer_token SET commits = commits + 1")
+            rival_commits.append(1)
+        real_execute(con, statements, params)
+
+    monkeypatch.setattr(loads, "_execute", execute_after_a_rival_commit)
+    caplog.set_level(logging.WARNING, logger="akhbar.warehouse.lake")
+    try:
+        counts = update_story_clusters(run)
+    finally:
+        other.close()
+    assert rival_commits == [1] and counts["clustered"] > 0
+    assert any(
+        r.getMessage().startswith(f"clusters {DATES[0]}: lake commit conflict")
+        for r in caplog.records
+    )
+    con = open_lake(target, read_only=True)
+    try:
+        waiting = con.execute(
+            "SELECT count(*) FROM fact_article WHERE cluster_id IS NULL AND body_text IS NOT "
+            "NULL AND (language = 'ar' OR language IS NULL)"
+        ).fetchone()[0]
+        assert waiting == 0
+        dupes = con.execute(
+            "SELECT count(*) FROM (SELECT cluster_id, article_id FROM fact_story_cluster "
+            "GROUP BY ALL HAVING count(*) > 1)"
+        ).fetchone()[0]
+        assert dupes == 0
+        steps = con.execute(
+            "SELECT json_extract_string(commit_extra_info, '$.step'), "
+            "json_extract_string(commit_extra_info, '$.run_id') FROM lake.snapshots() "
+            "WHERE author = 'akhbar' AND commit_extra_info IS NOT NULL"
+        ).fetchall()
+        assert ("clusters", run.run_id) in steps and ("load", run.run_id) in steps
+        recorded = con.execute("SELECT run_id FROM load_snapshot").fetchall()
+        assert recorded == [(run.run_id,)]
+    finally:
+        con.close()
+    assert update_story_clusters(run)["skipped"] is True  # nothing waits any more

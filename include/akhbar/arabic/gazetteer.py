@@ -59,12 +59,12 @@ class Gazetteer:
         return self.names.get(tuple(_fold(t.text) for t in tokenize(name)))
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def _fold(word: str) -> str:
     return normalize_for_match(word)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def _readings(word: str) -> tuple[tuple[int, str], ...]:
     return tuple(stem_candidates(word))
 

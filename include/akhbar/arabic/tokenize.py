@@ -95,7 +95,7 @@ def stem_candidates(word: str) -> list[tuple[int, str]]:
     return list(_stem_candidates(word))
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=50_000)
 def _stem_candidates(word: str) -> tuple[tuple[int, str], ...]:
     """Cached body of :func:`stem_candidates` (called several times per token by the
     gazetteer, the CRF features and linking with the same words)."""

@@ -22,7 +22,6 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
-from types import TracebackType
 from typing import Any, BinaryIO
 
 from warcio.statusandheaders import StatusAndHeaders
@@ -208,11 +207,6 @@ class WarcArchive:
     def __enter__(self) -> WarcArchive:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         # Keep what was written even on error: the records are complete ones.
         self.close()

@@ -56,16 +56,25 @@ class TaskRow:
     xcom: Any
 
 
+def airflow_home_env(home: Path) -> dict[str, str]:
+    """The variables that make ``home`` a local Airflow home for this repository's
+    DAGs and plugins (SQLite metadata, no examples, no GX analytics)."""
+    return {
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home}/airflow.db",
+        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO_ROOT / "dags"),
+        "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO_ROOT / "plugins"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "GX_ANALYTICS_ENABLED": "false",
+    }
+
+
 def _airflow_env(home: Path, extra: dict[str, str], parallelism: int) -> dict[str, str]:
     api_port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW__")}
+    env.update(airflow_home_env(home))
     env.update(
         {
-            "AIRFLOW_HOME": str(home),
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home}/airflow.db",
-            "AIRFLOW__CORE__DAGS_FOLDER": str(REPO_ROOT / "dags"),
-            "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO_ROOT / "plugins"),
-            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__CORE__EXECUTOR": "akhbar.ops.executor.WarmLocalExecutor",
             "AIRFLOW__CORE__PARALLELISM": str(parallelism),
             "AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG": str(parallelism),
@@ -78,12 +87,15 @@ def _airflow_env(home: Path, extra: dict[str, str], parallelism: int) -> dict[st
             "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "30",
             "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": "30",
             "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
-            "GX_ANALYTICS_ENABLED": "false",
             "MALLOC_ARENA_MAX": "2",
             "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
         }
     )
     env.update(extra)
+    if env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("sqlite"):
+        env.setdefault(
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS", "akhbar.ops.sqlite_metadata.CONNECT_ARGS"
+        )
     return env
 
 

@@ -86,7 +86,7 @@ def build_data_docs(run_date: str | None, settings: Settings | None = None) -> s
 
 def refresh_search_index(settings: Settings | None = None) -> dict[str, int]:
     """Rebuild the full-text index, checkpoint, republish the analyst copy (writer slot)."""
-    from akhbar.warehouse.load import refresh_search_index as refresh
+    from akhbar.warehouse.publish import refresh_search_index as refresh
 
     settings = settings or load_settings()
     if not settings.warehouse.exists():

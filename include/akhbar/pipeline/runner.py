@@ -43,7 +43,7 @@ def cluster(run: Run) -> dict[str, Any]:
 
 def summarise(run: Run) -> dict[str, Any]:
     """Counts per source for the run, from the warehouse's run table."""
-    from akhbar.warehouse.load import run_summary
+    from akhbar.warehouse.publish import run_summary
 
     return run_summary(run.settings, run.day)
 
@@ -86,6 +86,6 @@ def _ingest_load_cluster(run: Run, sources: list[dict[str, Any]]) -> None:
 
 def refresh_search_index(settings: Settings) -> dict[str, int]:
     """Full-text index + analyst copy (the maintenance DAG runs it after each load)."""
-    from akhbar.warehouse.load import refresh_search_index as refresh
+    from akhbar.warehouse.publish import refresh_search_index as refresh
 
     return refresh(settings)

@@ -37,11 +37,12 @@ def _open(settings: Settings) -> Any:
     import duckdb
 
     if settings.lake is not None:  # a lake's last committed snapshot is the state
+        from akhbar.warehouse.lake import LakeError
         from akhbar.warehouse.readonly import open_warehouse_readonly
 
         try:
             return open_warehouse_readonly(settings, extensions=())
-        except duckdb.Error as exc:
+        except (duckdb.Error, LakeError) as exc:  # e.g. no load has created the lake yet
             log.info("state: cannot attach the lake (%s)", str(exc).splitlines()[0])
             return None
 

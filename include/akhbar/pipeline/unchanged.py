@@ -70,7 +70,7 @@ def _committed(run: Run) -> tuple[str, str] | None:
     """(fingerprint, run id) of the date's committed load when its clusters and the
     analyst copy are current; else None."""
     from akhbar.pipeline.state import WarehouseState
-    from akhbar.warehouse.load import analyst_copy_stale
+    from akhbar.warehouse.publish import analyst_copy_stale
 
     settings = run.settings
     if settings.lake is None and not settings.warehouse.exists():

@@ -25,6 +25,7 @@ import pandas as pd
 
 from akhbar.pipeline.records import QUARANTINE
 from akhbar.sqlfiles import sql
+from akhbar.warehouse.lake import serialized_write
 
 if TYPE_CHECKING:
     import duckdb
@@ -123,7 +124,11 @@ def insert_rows(
     *,
     quarantined_at: dt.datetime,
 ) -> int:
-    """Insert a gate's ``quarantined`` frame; rows already present (same id) are kept."""
+    """Insert a gate's ``quarantined`` frame; rows already present (same id) are kept.
+
+    Works on a DuckLake too (no primary key there: the SQL skips present ids, and the
+    insert is serialized with the other lake writers, a commit conflict re-running it).
+    """
     if quarantined.empty:
         return 0
     df = quarantined[QUARANTINE_COLUMNS].copy()
@@ -139,12 +144,15 @@ def insert_rows(
     df = df.drop_duplicates("quarantine_id")
     con.register("_akhbar_q_new", df)
     try:
-        before = con.execute(sql("quarantine/count")).fetchone()[0]
-        con.execute(sql("quarantine/insert"))
-        after = con.execute(sql("quarantine/count")).fetchone()[0]
+        inserted = serialized_write(
+            con,
+            lambda: con.execute(sql("quarantine/insert")).fetchone()[0],
+            what="quarantine insert",
+            step="quarantine",
+        )
     finally:
         con.unregister("_akhbar_q_new")
-    return int(after - before)
+    return int(inserted)
 
 
 def _to_stage_table(stage: str, rows: list[dict[str, Any]]) -> Any:
@@ -217,7 +225,12 @@ def requeue(
         tmp.replace(out_dir / f"requeue-{digest}.parquet")
         done.extend(ids)
     if done:
-        con.execute(sql("quarantine/mark_requeued"), {"ids": done})
+        serialized_write(
+            con,
+            lambda: con.execute(sql("quarantine/mark_requeued"), {"ids": done}),
+            what="quarantine requeue",
+            step="quarantine requeue",
+        )
     return len(done)
 
 

@@ -29,6 +29,7 @@ The extensions come from the pinned wheels, offline: ``ducklake`` as is, and the
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -44,7 +45,7 @@ from typing import Any, TypeVar
 import duckdb
 
 from akhbar.config import LakeTarget
-from akhbar.sqlfiles import SQL_DIR
+from akhbar.sqlfiles import SQL_DIR, sql
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,8 @@ NO_FTS_INDEX = (
     "scan with the same columns instead"
 )
 COMMIT_AUTHOR = "akhbar"
+INIT_RACE = "Failed to initialize DuckLake"
+INIT_ATTEMPTS = 10
 CONFLICT_MARKERS = ("Transaction conflict", "Failed to commit DuckLake transaction")
 _PRIMARY_KEY = re.compile(r"\s+PRIMARY\s+KEY\b", re.IGNORECASE)
 _KEY_COLUMN = re.compile(
@@ -92,17 +95,16 @@ def load_lake_extensions(con: duckdb.DuckDBPyConnection, catalog: str) -> None:
     """LOAD ducklake (and postgres_scanner for a PostgreSQL catalog) from the wheels."""
     from akhbar.warehouse.search import extension_path
 
-    con.execute("SET autoinstall_known_extensions = false")
-    loaded = {
-        name
-        for (name,) in con.execute(
-            "SELECT extension_name FROM duckdb_extensions() WHERE loaded"
-        ).fetchall()
-    }
-    if "ducklake" not in loaded:
+    con.execute(sql("lake/no_autoinstall"))
+    if not _loaded(con, "ducklake"):
         con.load_extension(extension_path("ducklake").as_posix())
-    if catalog.startswith("ducklake:postgres:") and "postgres_scanner" not in loaded:
+    if catalog.startswith("ducklake:postgres:") and not _loaded(con, "postgres_scanner"):
         con.load_extension(_postgres_scanner_file().as_posix())
+
+
+def _loaded(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    row = con.execute(sql("search/extension_loaded"), {"name": name}).fetchone()
+    return bool(row and row[0])
 
 
 # --------------------------------------------------------------------------- connections
@@ -116,26 +118,43 @@ def attach(
     alias: str = LAKE_ALIAS,
     use: bool = True,
 ) -> None:
-    """ATTACH the lake as ``alias`` (and USE it); errors are one line."""
+    """ATTACH the lake as ``alias`` (and USE it); errors are one line.
+
+    The two statements are built here: ATTACH and USE take no parameters, so the
+    catalog and data path go in as quoted literals and ``alias`` must be a plain
+    identifier. The first writers of a new lake race to create its catalog tables:
+    all but one fail with "Failed to initialize DuckLake" (two loads of a first
+    backfill did). A writer that lost attaches again and finds the lake the winner
+    created.
+    """
+    if not alias.isidentifier():
+        raise LakeError(f"lake alias must be a plain identifier: {alias!r}")
     load_lake_extensions(con, target.catalog)
     options = [f"DATA_PATH '{quote(target.data_path)}'"]
     if read_only:
         options.append("READ_ONLY")
-    try:
-        con.execute(f"ATTACH '{quote(target.catalog)}' AS {alias} ({', '.join(options)})")
-    except duckdb.Error as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise LakeError(f"cannot attach the lake {target.display}: {first}") from exc
+    for attempt in range(1, INIT_ATTEMPTS + 1):
+        try:
+            con.execute(f"ATTACH '{quote(target.catalog)}' AS {alias} ({', '.join(options)})")
+            break
+        except duckdb.Error as exc:
+            if not read_only and INIT_RACE in str(exc) and attempt < INIT_ATTEMPTS:
+                log.info("lake %s: created by another writer meanwhile, attaching again", alias)
+                time.sleep(0.1 * attempt)
+                continue
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise LakeError(f"cannot attach the lake {target.display}: {first}") from exc
     if use:
         con.execute(f"USE {alias}")
 
 
 def open_lake(
-    target: LakeTarget, *, read_only: bool = False, memory_limit: str | None = None
+    target: LakeTarget, *, read_only: bool = False, config: dict[str, str | int] | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB session with the lake attached and in use (not migrated)."""
-    config: dict[str, str] = {"memory_limit": memory_limit} if memory_limit else {}
-    con = duckdb.connect(":memory:", config=config)
+    """An in-memory DuckDB session with the lake attached and in use (not migrated).
+
+    ``config``: DuckDB settings at connect time (memory_limit, threads)."""
+    con = duckdb.connect(":memory:", config=dict(config or {}))
     try:
         attach(con, target, read_only=read_only)
     except BaseException:
@@ -146,15 +165,13 @@ def open_lake(
 
 def is_lake(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether ``con``'s current database is a DuckLake."""
-    row = con.execute(
-        "SELECT type FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchone()
+    row = con.execute(sql("lake/database_type")).fetchone()
     return bool(row and row[0] == "ducklake")
 
 
 def snapshot_id(con: duckdb.DuckDBPyConnection, alias: str = LAKE_ALIAS) -> int:
     """The lake's newest committed snapshot id as this session sees it."""
-    return int(con.execute(f"SELECT id FROM {alias}.current_snapshot()").fetchone()[0])
+    return int(con.execute(sql("lake/current_snapshot"), {"lake_alias": alias}).fetchone()[0])
 
 
 def run_snapshot(
@@ -162,21 +179,26 @@ def run_snapshot(
 ) -> int | None:
     """The snapshot a run's load committed (found by its commit message), or None."""
     row = con.execute(
-        f"SELECT max(snapshot_id) FROM {alias}.snapshots() "
-        "WHERE author = ? AND json_extract_string(commit_extra_info, '$.run_id') = ?",
-        [COMMIT_AUTHOR, run_id],
+        sql("lake/run_snapshot"),
+        {"lake_alias": alias, "commit_author": COMMIT_AUTHOR, "run_id": run_id},
     ).fetchone()
     return int(row[0]) if row and row[0] is not None else None
 
 
 def record_load_snapshot(con: duckdb.DuckDBPyConnection, run_date: Any, run_id: str) -> int | None:
-    """After a load's commit: its snapshot id into ``load_snapshot`` (and returned)."""
+    """After a load's commit: its snapshot id into ``load_snapshot`` (and returned).
+
+    An insert only, which DuckLake merges with concurrent inserts; retried anyway
+    should a concurrent commit touch the table in a way that conflicts.
+    """
     snap = run_snapshot(con, run_id, current_alias(con))
     if snap is not None:
-        con.execute(
-            "INSERT INTO load_snapshot (run_date, run_id, snapshot_id, recorded_at) "
-            "VALUES (?, ?, ?, now())",
-            [run_date, run_id, snap],
+        retry_on_conflict(
+            lambda: con.execute(
+                sql("lake/record_load_snapshot"),
+                {"run_date": run_date, "run_id": run_id, "snapshot_id": snap},
+            ),
+            what=f"load snapshot {run_date}",
         )
     return snap
 
@@ -225,27 +247,33 @@ def adapt_statements(
     """The load's (file, statement) pairs for ``con``: unchanged on a DuckDB file.
 
     On a lake: upserts rewritten, then the writer token bumped and the commit
-    message set (run id and date), so the snapshot of a run can be found later.
+    message set (step, run id and date; parameters from :func:`commit_params`), so
+    the snapshot of a run can be found later. ``params["lake_step"]`` names the
+    step (default ``load``).
     """
     if not statements or not is_lake(con):
         return statements
     keys = upsert_keys()
     out = [(name, part) for name, stmt in statements for part in adapt_sql(stmt, keys)]
-    extra = json.dumps({"run_id": params.get("run_id"), "run_date": str(params.get("run_date"))})
-    message = f"load {params.get('run_date')}"
-    out.append(("lake", "UPDATE writer_token SET commits = commits + 1"))
-    out.append(
-        (
-            "lake",
-            f"CALL {current_alias(con)}.set_commit_message('{COMMIT_AUTHOR}', "
-            f"'{quote(message)}', extra_info => '{quote(extra)}')",
-        )
-    )
+    out.append(("lake", sql("lake/bump_writer_token")))
+    out.append(("lake", sql("lake/set_commit_message")))
     return out
 
 
+def commit_params(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> dict[str, str]:
+    """Parameters of ``sql/lake/set_commit_message.sql`` for a load's ``params``."""
+    step = str(params.get("lake_step", "load"))
+    info = {"run_id": params.get("run_id"), "run_date": str(params.get("run_date")), "step": step}
+    return {
+        "lake_alias": current_alias(con),
+        "commit_author": COMMIT_AUTHOR,
+        "commit_message": f"{step} {params.get('run_date')}",
+        "commit_extra": json.dumps(info),
+    }
+
+
 def current_alias(con: duckdb.DuckDBPyConnection) -> str:
-    return str(con.execute("SELECT current_database()").fetchone()[0])
+    return str(con.execute(sql("lake/current_database")).fetchone()[0])
 
 
 def views_hash(sql_dir: Path = SQL_DIR) -> str:
@@ -292,6 +320,38 @@ def retry_on_conflict(
             )
             time.sleep(pause)
     raise AssertionError("unreachable")
+
+
+def serialized_write(
+    con: duckdb.DuckDBPyConnection, work: Callable[[], T], *, what: str, step: str
+) -> T:
+    """``work`` (some writes) as one lake transaction that conflicts with every other
+    lake writer (writer token bumped, commit message ``step``) and is re-run on a
+    conflict. On a DuckDB file ``work`` just runs, as the caller's statements would.
+    """
+    if not is_lake(con):
+        return work()
+    message = {
+        "lake_alias": current_alias(con),
+        "commit_author": COMMIT_AUTHOR,
+        "commit_message": step,
+        "commit_extra": json.dumps({"step": step}),
+    }
+
+    def attempt() -> T:
+        con.begin()
+        try:
+            out = work()
+            con.execute(sql("lake/bump_writer_token"))
+            con.execute(sql("lake/set_commit_message"), message)
+            con.commit()
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):  # a failed COMMIT ended it already
+                con.rollback()
+            raise
+        return out
+
+    return retry_on_conflict(attempt, what=what)
 
 
 def quote(text: str) -> str:

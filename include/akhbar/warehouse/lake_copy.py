@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 
 from akhbar.config import LakeTarget
+from akhbar.sqlfiles import sql
 from akhbar.warehouse import lake as lakes
 
 log = logging.getLogger(__name__)
@@ -28,17 +29,12 @@ NOT_COPIED = frozenset({"schema_version", "writer_token"})
 
 
 def _tables(con: duckdb.DuckDBPyConnection, database: str) -> dict[str, list[str]]:
-    rows = con.execute(
-        "SELECT table_name, list(column_name ORDER BY column_index) FROM duckdb_columns() "
-        "WHERE database_name = ? AND schema_name = 'main' AND table_name IN ("
-        "  SELECT table_name FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'main'"
-        ") GROUP BY table_name ORDER BY table_name",
-        [database, database],
-    ).fetchall()
+    rows = con.execute(sql("lake/table_columns"), {"database": database}).fetchall()
     return {name: list(columns) for name, columns in rows}
 
 
 def _count(con: duckdb.DuckDBPyConnection, qualified: str) -> int:
+    """Rows of ``qualified`` (``alias.main.table``, a table both catalogs list)."""
     return int(con.execute(f"SELECT count(*) FROM {qualified}").fetchone()[0])
 
 
@@ -83,6 +79,11 @@ def _plan(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, list[str]], list[st
 def _copy(
     con: duckdb.DuckDBPyConnection, plan: dict[str, list[str]], source: Path
 ) -> dict[str, int]:
+    """Every table of ``plan`` replaced in one lake transaction, counts compared.
+
+    The statements name tables and columns, so they are built here: every name
+    comes from ``plan`` (both catalogs' own listings) and is used quoted.
+    """
     copied: dict[str, int] = {}
     con.begin()
     try:
@@ -98,9 +99,14 @@ def _copy(
             if want != got:
                 raise lakes.LakeError(f"{table}: {got} rows in the lake, {want} in the file")
             copied[table] = got
-        message = lakes.quote(f"migrate from {source.name}")
         con.execute(
-            f"CALL {lakes.LAKE_ALIAS}.set_commit_message('{lakes.COMMIT_AUTHOR}', '{message}')"
+            sql("lake/set_commit_message"),
+            {
+                "lake_alias": lakes.LAKE_ALIAS,
+                "commit_author": lakes.COMMIT_AUTHOR,
+                "commit_message": f"migrate from {source.name}",
+                "commit_extra": None,
+            },
         )
         con.commit()
     except BaseException:
@@ -115,9 +121,7 @@ def list_snapshots(target: LakeTarget, *, limit: int = 20) -> list[dict[str, Any
     con = lakes.open_lake(target, read_only=True)
     try:
         cur = con.execute(
-            f"SELECT snapshot_id, snapshot_time, commit_message, commit_extra_info "
-            f"FROM {lakes.LAKE_ALIAS}.snapshots() ORDER BY snapshot_id DESC LIMIT ?",
-            [limit],
+            sql("lake/snapshots"), {"lake_alias": lakes.LAKE_ALIAS, "max_rows": limit}
         )
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]

@@ -95,13 +95,13 @@ def _apply_pending(con: duckdb.DuckDBPyConnection, sql_dir: Path) -> list[str]:
 def _create_lake_views(con: duckdb.DuckDBPyConnection, sql_dir: Path) -> None:
     """Views and macros in one lake transaction, only when the view files changed."""
     wanted = lakes.views_hash(sql_dir)
-    row = con.execute("SELECT views_hash FROM writer_token").fetchone()
+    row = con.execute(sql("migrate/views_hash")).fetchone()
     if row and row[0] == wanted:
         return
     con.begin()
     try:
         create_views(con, sql_dir)
-        con.execute("UPDATE writer_token SET views_hash = ?", [wanted])
+        con.execute(sql("migrate/record_views_hash"), {"views_hash": wanted})
         con.commit()
     except Exception:
         with contextlib.suppress(duckdb.Error):
@@ -116,33 +116,50 @@ def create_views(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> Non
 
 
 def connect(
-    path: Path | str, *, read_only: bool = False, memory_limit: str | None = None
+    path: Path | str,
+    *,
+    read_only: bool = False,
+    memory_limit: str | None = None,
+    threads: int = 0,
 ) -> duckdb.DuckDBPyConnection:
     """Open the warehouse; a writable connection is migrated first.
 
     ``memory_limit`` caps DuckDB's buffer pool (past it DuckDB spills to disk);
     None takes ``Settings.duckdb_memory_limit`` (AKHBAR_DUCKDB_MEMORY_LIMIT), "" no cap.
+    ``threads`` > 0 caps DuckDB's worker threads (0: DuckDB's default, one a core).
     """
     if not read_only:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    config = {}
     limit = load_settings().duckdb_memory_limit if memory_limit is None else memory_limit
-    if limit:
-        config["memory_limit"] = limit
-    con = duckdb.connect(str(path), read_only=read_only, config=config)
+    con = duckdb.connect(str(path), read_only=read_only, config=_config(limit, threads))
     if not read_only:
         apply_migrations(con)
     return con
 
 
+def _config(memory_limit: str | None, threads: int) -> dict[str, str | int]:
+    """DuckDB settings at connect time: the buffer-pool cap ("" or None: none) and
+    the worker threads (0: DuckDB's default, one a core)."""
+    config: dict[str, str | int] = {"memory_limit": memory_limit} if memory_limit else {}
+    if threads > 0:
+        config["threads"] = threads
+    return config
+
+
 def open_warehouse(
-    settings: Settings, *, read_only: bool = False, memory_limit: str | None = None
+    settings: Settings,
+    *,
+    read_only: bool = False,
+    memory_limit: str | None = None,
+    threads: int = 0,
 ) -> duckdb.DuckDBPyConnection:
     """The configured warehouse, file or lake; a writable connection is migrated first."""
     if settings.lake is None:
-        return connect(settings.warehouse, read_only=read_only, memory_limit=memory_limit)
+        return connect(
+            settings.warehouse, read_only=read_only, memory_limit=memory_limit, threads=threads
+        )
     limit = settings.duckdb_memory_limit if memory_limit is None else memory_limit
-    con = lakes.open_lake(settings.lake, read_only=read_only, memory_limit=limit or None)
+    con = lakes.open_lake(settings.lake, read_only=read_only, config=_config(limit, threads))
     if not read_only:
         try:
             apply_migrations(con)

@@ -33,20 +33,16 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from akhbar.sqlfiles import sql, statements
+
 if TYPE_CHECKING:
     from akhbar.config import LakeTarget, Settings
 
 # Extensions the shell, health page and digest need (loaded before the lock).
 READONLY_EXTENSIONS: tuple[str, ...] = ("fts",)
 
-LOCKDOWN: tuple[str, ...] = (
-    "SET enable_external_access = false",
-    "SET autoinstall_known_extensions = false",
-    "SET autoload_known_extensions = false",
-    "SET allow_community_extensions = false",
-    "SET allow_persistent_secrets = false",
-    "SET lock_configuration = true",  # last: nothing above can be undone afterwards
-)
+# The lockdown statements, in order (sql/readonly/lockdown.sql: lock_configuration last).
+LOCKDOWN: tuple[str, ...] = statements("readonly/lockdown")
 
 # Statement types refused before execution, with the reason shown to the user.
 REFUSED_TYPES: dict[str, str] = {
@@ -132,7 +128,10 @@ def open_readonly_lake(
         _load_extensions(con, extensions)
         attach(con, target, read_only=True)
         # (an object-store URL is a prefix here too; that path is not tested offline)
-        con.execute("SET allowed_directories = ?", [[target.data_path.rstrip("/") + "/"]])
+        con.execute(
+            sql("readonly/allowed_directories"),
+            {"directories": [target.data_path.rstrip("/") + "/"]},
+        )
         for statement in LOCKDOWN:
             if "persistent_secrets" not in statement:
                 con.execute(statement)

@@ -1,8 +1,5 @@
+-- The rows the warehouse checks rejected, into the quarantine with their rule
+-- (new_quarantine_rows: defined by 090_quarantine.sql earlier in the transaction).
 INSERT INTO quarantine
     (quarantine_id, run_date, stage, source_id, record_key, rule, detail, payload, quarantined_at)
-SELECT md5(concat_ws('|', run_date, stage, coalesce(record_key, ''), rule)) AS quarantine_id,
-       run_date, stage, source_id, record_key, rule, detail, payload, $loaded_at
-FROM wh_quarantine
-WHERE md5(concat_ws('|', run_date, stage, coalesce(record_key, ''), rule))
-      NOT IN (SELECT quarantine_id FROM quarantine)
-QUALIFY row_number() OVER (PARTITION BY quarantine_id ORDER BY detail) = 1;
+SELECT * FROM new_quarantine_rows('wh_quarantine', $loaded_at);

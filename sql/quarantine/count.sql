@@ -1,2 +1,0 @@
--- Rows in the quarantine table.
-SELECT count(*) FROM quarantine
