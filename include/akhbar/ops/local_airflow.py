@@ -31,6 +31,8 @@ from akhbar.sqlfiles import sql
 
 POOLS = REPO_ROOT / "airflow" / "settings.json"
 FINISHED = ("success", "failed")
+BACKFILL_ATTEMPTS = 5
+SQLITE_LOCKED = "database is locked"
 
 
 class AirflowRunError(RuntimeError):
@@ -232,7 +234,19 @@ class LocalAirflow:
         ]
         if conf:
             args += ["--dag-run-conf", json.dumps(conf)]
-        self._cli(*args)
+        for attempt in range(1, BACKFILL_ATTEMPTS + 1):
+            try:
+                self._cli(*args)
+                return
+            except AirflowRunError as exc:
+                # SQLite answers "database is locked" at once, without waiting, when a
+                # transaction that has read must write while the scheduler writes; the
+                # backfill's transaction is rolled back whole (no backfill, no runs), so
+                # creating it again is safe.
+                if SQLITE_LOCKED not in str(exc) or attempt == BACKFILL_ATTEMPTS:
+                    raise
+                self.say(f"backfill create met a locked metadata database; again ({attempt})")
+                time.sleep(2 * attempt)
 
     def runs(self, dag_id: str) -> list[dict[str, Any]]:
         with contextlib.suppress(sqlite3.Error), self._db() as con:

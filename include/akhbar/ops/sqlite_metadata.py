@@ -2,8 +2,10 @@
 
 The scheduler, the DAG processor, the API server and ``airflow backfill create``
 all write to one SQLite file. Python's default busy timeout is 5 s: on a loaded
-two-core machine a writer waits longer than that and Airflow fails with
-"database is locked" (seen creating a week's backfill runs). Pointed at by
+two-core machine a writer can wait longer than that and Airflow fails with
+"database is locked". (SQLite also answers that at once, with no wait, when a
+transaction that has read must write while another writes: ``LocalAirflow.backfill``
+retries the backfill's creation for that case.) Pointed at by
 ``AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS`` only when the metadata database
 is SQLite (PostgreSQL takes other arguments).
 """
