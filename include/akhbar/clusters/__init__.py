@@ -166,9 +166,6 @@ def assign_story_clusters(docs: Sequence[ClusterDoc], *, window_days: int = 2) -
     """Cluster articles into stories; returns ``article_id -> cluster_id`` for every doc.
 
     Deterministic: the result depends only on the set of docs (not their order).
-    A doc repeated under one article_id is used once (the first in article_id order).
+    A doc repeated under one article_id is used once (see :func:`cluster_parsed`).
     """
-    unique: dict[str, ClusterDoc] = {}
-    for doc in sorted(docs, key=lambda d: (d.article_id, d.source_id, d.day)):
-        unique.setdefault(doc.article_id, doc)
-    return cluster_parsed(parse_docs(list(unique.values())), window_days=window_days)
+    return cluster_parsed(parse_docs(docs), window_days=window_days)

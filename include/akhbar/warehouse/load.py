@@ -35,14 +35,9 @@ from akhbar.sqlfiles import sql
 from akhbar.warehouse import lake as lakes
 from akhbar.warehouse.load_checks import apply_warehouse_checks
 from akhbar.warehouse.migrate import open_warehouse
-
-# _publish and _execute: the names update_story_clusters() calls (its body is left
-# as it is while the story clusters are rewritten elsewhere).
-from akhbar.warehouse.publish import publish as _publish
-from akhbar.warehouse.publish import publish_if_stale
+from akhbar.warehouse.publish import publish, publish_if_stale
 from akhbar.warehouse.staging import register_run
-from akhbar.warehouse.statements import execute_statements as _execute
-from akhbar.warehouse.statements import load_statements, transaction
+from akhbar.warehouse.statements import execute_statements, load_statements, transaction
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +148,7 @@ def load_run(run: Run) -> dict[str, Any]:
             _checkpoint(con)
         finally:
             con.close()
-        _publish(settings)
+        publish(settings)
     counts["load_s"] = round(time.perf_counter() - started, 3)
     log.info("loaded %s", " ".join(f"{k}={v}" for k, v in counts.items()))
     return counts
@@ -186,7 +181,7 @@ def _load_transaction(
     run_rows = [s for s in statements if s[0] == "005_run_rows.sql"]
     try:
         with transaction(con):
-            _execute(con, run_rows, params)
+            execute_statements(con, run_rows, params)
             n_articles, n_carried, n_quarantined = con.execute(
                 sql("load/queries/staged_counts")
             ).fetchone()
@@ -199,7 +194,7 @@ def _load_transaction(
             # Story clusters are the cluster step's (update_story_clusters), after
             # COMMIT: the load inserts this date's articles unclustered.
             con.register("stg_clusters", CLUSTER_SCHEMA.empty_table())
-            _execute(
+            execute_statements(
                 con,
                 [s for s in statements if s not in run_rows and s[0] != CLUSTER_FILE],
                 params,
@@ -235,7 +230,7 @@ def _is_batch_failure(exc: Exception) -> bool:
 def _record_only(con: duckdb.DuckDBPyConnection, run: Run, params: dict[str, Any]) -> None:
     """Facts stay as they were; the run's polls, quarantine and dq rows are recorded."""
     with transaction(con):
-        _execute(con, load_statements(run.settings.sql_dir, record_only=True), params)
+        execute_statements(con, load_statements(run.settings.sql_dir, record_only=True), params)
 
 
 def update_story_clusters(run: Run) -> dict[str, Any]:
@@ -263,7 +258,7 @@ def update_story_clusters(run: Run) -> dict[str, Any]:
             _checkpoint(con)
         finally:
             con.close()
-        _publish(settings)
+        publish(settings)
     counts = {
         "run_date": run.date_str,
         "clustered": clusters.num_rows,
@@ -284,7 +279,7 @@ def _commit_clusters(con: duckdb.DuckDBPyConnection, run: Run) -> pa.Table:
         statements = load_statements(run.settings.sql_dir)
         params = {"run_id": run.run_id, "run_date": run.day, "lake_step": "clusters"}
         with transaction(con):
-            _execute(con, [s for s in statements if s[0] == CLUSTER_FILE], params)
+            execute_statements(con, [s for s in statements if s[0] == CLUSTER_FILE], params)
         return clusters
 
     if not lakes.is_lake(con):
