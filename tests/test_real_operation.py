@@ -368,7 +368,7 @@ def _load_and_die(settings, day: str, kill_after: int | str) -> None:
     import akhbar.warehouse.load as wl
     import akhbar.warehouse.publish as wp
 
-    original, done = wl._execute, [0]
+    original, done = wl.execute_statements, [0]
 
     def killing(con, statements, params):
         for statement in statements:
@@ -377,7 +377,7 @@ def _load_and_die(settings, day: str, kill_after: int | str) -> None:
             if done[0] == kill_after:
                 os.kill(os.getpid(), signal.SIGKILL)
 
-    wl._execute = killing
+    wl.execute_statements = killing
     if kill_after == "publish":
         wp.publish_analyst_copy = lambda _s: os.kill(os.getpid(), signal.SIGKILL)
     wl.load_run(Run.of(day, settings, "killed"))

@@ -364,7 +364,7 @@ def test_lake_cluster_step_reruns_on_a_commit_conflict(
     run = Run.of(DATES[0], settings, f"clusters__{DATES[0]}")
     assert load_run(run)["articles"] > 0
 
-    real_execute = loads._execute
+    real_execute = loads.execute_statements
     rival_commits: list[int] = []
     other = open_lake(target)
 
@@ -377,7 +377,7 @@ def test_lake_cluster_step_reruns_on_a_commit_conflict(
             rival_commits.append(1)
         real_execute(con, statements, params)
 
-    monkeypatch.setattr(loads, "_execute", execute_after_a_rival_commit)
+    monkeypatch.setattr(loads, "execute_statements", execute_after_a_rival_commit)
     caplog.set_level(logging.WARNING, logger="akhbar.warehouse.lake")
     try:
         counts = update_story_clusters(run)
